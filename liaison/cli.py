@@ -1,0 +1,116 @@
+"""The command line: `python build.py [build|check] [options]`.
+
+Exit codes: 0 ok, 1 content problems, 2 usage.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from .pipeline import BuildReport, Config, build, check
+from .problems import ContentError, Problem
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="把 content/ 中的联络站、代表、制度、活动和意见记录生成公开网站（site/）和制作文件（signage/）。",
+        epilog="退出码：0 成功；1 内容有错误（已逐条列出，已发布的文件保持不变）；2 命令用法错误。",
+    )
+    p.add_argument("command", nargs="?", choices=["build", "check"], default="build",
+                   help="build：校验并生成（默认）；check：只校验，不写任何文件")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
+    p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR", help="网站输出目录（默认 site）")
+    p.add_argument("--signage", type=Path, default=Path("signage"), metavar="DIR", help="制作文件输出目录（默认 signage）")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                   help="按此日期计算“近期”“有效”等内容（默认取 SOURCE_DATE_EPOCH 或今天）")
+    p.add_argument("--strict", action="store_true", help="警告也视为错误")
+    p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help exits 0, bad usage exits 2
+        return int(exc.code or 0)
+    config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
+                    today=args.today or _default_today(), strict=args.strict)
+    started = time.monotonic()
+    try:
+        if args.command == "check":
+            site, warnings = check(config)
+            _print_problems(warnings)
+            if not args.quiet:
+                print(f"校验通过：{len(site.stations)} 个联络站，{len(site.deputies)} 名代表，"
+                      f"{len(site.events)} 项活动，{len(site.opinions)} 条意见；警告 {len(warnings)} 条")
+            return EXIT_OK
+        progress = None if args.quiet else _Progress()
+        try:
+            report = build(config, progress)
+        finally:
+            if progress:
+                progress.clear()
+    except ContentError as exc:
+        _print_problems(exc.problems)
+        errors = sum(1 for p in exc.problems if p.severity == "error" or config.strict)
+        print(f"内容有 {errors} 处错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print("\n已中断，已发布的内容保持不变。", file=sys.stderr)
+        return 130
+    _print_problems(report.warnings)
+    if not args.quiet:
+        print(_summary(report, time.monotonic() - started))
+    return EXIT_OK
+
+
+def _summary(report: BuildReport, seconds: float) -> str:
+    site, signage = report.written["site"], report.written["signage"]
+    return (f"生成完成：网站 {site.written} 个文件（变化 {site.changed}，删除 {site.removed}），"
+            f"制作文件 {signage.written} 个（变化 {signage.changed}），警告 {len(report.warnings)} 条，"
+            f"用时 {seconds:.1f} 秒")
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    cwd = Path.cwd()
+    for problem in sorted(problems):
+        print(problem.format(relative_to=cwd), file=sys.stderr)
+
+
+class _Progress:
+    """A one-line counter on a terminal; silent when output is redirected."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, target: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.1:
+            self.last = now
+            print(f"\r正在生成 {target}：{done} 个文件", end="", file=sys.stderr, flush=True)
+
+    def clear(self) -> None:
+        if self.enabled and self.last:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD：{text}") from None
+
+
+def _default_today() -> dt.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()

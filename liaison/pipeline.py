@@ -1,0 +1,79 @@
+"""The build, stage by stage: load -> validate -> model -> render -> write."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import theme
+from .loader import load_content
+from .model import Site, build_site
+from .problems import ContentError, Problem
+from .render import Output, assets, data, signage, web
+from .validate import validate
+from .writer import WriteReport, discard, stage, swap_in
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Config:
+    content: Path
+    site_dir: Path
+    signage_dir: Path
+    today: dt.date
+    theme_dir: Path = theme.DEFAULT_THEME
+    strict: bool = False  # warnings fail the build too
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    site: Site
+    warnings: list[Problem]
+    written: dict[str, WriteReport]
+
+
+def check(config: Config) -> tuple[Site, list[Problem]]:
+    """Load and validate; raise ContentError with every problem, or return the model and warnings."""
+    loaded = load_content(config.content)
+    typed, problems = validate(loaded, config.content)
+    errors = [p for p in problems if p.severity == "error" or config.strict]
+    if errors:
+        raise ContentError(problems)
+    return build_site(typed, config.today), problems
+
+
+def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
+    """Every output of the build, per target directory; each a pure function of its inputs."""
+    env = theme.environment(config.theme_dir)
+
+    def site_outputs() -> Iterator[Output]:
+        yield from web.pages(site, env)
+        yield from data.exports(site)
+        yield from assets.theme_static(config.theme_dir)
+        yield from assets.portraits(site, config.content)
+
+    return {"site": site_outputs(), "signage": signage.qr_codes(site)}
+
+
+def build(config: Config, progress: Progress | None = None) -> BuildReport:
+    site, warnings = check(config)
+    directories = {"site": config.site_dir, "signage": config.signage_dir}
+    written: dict[str, WriteReport] = {}
+    try:
+        for name, outputs in targets(site, config).items():
+            written[name] = stage(directories[name], _counted(outputs, name, progress))
+        for name in written:
+            swap_in(directories[name])
+    finally:
+        for directory in directories.values():
+            discard(directory)
+    return BuildReport(site, warnings, written)
+
+
+def _counted(outputs: Iterator[Output], name: str, progress: Progress | None) -> Iterator[Output]:
+    for count, output in enumerate(outputs, 1):
+        if progress:
+            progress(name, count, 0)
+        yield output

@@ -1,0 +1,347 @@
+"""Typed record schemas: what a clerk may write in each YAML / Markdown file.
+
+Every model forbids unknown keys and is frozen; formats (dates, phones, URLs,
+times) are checked here. Relations between records are checked in validate.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---- formats ---------------------------------------------------------------
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:-\d{1,6})?$")
+_SERVICE = re.compile(r"^(?:1\d{4}|400-?\d{3}-?\d{4})$")  # 12345 hot-lines, 400 numbers
+_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$|^https?://localhost(?::\d+)?(?:[/?#]\S*)?$")
+
+
+def _phone(value: str) -> str:
+    compact = value.replace(" ", "")
+    if not (_MOBILE.match(compact) or _LANDLINE.match(compact) or _SERVICE.match(compact)):
+        raise ValueError("电话号码格式不正确：应为 11 位手机号（如 13912345678）、"
+                         "带区号的固定电话（如 0571-88001234）或服务热线（如 12345）")
+    return compact
+
+
+def _url(value: str) -> str:
+    if not _URL.match(value):
+        raise ValueError("网址格式不正确：应以 http:// 或 https:// 开头，并包含完整域名")
+    return value
+
+
+def _plain_line(value: str) -> str:
+    if "\n" in value:
+        raise ValueError("此处只能写一行文字")
+    if not value:
+        raise ValueError("不能为空")
+    return value
+
+
+def _number_as_text(value: object) -> object:
+    # An unquoted mobile number arrives from YAML as an int.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _clock_text(value: object) -> object:
+    # Clerks write 9:00 as often as 09:00.
+    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value.strip()):
+        return "0" + value.strip()
+    return value
+
+
+ClockTime = Annotated[dt.time, BeforeValidator(_clock_text)]
+Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone)]
+Url = Annotated[str, AfterValidator(_url)]
+Line = Annotated[str, AfterValidator(_plain_line)]
+Markdown = str
+Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+
+
+# ---- vocabularies (values are what clerks write and what the public reads) ---
+
+class StationKind(str, Enum):
+    GENERAL = "联络总站"
+    CENTRE = "联络中心站"
+    STATION = "联络站"
+    WORKSTATION = "工作站"
+    HOME = "代表之家"
+    CONTACT_POINT = "联系点"
+
+
+class Tier(str, Enum):
+    CITY = "市"
+    COUNTY = "县"
+    TOWNSHIP = "乡镇"
+    VILLAGE = "村"
+
+
+class SeatLevel(str, Enum):
+    NATIONAL = "全国"
+    PROVINCIAL = "省"
+    CITY = "市"
+    COUNTY = "县"
+    TOWNSHIP = "乡镇"
+
+
+class StaffRole(str, Enum):
+    HEAD = "站长"
+    DEPUTY_HEAD = "副站长"
+    LIAISON = "联络员"
+
+
+class MemberRole(str, Enum):
+    CONVENOR = "召集人"
+    MEMBER = "进站代表"
+
+
+class EventKind(str, Enum):
+    RECEPTION_DAY = "接待日"
+    THEMED_RECEPTION = "主题接待"
+    INSPECTION = "视察调研"
+    STUDY = "集中学习"
+    REPORT_BACK = "述职评议"
+    OTHER = "其他活动"
+
+
+RECEPTION_KINDS = frozenset({EventKind.RECEPTION_DAY, EventKind.THEMED_RECEPTION})
+
+
+class Route(str, Enum):
+    ON_THE_SPOT = "当场答复"
+    ASSIGNED = "交办"
+    LEGAL_CHANNEL = "法定途径"
+
+
+class OpinionStatus(str, Enum):
+    RECEIVED = "已受理"
+    ASSIGNED = "已交办"
+    ANSWERED = "已答复"
+    CLOSED = "已办结"
+    REDIRECTED = "已引导"
+
+
+class FeedbackForm(str, Enum):
+    PHONE = "电话"
+    WRITTEN = "书面"
+    FACE_TO_FACE = "面谈"
+    ON_SITE = "现场"
+
+
+class Satisfaction(str, Enum):
+    SATISFIED = "满意"
+    BASICALLY = "基本满意"
+    UNSATISFIED = "不满意"
+
+
+class NamingConvention(str, Enum):
+    JIANGSU = "江苏"
+    WUXI = "无锡"
+    CHENZHOU = "郴州"
+
+
+# ---- site settings -----------------------------------------------------------
+
+class Region(Record):
+    province: Line
+    city: Line
+    county: Line
+
+
+class ReceptionRule(Record):
+    """A recurring monthly reception day.
+
+    kind "nth_weekday": the n-th given weekday of the month (每月第一个周二).
+    kind "nth_week_weekday": the given weekday in the n-th calendar week of the
+    month, weeks starting on Monday and week 1 being the one holding day 1
+    (每月第三周的星期二). n = -1 means the last.
+    """
+
+    kind: Literal["nth_weekday", "nth_week_weekday"]
+    n: Annotated[int, Field(ge=-1, le=5)]
+    weekday: Annotated[int, Field(ge=1, le=7, description="1 = 星期一 … 7 = 星期日")]
+    start: ClockTime
+    end: ClockTime
+    label: Line | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> "ReceptionRule":
+        if self.n == 0:
+            raise ValueError("n 不能为 0：写 1 至 5 表示第几个，-1 表示最后一个")
+        if self.end <= self.start:
+            raise ValueError("结束时间 end 应晚于开始时间 start")
+        return self
+
+
+class Signage(Record):
+    convention: NamingConvention = NamingConvention.JIANGSU
+    font: str | None = None  # path under the content directory to a licensed font file
+
+
+class Site(Record):
+    title: Line
+    publisher: Line
+    region: Region
+    base_url: Url
+    locale: Literal["zh-CN"] = "zh-CN"
+    reception_rule: ReceptionRule
+    notice_lead_days: Annotated[int, Field(ge=0, le=60)] = 3
+    signage: Signage = Signage()
+    slogan: Line = "人民选我当代表，我当代表为人民"
+    opinion_flow: Annotated[list[Line], Field(min_length=2)] = ["受理", "交办", "督办", "反馈", "上报"]
+    opinion_categories: list[Line] = []
+    staff_duties: dict[StaffRole, list[Line]] = {}
+    about: Markdown = ""
+
+    @model_validator(mode="after")
+    def _base_url_is_a_directory(self) -> "Site":
+        if not self.base_url.endswith("/"):
+            raise ValueError("base_url 应以 / 结尾，例如 https://rd.example.gov.cn/lianluozhan/")
+        return self
+
+
+# ---- stations ------------------------------------------------------------------
+
+class Staff(Record):
+    name: Line
+    role: StaffRole
+    phone: Phone | None = None
+    duties: list[Line] = []  # empty: the role's duties from site.staff_duties
+
+
+class Plan(Record):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    title: Line
+    body: Markdown
+
+
+class Scenario(Record):
+    name: Line
+    url: Url
+    how: Annotated[list[Line], Field(min_length=1)]
+
+
+class Disclosure(Record):
+    title: Line
+    body: Markdown
+
+
+class Station(Record):
+    kind: StationKind
+    tier: Tier
+    parent: Id | None = None
+    name: Line
+    short_name: Line
+    locality: Line
+    address: Line
+    floor: Annotated[int, Field(ge=-3, le=100)] = 1
+    area_m2: Annotated[float, Field(gt=0, le=10000)]
+    functional_areas: list[Line] = []
+    opening_hours: Annotated[list[Line], Field(min_length=1)]
+    phone: Phone
+    intro: Markdown
+    staff: Annotated[list[Staff], Field(min_length=1)]
+    plans: list[Plan] = []
+    scenarios: list[Scenario] = []
+    disclosures: list[Disclosure] = []
+    qr_target: Url | None = None
+
+
+# ---- deputies ----------------------------------------------------------------------
+
+class Seat(Record):
+    level: SeatLevel
+    congress: Line  # e.g. 清源县第十八届人民代表大会
+    constituency: Line | None = None
+
+
+class Membership(Record):
+    station: Id
+    role: MemberRole = MemberRole.MEMBER
+    since: dt.date
+    until: dt.date | None = None
+
+
+class Deputy(Record):
+    name: Line
+    photo: str | None = None
+    seats: Annotated[list[Seat], Field(min_length=1)]
+    unit: Line
+    position: Line
+    phone: Phone | None = None
+    qr_target: Url | None = None
+    bio: Markdown = ""
+    memberships: Annotated[list[Membership], Field(min_length=1)]
+
+
+# ---- documents, events, opinions --------------------------------------------------
+
+class System(Record):
+    title: Line
+    station: Id | None = None  # None: applies site-wide
+    order: int = 100
+    body: Markdown
+
+
+class Notice(Record):
+    title: Line
+    date: dt.date
+    station: Id | None = None
+    expires: dt.date | None = None
+    body: Markdown
+
+
+class Outcome(Record):
+    visitors: Annotated[int, Field(ge=0)] | None = None
+    opinions: Annotated[int, Field(ge=0)] | None = None
+    participants: Annotated[int, Field(ge=0)] | None = None
+
+
+class Event(Record):
+    kind: EventKind
+    station: Id
+    date: dt.date
+    start: ClockTime
+    end: ClockTime
+    theme: Line
+    location: Line | None = None  # default: the station's address
+    deputies: list[Id] = []
+    announced: dt.date | None = None
+    outcome: Outcome | None = None
+    summary: Markdown = ""
+
+
+class Opinion(Record):
+    received: dt.date
+    station: Id
+    deputy: Id | None = None
+    category: Line
+    summary: Line
+    route: Route
+    department: Line | None = None
+    assigned: dt.date | None = None
+    feedback: dt.date | None = None
+    feedback_form: FeedbackForm | None = None
+    status: OpinionStatus
+    satisfaction: Satisfaction | None = None
+    result: Line | None = None  # public-safe summary of the answer
+
+
+MODELS: dict[str, type[Record]] = {
+    "site": Site,
+    "stations": Station,
+    "deputies": Deputy,
+    "systems": System,
+    "events": Event,
+    "opinions": Opinion,
+    "notices": Notice,
+}

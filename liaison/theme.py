@@ -1,0 +1,79 @@
+"""The one Jinja environment shared by web, kiosk and print templates."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import qr, urls
+from .markup import render_markdown
+from .schedule import WEEKDAY_NAMES, describe
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def environment(theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme_dir / "templates"),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        markdown=render_markdown,
+        cn_date=cn_date,
+        weekday=weekday,
+        clock=clock,
+        percent=percent,
+        tel=tel,
+        rule_text=describe,
+    )
+    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url)
+    return env
+
+
+@jinja2.pass_context
+def href(context: jinja2.runtime.Context, target: Any, anchor: str = "") -> str:
+    """Relative link from the page being rendered to an output path or an entity's page."""
+    path = target if isinstance(target, str) else urls.page_path(target.section, target.id)
+    if context.get("absolute_links"):  # pages served at any depth, such as 404.html
+        link = urls.canonical(context["site"].settings.base_url, path)
+    else:
+        link = urls.relative(context["page_path"], path)
+    return f"{link}#{anchor}" if anchor else link
+
+
+@jinja2.pass_context
+def page_url(context: jinja2.runtime.Context, target: Any = None) -> str:
+    """Absolute public URL of an entity's page, an output path, or the page being rendered."""
+    site = context["site"]
+    if target is None or isinstance(target, str):
+        return urls.canonical(site.settings.base_url, target or context["page_path"])
+    return site.public_url(target)
+
+
+def cn_date(value: dt.date, with_weekday: bool = False) -> str:
+    text = f"{value.year}年{value.month}月{value.day}日"
+    return f"{text}（{weekday(value)}）" if with_weekday else text
+
+
+def weekday(value: dt.date) -> str:
+    return "星期" + WEEKDAY_NAMES[value.weekday()]
+
+
+def clock(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def tel(phone: str) -> Markup:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return Markup('<a href="tel:{0}">{1}</a>').format(digits, phone)

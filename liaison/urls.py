@@ -1,0 +1,34 @@
+"""Stable public URLs, derived from record ids only.
+
+A QR code printed on a plate lives for years: never change these shapes.
+Pages are written as <section>/<id>/index.html and linked relatively with the
+explicit index.html, so the site works from disk and under any sub-path.
+"""
+from __future__ import annotations
+
+import posixpath
+
+SECTIONS = {"stations": "stations", "deputies": "deputies", "systems": "systems", "notices": "notices"}
+
+
+def page_path(section: str, record_id: str) -> str:
+    return f"{SECTIONS[section]}/{record_id}/index.html"
+
+
+def portrait_path(deputy_id: str) -> str:
+    return f"media/deputies/{deputy_id}.jpg"
+
+
+def canonical(base_url: str, path: str) -> str:
+    """Absolute public URL of an output path: index.html is dropped, so it names the directory."""
+    if path == "index.html":
+        path = ""
+    elif path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return base_url + path
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Link from one output file to another (both relative to the output root)."""
+    start = posixpath.dirname(from_path) or "."
+    return posixpath.relpath(to_path, start)
