@@ -222,7 +222,11 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem], *,
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
-        what = exc.problem or exc.context or "YAML 语法错误"
+        what = exc.problem or exc.context or ""
+        if exc.context and exc.context_mark and exc.problem:
+            # e.g. an unclosed bracket: say where the construct began, not only where parsing failed
+            begun = exc.context_mark
+            what += f"（{exc.context}，始于第 {begun.line + 1 + line_offset} 行第 {begun.column + 1} 列）"
         problems.append(Problem(path, line, col, "", f"YAML 语法错误：{what}"))
         return None
     except yaml.YAMLError as exc:

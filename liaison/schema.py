@@ -60,6 +60,12 @@ def _clock_text(value: object) -> object:
 
 
 ClockTime = Annotated[dt.time, BeforeValidator(_clock_text)]
+def _directory_url(value: str) -> str:
+    if not value.endswith("/"):
+        raise ValueError("base_url 应以 / 结尾，例如 https://rd.example.gov.cn/lianluozhan/")
+    return value
+
+
 Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone)]
 Url = Annotated[str, AfterValidator(_url)]
 Line = Annotated[str, AfterValidator(_plain_line)]
@@ -191,7 +197,7 @@ class Site(Record):
     title: Line
     publisher: Line
     region: Region
-    base_url: Url
+    base_url: Annotated[Url, AfterValidator(_directory_url)]
     locale: Literal["zh-CN"] = "zh-CN"
     reception_rule: ReceptionRule
     notice_lead_days: Annotated[int, Field(ge=0, le=60)] = 3
@@ -201,12 +207,6 @@ class Site(Record):
     opinion_categories: list[Line] = []
     staff_duties: dict[StaffRole, list[Line]] = {}
     about: Markdown = ""
-
-    @model_validator(mode="after")
-    def _base_url_is_a_directory(self) -> "Site":
-        if not self.base_url.endswith("/"):
-            raise ValueError("base_url 应以 / 结尾，例如 https://rd.example.gov.cn/lianluozhan/")
-        return self
 
 
 # ---- stations ------------------------------------------------------------------

@@ -25,6 +25,7 @@ class Typed:
 
     site: schema.Site | None = None
     site_raw: RawRecord | None = None
+    ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # every loaded id, valid or not
     records: dict[str, dict[str, BaseModel]] = field(default_factory=lambda: defaultdict(dict))
     raw: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
 
@@ -40,6 +41,7 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
         typed.site_raw = loaded.site
     for kind, raws in loaded.records.items():
         for raw in raws:
+            typed.ids[kind].add(raw.id)
             record = _parse(raw, problems)
             if record is not None:
                 typed.records[kind][raw.id] = record
@@ -61,21 +63,16 @@ def _parse(raw: RawRecord, problems: list[Problem]) -> BaseModel | None:
 
 
 def _locate(raw: RawRecord, model: type[BaseModel], error: dict[str, Any]) -> Problem:
-    loc: Loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    loc: Loc = tuple(error["loc"])
     kind = error["type"]
+    if loc and loc[-1] == "[key]":  # a bad key of a mapping such as staff_duties
+        return raw.problem(loc[:-1], _message(error), key=True)
     if kind == "extra_forbidden":
         return raw.problem(loc, _unknown_key_message(model, loc), key=True)
     if kind == "missing":
         line, col = raw.marks.of_value(loc[:-1])
         return Problem(raw.path, line, col, field_path(loc), "缺少必填字段")
     return raw.problem(loc, _message(error))
-
-
-def _is_union_tag(part: Any) -> bool:
-    # pydantic inserts type names such as "str" or "function-after[...]" into the
-    # location of errors inside Optional/Annotated fields; they are not fields.
-    return isinstance(part, str) and (part in {"str", "int", "float", "date", "time"}
-                                      or "[" in part or part.startswith("constrained-"))
 
 
 def _unknown_key_message(model: type[BaseModel], loc: Loc) -> str:
@@ -174,10 +171,10 @@ class Rules:
         self.problems.append(self.t.raw[(kind, record_id)].problem(loc, message, severity=severity))
 
     def _ref(self, kind: str, record_id: str, loc: Loc, target_kind: str, target: str | None) -> None:
-        if target is None or target in self.t.of(target_kind):
+        if target is None or target in self.t.ids[target_kind]:
             return
         label = {"stations": "联络站", "deputies": "代表"}[target_kind]
-        hint = difflib.get_close_matches(target, list(self.t.of(target_kind)), n=1, cutoff=0.6)
+        hint = difflib.get_close_matches(target, sorted(self.t.ids[target_kind]), n=1, cutoff=0.6)
         extra = f"，是否想写“{hint[0]}”？" if hint else f"：{target_kind}/ 目录下没有 {target}.yaml"
         self._add(kind, record_id, loc, f"引用的{label}“{target}”不存在{extra}")
 
@@ -301,13 +298,13 @@ def _opinion_consistency(op: schema.Opinion) -> list[tuple[Loc, str]]:
         issues.append((("status",), "状态“已引导”只用于办理途径为“法定途径”的意见"))
     if op.route == Route.ASSIGNED and op.status != OpinionStatus.RECEIVED:
         if op.department is None:
-            issues.append((("department",), "已交办的意见须写明承办部门 department"))
+            issues.append((("route",), "已交办的意见须写明承办部门 department"))
         if op.assigned is None:
-            issues.append((("assigned",), "已交办的意见须写明交办日期 assigned"))
+            issues.append((("route",), "已交办的意见须写明交办日期 assigned"))
     if op.route != Route.ASSIGNED and op.status == OpinionStatus.ASSIGNED:
         issues.append((("status",), "状态“已交办”须与办理途径“交办”一致"))
     if answered and op.feedback is None:
-        issues.append((("feedback",), f"状态为“{op.status.value}”时须写明反馈日期 feedback"))
+        issues.append((("status",), f"状态为“{op.status.value}”时须写明反馈日期 feedback"))
     if not answered and op.route != Route.LEGAL_CHANNEL and op.feedback is not None:
         issues.append((("status",), f"已写反馈日期，状态却是“{op.status.value}”：应为“已答复”或“已办结”"))
     if op.satisfaction is not None and op.feedback is None:

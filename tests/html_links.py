@@ -1,0 +1,78 @@
+"""Test support: read the links, sources and ids out of built HTML pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Page:
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attribute, url)
+    ids: set[str] = field(default_factory=set)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = Page()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value:
+                self.page.ids.add(value)
+            if name in ("href", "src") and value is not None:
+                self.page.links.append((tag, name, value))
+
+
+def parse(html: str) -> Page:
+    parser = _Parser()
+    parser.feed(html)
+    return parser.page
+
+
+def is_external(url: str) -> bool:
+    return bool(urlsplit(url).scheme)
+
+
+def broken_local_links(root: Path) -> list[str]:
+    """Every relative link in every page must name an existing file (and anchor) when opened from disk."""
+    pages = {p: parse(p.read_text(encoding="utf-8")) for p in root.rglob("*.html")}
+    broken = []
+    for path, page in pages.items():
+        if path.name == "404.html":  # links there are absolute: it is served at any depth
+            continue
+        for tag, attribute, url in page.links:
+            if is_external(url):
+                continue
+            target_part, _, anchor = url.partition("#")
+            target = (path.parent / target_part).resolve() if target_part else path
+            if not target.is_file():
+                broken.append(f"{path.relative_to(root)}: {url}")
+            elif anchor and target.suffix == ".html" and anchor not in pages[target].ids:
+                broken.append(f"{path.relative_to(root)}: {url} (no such anchor)")
+    return broken
+
+
+def external_resources(root: Path) -> list[str]:
+    """Anything a page would load from another host (links to other sites are fine)."""
+    found = []
+    for path in root.rglob("*.html"):
+        for tag, attribute, url in parse(path.read_text(encoding="utf-8")).links:
+            loads = attribute == "src" or (tag == "link" and attribute == "href")
+            if loads and is_external(url) and path.name != "404.html":
+                # <link rel=canonical> names the public address; it is not fetched.
+                if tag == "link" and "canonical" in _link_rel(path, url):
+                    continue
+                found.append(f"{path.relative_to(root)}: <{tag} {attribute}={url}>")
+    for path in root.rglob("*.css"):
+        if "url(http" in path.read_text(encoding="utf-8") or "@import" in path.read_text(encoding="utf-8"):
+            found.append(str(path.relative_to(root)))
+    return found
+
+
+def _link_rel(path: Path, url: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    start = text.rfind("<link", 0, text.find(f'href="{url}"'))
+    return text[start:text.find(">", start)]

@@ -1,0 +1,95 @@
+"""The command: exit codes, located messages, and published output left intact on failure."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from liaison.cli import main
+from tests.conftest import ROOT, snapshot, write
+
+
+def run(content: Path, tmp_path: Path, *extra: str) -> int:
+    return main([*extra, "--content", str(content), "--site", str(tmp_path / "site"),
+                 "--signage", str(tmp_path / "signage"), "--today", "2026-11-26"])
+
+
+def break_content(content: Path) -> None:
+    """One of each: bad YAML, unknown key, wrong type, dangling reference."""
+    write(content / "notices" / "broken.md", "---\ntitle: [未闭合\ndate: 2026-11-01\n---\n正文\n")
+    station = content / "stations" / "east-village.yaml"
+    station.write_text(station.read_text().replace("address:", "adress:"))
+    deputy = content / "deputies" / "li-yan.yaml"
+    deputy.write_text(deputy.read_text().replace("position: 教师", "position: [教师, 班主任]"))
+    event = content / "events" / "2026-12-01-centre.yaml"
+    event.write_text(event.read_text().replace("deputies: [wang-kun]", "deputies: [zhang-san]"))
+
+
+def test_bad_content_exits_1_with_one_located_message_each_and_keeps_published_output(
+        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(mini, tmp_path) == 0
+    published = {name: snapshot(tmp_path / name) for name in ("site", "signage")}
+    mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*")}
+    capsys.readouterr()
+
+    break_content(mini)
+    assert run(mini, tmp_path) == 1
+    errors = capsys.readouterr().err.splitlines()
+    located = [line for line in errors if line.startswith(str(mini))]
+    relative = sorted(line[len(str(mini)) + 1:] for line in located)
+    assert relative == [
+        "deputies/li-yan.yaml:5:11: position: 应为文字（含特殊字符时请加引号）",
+        "events/2026-12-01-centre.yaml:7:12: deputies[0]: 引用的代表“zhang-san”不存在：deputies/ 目录下没有 zhang-san.yaml",
+        "notices/broken.md:3:5: -: YAML 语法错误：expected ',' or ']', but got ':'（while parsing a flow sequence，始于第 2 行第 8 列）",
+        "stations/east-village.yaml:1:1: address: 缺少必填字段",
+        "stations/east-village.yaml:7:1: adress: 未知字段“adress”，是否想写“address”？",
+    ]
+    assert "内容有 5 处错误，未生成任何文件，已发布的内容保持不变。" in errors
+    assert {name: snapshot(tmp_path / name) for name in ("site", "signage")} == published
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*")} == mtimes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "signage", "site"]  # no staging left
+
+
+def test_check_writes_nothing(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(mini, tmp_path, "check") == 0
+    assert "校验通过：2 个联络站，2 名代表" in capsys.readouterr().out
+    assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
+
+
+def test_strict_turns_warnings_into_failures(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    event = mini / "events" / "2026-12-01-centre.yaml"
+    event.write_text(event.read_text().replace("deputies: [wang-kun]", "deputies: [wang-kun, li-yan]"))
+    assert run(mini, tmp_path, "check") == 0
+    assert "警告: 代表“li-yan”" in capsys.readouterr().err
+    assert run(mini, tmp_path, "--strict") == 1
+    assert not (tmp_path / "site").exists()
+
+
+def test_summary_line_counts_changes(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(mini, tmp_path) == 0
+    capsys.readouterr()
+    assert run(mini, tmp_path) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith("生成完成：网站 ") and "（变化 0，删除 0）" in line
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["publish"]) == 2
+    assert main(["--today", "2026-02-30"]) == 2
+    assert "日期应写成 YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["--help"]) == 0
+
+
+def test_build_py_runs_as_a_script(mini: Path, tmp_path: Path) -> None:
+    shutil.rmtree(mini / "events")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--content", str(mini), "--site", str(tmp_path / "out"),
+         "--signage", str(tmp_path / "sign"), "--today", "2026-11-26"],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "stations" / "centre" / "index.html").is_file()
+    missing = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--content", str(tmp_path / "none")],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert missing.returncode == 1
+    assert "内容目录不存在" in missing.stderr

@@ -1,0 +1,76 @@
+from pathlib import Path
+
+from liaison.loader import load_content
+from tests.conftest import write
+
+
+def problems_of(content: Path) -> list[str]:
+    return [p.format(relative_to=content) for p in load_content(content).problems]
+
+
+def test_marks_locate_nested_values(mini: Path) -> None:
+    result = load_content(mini)
+    deputy = next(r for r in result.records["deputies"] if r.id == "wang-kun")
+    # line 4 is "  - {level: 县, ...}", the mapping starts at column 5
+    assert deputy.marks.of_value(("seats", 0)) == (4, 5)
+    assert deputy.marks.of_key(("memberships",)) == (8, 1)
+    # a missing location falls back to the nearest existing parent
+    assert deputy.marks.of_value(("seats", 0, "nope")) == (4, 5)
+
+
+def test_yaml_syntax_error_is_located(mini: Path) -> None:
+    write(mini / "stations" / "broken.yaml", "name: 甲\nkind: [联络站\n")
+    assert any(line.startswith("stations/broken.yaml:3:1: -: YAML 语法错误") for line in problems_of(mini))
+
+
+def test_duplicate_key_is_an_error(mini: Path) -> None:
+    write(mini / "stations" / "twice.yaml", "name: 甲\nname: 乙\n")
+    assert "stations/twice.yaml:2:1: name: 字段“name”重复出现" in problems_of(mini)
+
+
+def test_times_are_not_base_60_numbers(mini: Path) -> None:
+    write(mini / "events" / "t.yaml", "start: 10:30\nduration: 12\n")
+    record = next(r for r in load_content(mini).records["events"] if r.id == "t")
+    assert record.data == {"start": "10:30", "duration": 12}
+
+
+def test_impossible_date_stays_text_for_the_schema_to_report(mini: Path) -> None:
+    write(mini / "notices" / "n.md", "---\ntitle: x\ndate: 2026-13-01\n---\nbody\n")
+    record = next(r for r in load_content(mini).records["notices"] if r.id == "n")
+    assert record.data["date"] == "2026-13-01"
+
+
+def test_markdown_front_matter_and_body(mini: Path) -> None:
+    record = next(r for r in load_content(mini).records["systems"] if r.id == "reception")
+    assert record.data["title"] == "代表进站接待制度"
+    assert record.data["body"].startswith("## 接待时间")
+    assert record.marks.of_value(("body",)) == (5, 1)
+    assert record.marks.of_value(("order",)) == (3, 8)
+
+
+def test_markdown_without_front_matter(mini: Path) -> None:
+    write(mini / "notices" / "plain.md", "只有正文\n")
+    assert any("notices/plain.md:1:1: -: Markdown 文件应以 '---' 开头" in line for line in problems_of(mini))
+
+
+def test_file_names_must_make_stable_ids(mini: Path) -> None:
+    write(mini / "stations" / "Bad Name.yaml", "name: x\n")
+    write(mini / "stations" / "centre.yml", "name: x\n")
+    write(mini / "stations" / "notes.txt", "x\n")
+    lines = problems_of(mini)
+    assert any(line.startswith("stations/Bad Name.yaml:0:0: id: 文件名“Bad Name”不能用作编号") for line in lines)
+    assert "stations/centre.yml:0:0: id: 编号“centre”重复，已由 centre.yaml 使用" in lines
+    assert any(line.startswith("stations/notes.txt:0:0: -: 不识别的文件类型") for line in lines)
+
+
+def test_non_mapping_and_non_utf8(mini: Path) -> None:
+    write(mini / "stations" / "list.yaml", "- a\n- b\n")
+    (mini / "stations" / "gbk.yaml").write_bytes("name: 青石镇".encode("gbk"))
+    lines = problems_of(mini)
+    assert "stations/list.yaml:1:1: -: 文件内容应为“字段: 值”形式的映射" in lines
+    assert any(line.startswith("stations/gbk.yaml:0:0: -: 文件不是 UTF-8 编码") for line in lines)
+
+
+def test_missing_site_file(mini: Path) -> None:
+    (mini / "site.yaml").unlink()
+    assert "site.yaml:0:0: -: 缺少站点设置文件 site.yaml" in problems_of(mini)

@@ -1,0 +1,79 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from liaison.loader import load_content
+from liaison.model import Site, build_site
+from liaison.schema import OpinionStatus
+from liaison.validate import validate
+from tests.conftest import MINI, TODAY
+
+
+def site_at(content: Path, today: dt.date = TODAY) -> Site:
+    typed, problems = validate(load_content(content), content)
+    assert not problems
+    return build_site(typed, today)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return site_at(MINI)
+
+
+def test_relations(site: Site) -> None:
+    centre, east = site.stations["centre"], site.stations["east-village"]
+    assert site.children(centre) == (east,)
+    assert site.parent(east) is centre
+    assert [m.deputy.id for m in site.members(east)] == ["wang-kun", "li-yan"]  # county seat first
+    assert [m.station.id for m in site.assignments(site.deputies["wang-kun"])] == ["centre", "east-village"]
+    assert [e.id for e in site.duty_events(site.deputies["li-yan"])] == ["2026-11-03-east"]
+
+
+def test_ended_membership_is_not_current(tmp_path: Path, mini: Path) -> None:
+    path = mini / "deputies" / "li-yan.yaml"
+    path.write_text(path.read_text().replace("since: 2023-03-01}", "since: 2023-03-01, until: 2026-11-20}"))
+    site = site_at(mini)
+    east = site.stations["east-village"]
+    assert [m.deputy.id for m in site.members(east)] == ["wang-kun"]
+    assert len(site.members(east, current=False)) == 2
+
+
+def test_staff_inherit_role_duties(site: Site) -> None:
+    staff = site.staff(site.stations["centre"])
+    assert [(s.name, s.duties) for s in staff] == [
+        ("赵一", ("主持联络站日常工作",)), ("钱二", ("联系代表和群众", "登记意见建议"))]
+
+
+def test_opinion_summary(site: Site) -> None:
+    summary = site.opinion_summary(site.stations["east-village"])
+    assert summary.total == 2
+    assert summary.by_status[OpinionStatus.REDIRECTED] == 1
+    assert summary.feedback_rate == 1.0  # the redirected one is not counted as unanswered
+    assert summary.satisfaction_rate == 1.0
+    assert site.opinion_summary(site.stations["centre"]).feedback_rate is None
+
+
+def test_reception_days_attach_announced_events(site: Site) -> None:
+    days = site.reception_days(2)
+    assert [d.date for d in days] == [dt.date(2026, 12, 1), dt.date(2027, 1, 5)]
+    assert [e.id for e in days[0].events] == ["2026-12-01-centre"]
+    assert days[1].events == ()
+
+
+def test_notices_in_force_follow_the_date() -> None:
+    assert [n.id for n in site_at(MINI, dt.date(2026, 11, 26)).active_notices()] == ["december"]
+    assert site_at(MINI, dt.date(2026, 11, 24)).active_notices() == []   # not yet published
+    assert site_at(MINI, dt.date(2026, 12, 2)).active_notices() == []    # expired
+
+
+def test_graph_is_immutable(site: Site) -> None:
+    with pytest.raises(TypeError):
+        site.stations["x"] = site.stations["centre"]  # type: ignore[index]
+    with pytest.raises(Exception):
+        site.stations["centre"].record.name = "x"
+
+
+def test_public_urls_derive_from_ids(site: Site) -> None:
+    assert site.public_url(site.stations["centre"]) == "https://rd.example.cn/lianluozhan/stations/centre/"
+    assert site.qr_target(site.deputies["li-yan"]) == "https://rd.example.cn/lianluozhan/deputies/li-yan/"

@@ -1,0 +1,37 @@
+import re
+
+import zxingcpp
+from PIL import Image, ImageDraw
+
+from liaison import qr
+
+
+def rasterise(svg: str, scale: int = 8) -> Image.Image:
+    """Draw the SVG's module runs (M x y h w ...) onto an image, as a print would."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    image = Image.new("L", (size * scale, size * scale), 255)
+    draw = ImageDraw.Draw(image)
+    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)", svg):
+        x, y, w = int(x), int(y), int(w)
+        draw.rectangle((x * scale, y * scale, (x + w) * scale - 1, (y + 1) * scale - 1), fill=0)
+    return image
+
+
+def test_svg_decodes_to_the_exact_url() -> None:
+    url = "https://rd.example.cn/lianluozhan/deputies/wang-kun/"
+    [result] = zxingcpp.read_barcodes(rasterise(qr.svg(url, "代表码")))
+    assert result.text == url
+    assert result.format == zxingcpp.BarcodeFormat.QRCode
+
+
+def test_quiet_zone_and_error_correction() -> None:
+    rows = qr.matrix("https://rd.example.cn/x/")
+    for row in rows[:4] + rows[-4:]:
+        assert not any(row)
+    assert all(not any(row[:4]) and not any(row[-4:]) for row in rows)
+    # level M: a version-2 code (25 modules) holds at most 26 bytes at M but 32 at L
+    assert len(qr.matrix("x" * 27)) - 8 > 25
+
+
+def test_label_is_escaped() -> None:
+    assert 'aria-label="&lt;b&gt;"' in qr.svg("https://a.cn/", "<b>")

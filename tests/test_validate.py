@@ -1,0 +1,155 @@
+"""Each kind of content error gives one located message in Chinese."""
+from pathlib import Path
+
+import pytest
+
+from liaison.loader import load_content
+from liaison.validate import validate
+from tests.conftest import write
+
+
+def messages(content: Path, severity: str = "error") -> list[str]:
+    _, problems = validate(load_content(content), content)
+    return [p.format(relative_to=content) for p in problems if p.severity == severity]
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_fixture_is_clean(mini: Path) -> None:
+    assert messages(mini) == []
+    assert messages(mini, "warning") == []
+
+
+def test_unknown_key_suggests_the_closest_field(mini: Path) -> None:
+    replace_in(mini / "stations" / "centre.yaml", "address:", "adress:")
+    lines = messages(mini)
+    assert "stations/centre.yaml:6:1: adress: 未知字段“adress”，是否想写“address”？" in lines
+    assert "stations/centre.yaml:1:1: address: 缺少必填字段" in lines
+
+
+def test_unknown_key_without_close_match_lists_fields(mini: Path) -> None:
+    replace_in(mini / "deputies" / "li-yan.yaml", "position: 教师", "position: 教师\nhobby: 书法")
+    [line] = messages(mini)
+    assert line.startswith("deputies/li-yan.yaml:6:1: hobby: 未知字段“hobby”；可用字段：name、photo、seats")
+
+
+def test_unknown_key_in_nested_record(mini: Path) -> None:
+    replace_in(mini / "deputies" / "li-yan.yaml", "since: 2023-03-01", "sinse: 2023-03-01")
+    lines = messages(mini)
+    assert "deputies/li-yan.yaml:7:29: memberships[0].sinse: 未知字段“sinse”，是否想写“since”？" in lines
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("area_m2: 120", "area_m2: 很大", "stations/centre.yaml:7:10: area_m2: 应为数字"),
+    ("area_m2: 120", "area_m2: -5", "stations/centre.yaml:7:10: area_m2: 应大于 0"),
+    ("tier: 县", "tier: 区", "stations/centre.yaml:2:7: tier: 取值“区”无效，应为以下之一：市、县、乡镇、村"),
+    ("phone: 0579-61234567", "phone: 12-34", "stations/centre.yaml:10:8: phone: 电话号码格式不正确"),
+    ("url: https://rd.example.cn/find", "url: javascript:alert(1)", "stations/centre.yaml:24:10: scenarios[0].url: 网址格式不正确"),
+    ("opening_hours: [周一至周五 08:30-17:30]", "opening_hours: 周一至周五", "stations/centre.yaml:9:16: opening_hours: 应为列表"),
+    ("how: [扫描二维码, 选择代表, 填写留言]", "how: []", "stations/centre.yaml:25:10: scenarios[0].how: 至少需要 1 项"),
+])
+def test_wrong_types_and_formats(mini: Path, old: str, new: str, expected: str) -> None:
+    replace_in(mini / "stations" / "centre.yaml", old, new)
+    [line] = messages(mini)
+    assert line.startswith(expected)
+
+
+def test_bad_date_and_time(mini: Path) -> None:
+    event = mini / "events" / "2026-12-01-centre.yaml"
+    replace_in(event, "date: 2026-12-01", "date: 2026-12-32")
+    replace_in(event, 'end: "11:30"', 'end: "25:00"')
+    lines = messages(mini)
+    assert "events/2026-12-01-centre.yaml:3:7: date: “2026-12-32”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）" in lines
+    assert "events/2026-12-01-centre.yaml:5:6: end: “25:00”不是有效时间，应写成 HH:MM（如 09:00）" in lines
+
+
+def test_single_digit_hour_is_accepted(mini: Path) -> None:
+    replace_in(mini / "events" / "2026-12-01-centre.yaml", 'start: "09:00"', "start: 9:00")
+    assert messages(mini) == []
+
+
+def test_unquoted_mobile_number_is_accepted(mini: Path) -> None:
+    replace_in(mini / "stations" / "centre.yaml", 'phone: "13900000001"', "phone: 13900000001")
+    assert messages(mini) == []
+
+
+def test_dangling_references(mini: Path) -> None:
+    replace_in(mini / "events" / "2026-12-01-centre.yaml", "deputies: [wang-kun]", "deputies: [wang-kan]")
+    replace_in(mini / "opinions" / "2026-0001.yaml", "station: east-village", "station: west-village")
+    lines = messages(mini)
+    assert "events/2026-12-01-centre.yaml:7:12: deputies[0]: 引用的代表“wang-kan”不存在，是否想写“wang-kun”？" in lines
+    assert "opinions/2026-0001.yaml:2:10: station: 引用的联络站“west-village”不存在，是否想写“east-village”？" in lines
+
+
+def test_duplicate_official_names(mini: Path) -> None:
+    replace_in(mini / "stations" / "east-village.yaml", "name: 城关镇东村人大代表联络站", "name: 示例县人大代表联络中心站")
+    assert "stations/east-village.yaml:4:7: name: 正式名称与 centre 重复" in messages(mini)
+
+
+def test_membership_ending_before_it_starts(mini: Path) -> None:
+    replace_in(mini / "deputies" / "li-yan.yaml", "since: 2023-03-01}", "since: 2023-03-01, until: 2022-12-31}")
+    assert "deputies/li-yan.yaml:7:55: memberships[0].until: 结束日期 2022-12-31 早于开始日期 2023-03-01" in messages(mini)
+
+
+def test_photo_must_exist_inside_content(mini: Path) -> None:
+    replace_in(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wangkun.png")
+    replace_in(mini / "deputies" / "li-yan.yaml", "name: 李䶮", "name: 李䶮\nphoto: ../../etc/passwd")
+    lines = messages(mini)
+    assert "deputies/wang-kun.yaml:2:8: photo: 照片文件“photos/wangkun.png”不存在（路径相对于内容目录）" in lines
+    assert "deputies/li-yan.yaml:2:8: photo: 照片路径“../../etc/passwd”超出了内容目录" in lines
+
+
+def test_parent_cycle(mini: Path) -> None:
+    replace_in(mini / "stations" / "centre.yaml", "tier: 县", "tier: 县\nparent: east-village")
+    lines = messages(mini)
+    assert "stations/centre.yaml:3:9: parent: 上级站点形成循环" in lines
+    assert "stations/east-village.yaml:3:9: parent: 上级站点形成循环" in lines
+
+
+def test_opinion_story_must_be_consistent(mini: Path) -> None:
+    path = mini / "opinions" / "2026-0001.yaml"
+    replace_in(path, "feedback: 2026-11-20\n", "")
+    replace_in(path, "assigned: 2026-11-05", "assigned: 2026-11-01")
+    lines = messages(mini)
+    assert "opinions/2026-0001.yaml:8:11: assigned: 日期 2026-11-01 早于受理日期 2026-11-03" in lines
+    assert "opinions/2026-0001.yaml:10:9: status: 状态为“已答复”时须写明反馈日期 feedback" in lines
+    assert any("satisfaction: 没有反馈日期，不能填写满意度" in line for line in lines)
+
+
+def test_redirected_opinion_needs_legal_route(mini: Path) -> None:
+    replace_in(mini / "opinions" / "2026-0002.yaml", "route: 法定途径", "route: 当场答复")
+    assert any("status: 状态“已引导”只用于办理途径为“法定途径”的意见" in line for line in messages(mini))
+
+
+def test_category_must_be_configured(mini: Path) -> None:
+    replace_in(mini / "opinions" / "2026-0002.yaml", "category: 社会保障", "category: 其它")
+    assert any("category: 类别“其它”不在站点设置的类别中：交通出行、社会保障" in line for line in messages(mini))
+
+
+def test_event_deputy_not_member_is_a_warning(mini: Path) -> None:
+    replace_in(mini / "events" / "2026-12-01-centre.yaml", "deputies: [wang-kun]", "deputies: [wang-kun, li-yan]")
+    assert messages(mini) == []
+    assert messages(mini, "warning") == [
+        "events/2026-12-01-centre.yaml:7:22: deputies[1]: 警告: 代表“li-yan”在 2026-12-01 不属于站点“centre”（请核对进站时间）"]
+
+
+def test_site_settings_are_checked(mini: Path) -> None:
+    replace_in(mini / "site.yaml", "base_url: https://rd.example.cn/lianluozhan/", "base_url: https://rd.example.cn/lianluozhan")
+    replace_in(mini / "site.yaml", "n: 1,", "n: 0,")
+    lines = messages(mini)
+    assert "site.yaml:4:11: base_url: base_url 应以 / 结尾，例如 https://rd.example.gov.cn/lianluozhan/" in lines
+    assert any(line.startswith("site.yaml:5:17: reception_rule: n 不能为 0") for line in lines)
+
+
+def test_all_problems_reported_in_one_run(mini: Path) -> None:
+    write(mini / "stations" / "broken.yaml", "name: [\n")
+    replace_in(mini / "stations" / "centre.yaml", "address:", "adress:")
+    replace_in(mini / "deputies" / "li-yan.yaml", "position: 教师", "position: [教师]")
+    replace_in(mini / "events" / "2026-12-01-centre.yaml", "station: centre", "station: nowhere")
+    files = {line.split(":")[0] for line in messages(mini)}
+    assert files == {"stations/broken.yaml", "stations/centre.yaml", "deputies/li-yan.yaml",
+                     "events/2026-12-01-centre.yaml"}
