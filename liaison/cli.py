@@ -91,7 +91,7 @@ class _Progress:
         self.enabled = sys.stderr.isatty()
         self.last = 0.0
 
-    def __call__(self, target: str, done: int, total: int) -> None:
+    def __call__(self, target: str, done: int) -> None:
         now = time.monotonic()
         if self.enabled and now - self.last > 0.1:
             self.last = now

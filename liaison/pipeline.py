@@ -14,7 +14,7 @@ from .render import Output, assets, data, signage, web
 from .validate import validate
 from .writer import WriteReport, discard, stage, swap_in
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int], None]  # (target, files done so far)
 
 
 @dataclass(frozen=True)
@@ -75,5 +75,5 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
 def _counted(outputs: Iterator[Output], name: str, progress: Progress | None) -> Iterator[Output]:
     for count, output in enumerate(outputs, 1):
         if progress:
-            progress(name, count, 0)
+            progress(name, count)
         yield output
