@@ -133,8 +133,12 @@ class Site:
         groups: dict[Tier, dict[str, list[Station]]] = defaultdict(lambda: defaultdict(list))
         for station in self.stations.values():
             groups[station.tier][station.locality].append(station)
-        return [(tier, [(place, sorted(items, key=_station_key)) for place, items in sorted(groups[tier].items())])
-                for tier in TIER_ORDER if tier in groups]
+        def places(tier: Tier) -> list[tuple[str, list[Station]]]:
+            # ids are pinyin, so ordering by id reads as a Chinese reader expects
+            grouped = [(place, sorted(items, key=_station_key)) for place, items in groups[tier].items()]
+            return sorted(grouped, key=lambda group: _station_key(group[1][0]))
+
+        return [(tier, places(tier)) for tier in TIER_ORDER if tier in groups]
 
     def parent(self, station: Station) -> Station | None:
         return self.stations.get(station.parent) if station.parent else None
@@ -228,7 +232,7 @@ def summarise(opinions: Iterable[Opinion]) -> OpinionSummary:
 
 
 def _station_key(station: Station) -> tuple:
-    return (TIER_ORDER.index(station.tier), station.locality, station.name)
+    return (TIER_ORDER.index(station.tier), station.id)
 
 
 def _deputy_key(deputy: Deputy) -> tuple:

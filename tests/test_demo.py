@@ -1,0 +1,80 @@
+"""End to end: the embedded demo content validates cleanly and builds a complete site."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from liaison.pipeline import Config, build
+from liaison.schema import OpinionStatus, Route, SeatLevel, StationKind
+from tests.conftest import DEMO
+from tests.html_links import broken_local_links, external_resources
+from tests.render.test_web import SIX_ITEMS
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("demo")
+    report = build(Config(content=DEMO, site_dir=out / "site", signage_dir=out / "signage", today=DEMO_TODAY,
+                          strict=True))
+    return report, out
+
+
+def test_demo_builds_without_warnings(demo) -> None:
+    report, _ = demo
+    assert report.warnings == []
+
+
+def test_demo_covers_what_the_issue_asks(demo) -> None:
+    site = demo[0].site
+    kinds = [s.kind for s in site.stations.values()]
+    assert kinds.count(StationKind.CENTRE) == 1
+    assert len([s for s in site.stations.values() if s.tier.value == "乡镇"]) == 3
+    assert len([s for s in site.stations.values() if s.tier.value == "村"]) == 4
+    assert StationKind.CONTACT_POINT in kinds
+    assert len(site.deputies) >= 25
+    assert {seat.level for d in site.deputies.values() for seat in d.seats} == set(SeatLevel)
+    assert any(len(site.assignments(d)) > 1 for d in site.deputies.values())
+    assert any(any(ord(ch) > 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF for ch in d.name) or "堃" in d.name
+               for d in site.deputies.values())
+    assert all(site.staff(s) for s in site.stations.values())
+    assert all(site.members(s) for s in site.stations.values())
+    assert any(s.plans for s in site.stations.values())
+    assert len(site.systems) >= 6
+    assert len(site.opinions) >= 30
+    assert {o.status for o in site.opinions.values()} == set(OpinionStatus)
+    assert {o.route for o in site.opinions.values()} == set(Route)
+    months = {(e.date.year, e.date.month) for e in site.events.values()}
+    assert len(months) >= 12
+    assert all(d.photo for d in site.deputies.values())
+
+
+def test_every_station_and_deputy_has_a_page_with_the_six_items(demo) -> None:
+    report, out = demo
+    for station_id in report.site.stations:
+        html = (out / "site" / "stations" / station_id / "index.html").read_text()
+        positions = [html.index(f"</span>{title}</h2>") for title in SIX_ITEMS]
+        assert positions == sorted(positions), station_id
+    for deputy_id, deputy in report.site.deputies.items():
+        html = (out / "site" / "deputies" / deputy_id / "index.html").read_text()
+        assert deputy.name in html and "代表码" in html
+
+
+def test_demo_site_links_and_resources(demo) -> None:
+    _, out = demo
+    assert broken_local_links(out / "site") == []
+    assert external_resources(out / "site") == []
+
+
+def test_demo_exports(demo) -> None:
+    report, out = demo
+    stations = json.loads((out / "site" / "data" / "stations.json").read_text())
+    assert [s["id"] for s in stations] == sorted(report.site.stations)
+    csv_text = (out / "site" / "data" / "deputies.csv").read_text(encoding="utf-8-sig")
+    assert len(csv_text.strip().splitlines()) == len(report.site.deputies) + 1
+    for station_id in report.site.stations:
+        assert (out / "signage" / station_id / "qr-station.svg").is_file()
