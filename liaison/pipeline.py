@@ -49,7 +49,9 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
     env = theme.environment(config.theme_dir)
 
     def site_outputs() -> Iterator[Output]:
-        yield from web.pages(site, env)
+        pages = list(web.pages(site, env))
+        yield from pages
+        yield assets.rare_glyph_font(pages)
         yield from data.exports(site)
         yield from assets.theme_static(config.theme_dir)
         yield from assets.portraits(site, config.content)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from .. import urls
+from .. import fonts, urls
 from ..model import Site
 from . import Output
 
@@ -19,6 +19,16 @@ def theme_static(theme_dir: Path) -> Iterator[Output]:
     for path in sorted(static.rglob("*")):
         if path.is_file():
             yield Output("static/" + path.relative_to(static).as_posix(), path.read_bytes())
+
+
+def rare_glyph_font(pages: list[Output]) -> Output:
+    """Glyphs of the rare characters the pages use (a deputy named 李䶮), as the font stack's last fallback.
+
+    A browser fetches it only when a character is missing from the reader's own fonts.
+    """
+    text = "".join(page.data.decode("utf-8") for page in pages if page.path.endswith(".html"))
+    font = fonts.find(fonts.WEB_FALLBACK)
+    return Output("static/fonts/rare-glyphs.woff2", fonts.subset_woff2(font, fonts.rare_characters(text)))
 
 
 def portraits(site: Site, content_dir: Path) -> Iterator[Output]:

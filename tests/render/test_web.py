@@ -129,3 +129,12 @@ def test_served_under_a_subpath_every_link_answers(served_under_subpath: str) ->
                 if not is_external(link) and not link.startswith("#"):
                     queue.append(urllib.parse.urljoin(url, link.partition("#")[0]))
     assert len(seen) > 20
+
+
+def test_rare_glyphs_are_shipped_for_readers_whose_fonts_lack_them(built: Path) -> None:
+    font = built / "site" / "static" / "fonts" / "rare-glyphs.woff2"
+    from fontTools.ttLib import TTFont
+
+    assert set(TTFont(font).getBestCmap()) == {ord("䶮"), ord("堃")}  # 李䶮 and 王堃 in the fixture
+    css = (built / "site" / "static" / "style.css").read_text()
+    assert 'url("fonts/rare-glyphs.woff2")' in css
