@@ -188,9 +188,64 @@ class ReceptionRule(Record):
         return self
 
 
+class Material(str, Enum):
+    GOLD = "金色拉丝牌"
+    BRASS = "铜牌"
+    INSERT = "插牌"
+
+
+class Plate(Record):
+    """The signboard: 60×40 cm, lettering at 120 pt (江苏 and 无锡 guidance)."""
+
+    width_mm: Annotated[float, Field(ge=100, le=3000)] = 600
+    height_mm: Annotated[float, Field(ge=100, le=3000)] = 400
+    text_pt: Annotated[float, Field(ge=24, le=600)] = 120
+    margin_mm: Annotated[float, Field(ge=0, le=500)] = 40  # the safe zone's inset from the trim
+    line_height: Annotated[float, Field(ge=1, le=3)] = 1.25
+
+
+POSTER_SIZES = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594)}
+
+
+class Poster(Record):
+    """The wall poster (公示栏) sheet: a preset size, or a custom width and height in mm."""
+
+    size: Literal["A0", "A1", "A2"] | None = None
+    width_mm: Annotated[float, Field(ge=200, le=5000)] | None = None
+    height_mm: Annotated[float, Field(ge=200, le=5000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "Poster":
+        custom = (self.width_mm, self.height_mm)
+        if self.size and any(v is not None for v in custom):
+            raise ValueError("size 与 width_mm/height_mm 只能写一种")
+        if not self.size and (None in custom) and any(v is not None for v in custom):
+            raise ValueError("自定义尺寸须同时写 width_mm 和 height_mm")
+        return self
+
+    @property
+    def dimensions_mm(self) -> tuple[float, float]:
+        if self.width_mm is not None and self.height_mm is not None:
+            return (self.width_mm, self.height_mm)
+        return POSTER_SIZES[self.size or "A0"]
+
+
 class Signage(Record):
     convention: NamingConvention = NamingConvention.JIANGSU
-    font: str | None = None  # path under the content directory to a licensed font file
+    font: str | None = None  # a licensed font file (e.g. 方正大标宋), relative to the content directory
+    emblem: str | None = None  # the national emblem image, supplied by the user; never shipped
+    plate: Plate = Plate()
+    poster: Poster = Poster()
+    # Plate materials by station kind; unset kinds follow the convention's practice.
+    materials: dict[StationKind, Annotated[list[Material], Field(min_length=1)]] = {}
+
+    def materials_for(self, kind: StationKind) -> list[Material]:
+        if kind in self.materials:
+            return self.materials[kind]
+        if self.convention == NamingConvention.WUXI:
+            # 无锡: 代表之家 hang a brass plate; 站 and 点 a brass plate or an inserted board.
+            return [Material.BRASS] if kind == StationKind.HOME else [Material.BRASS, Material.INSERT]
+        return [Material.GOLD]
 
 
 class Site(Record):

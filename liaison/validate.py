@@ -13,7 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from PIL import Image, UnidentifiedImageError
+
+from . import fonts, printspec, schema, signboard
 from .loader import LoadResult, Loc, RawRecord
 from .problems import Problem, field_path
 from .schema import OpinionStatus, Route, StaffRole
@@ -165,6 +167,7 @@ class Rules:
         self.events()
         self.opinions()
         self.site()
+        self.signage()
         return self.problems
 
     def _add(self, kind: str, record_id: str, loc: Loc, message: str, severity: str = "error") -> None:
@@ -276,11 +279,63 @@ class Rules:
 
     def site(self) -> None:
         site, raw = self.t.site, self.t.site_raw
-        if site is None or raw is None or site.signage.font is None:
+        if site is None or raw is None:
             return
-        target = (self.content_dir / site.signage.font).resolve()
-        if not target.is_relative_to(self.content_dir) or not target.is_file():
-            self.problems.append(raw.problem(("signage", "font"), f"字体文件“{site.signage.font}”不存在或超出内容目录"))
+        for name, label in (("font", "字体"), ("emblem", "国徽图片")):
+            relative = getattr(site.signage, name)
+            if relative is None:
+                continue
+            target = (self.content_dir / relative).resolve()
+            if not target.is_relative_to(self.content_dir) or not target.is_file():
+                self.problems.append(raw.problem(("signage", name), f"{label}文件“{relative}”不存在或超出内容目录"))
+
+    def signage(self) -> None:
+        """Every name must fit the plate and be drawable in the plate's font; photos sharp enough for print."""
+        site = self.t.site
+        if site is None:
+            return
+        font_name, covered = self._signboard_font(site)
+        for sid, station in self.t.of("stations").items():
+            try:
+                signboard.break_lines(station.name, site.signage.plate)
+            except signboard.DoesNotFit as exc:
+                self._add("stations", sid, ("name",), str(exc))
+            if covered is not None:
+                for char in dict.fromkeys(ch for ch in station.name if ord(ch) not in covered):
+                    self._add("stations", sid, ("name",),
+                              f"标识牌字体“{font_name}”缺少字符“{char}”（U+{ord(char):04X}），"
+                              "印出来会是空框：请在 signage.font 指定含此字的字体文件")
+        need = tuple(printspec.min_pixels(mm) for mm in printspec.POSTER_PHOTO_MM)
+        for did, deputy in self.t.of("deputies").items():
+            if deputy.photo is None:
+                continue
+            try:
+                with Image.open(self.content_dir / deputy.photo) as image:
+                    width, height = image.size
+            except (OSError, UnidentifiedImageError):
+                continue  # a missing file is reported by deputies(); a broken one by the renderer
+            crop = min(width, height * 3 / 4), min(height, width * 4 / 3)  # the 3:4 frame it is cut to
+            if crop[0] < need[0] or crop[1] < need[1]:
+                self._add("deputies", did, ("photo",),
+                          f"{deputy.name}的照片只有 {width}×{height} 像素，印在公示栏上不够清晰："
+                          f"至少需要 {need[0]}×{need[1]} 像素（{printspec.MIN_IMAGE_PPI} ppi）", "warning")
+
+    def _signboard_font(self, site: schema.Site) -> tuple[str, frozenset[int] | None]:
+        if site.signage.font:
+            path = (self.content_dir / site.signage.font).resolve()
+            if not path.is_file():
+                return site.signage.font, None
+            font = fonts.FontFile(path)
+            try:
+                return path.name, fonts.coverage(font)
+            except Exception:  # noqa: BLE001 - any unreadable font file is a content problem
+                self.problems.append(self.t.site_raw.problem(("signage", "font"), f"无法读取字体文件“{site.signage.font}”"))
+                return path.name, None
+        try:
+            return printspec.SIGNBOARD_FONT.split(":")[0], fonts.coverage(fonts.find(printspec.SIGNBOARD_FONT))
+        except fonts.FontMissing as exc:
+            self.problems.append(self.t.site_raw.problem(("signage",), str(exc)))
+            return "", None
 
 
 def _member_on(deputy: schema.Deputy, station: str, day: Any) -> bool:

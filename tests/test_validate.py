@@ -153,3 +153,30 @@ def test_all_problems_reported_in_one_run(mini: Path) -> None:
     files = {line.split(":")[0] for line in messages(mini)}
     assert files == {"stations/broken.yaml", "stations/centre.yaml", "deputies/li-yan.yaml",
                      "events/2026-12-01-centre.yaml"}
+
+
+def test_photo_too_small_for_print_is_a_warning_naming_the_deputy(mini: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (120, 160), "grey").save(mini / "photos" / "wang-kun.png")
+    assert messages(mini) == []
+    assert messages(mini, "warning") == [
+        "deputies/wang-kun.yaml:2:8: photo: 警告: 王堃的照片只有 120×160 像素，印在公示栏上不够清晰："
+        "至少需要 236×315 像素（150 ppi）"]
+
+
+def test_name_that_cannot_fit_the_plate(mini: Path) -> None:
+    replace_in(mini / "site.yaml", "opinion_categories:", "signage: {plate: {height_mm: 150}}\nopinion_categories:")
+    replace_in(mini / "stations" / "east-village.yaml", "name: 城关镇东村人大代表联络站",
+               "name: 城关镇东村第一居民小组人大代表联络站")
+    assert messages(mini) == [
+        "stations/east-village.yaml:4:7: name: 站名“城关镇东村第一居民小组人大代表联络站”在标识牌上排不下："
+        "120pt 字号下安全区内每行最多 12 个字、最多 1 行，且只能在地名和“人大代表……”之间换行"]
+
+
+def test_character_missing_from_the_signboard_font(mini: Path) -> None:
+    # U+9FF0 is a Han character (Unicode 13) that Noto Serif CJK 2.x does not draw
+    replace_in(mini / "stations" / "east-village.yaml", "name: 城关镇东村人大代表联络站", "name: 城关镇东\u9ff0村人大代表联络站")
+    assert messages(mini) == [
+        "stations/east-village.yaml:4:7: name: 标识牌字体“Noto Serif CJK SC”缺少字符“\u9ff0”（U+9FF0），"
+        "印出来会是空框：请在 signage.font 指定含此字的字体文件"]

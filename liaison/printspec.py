@@ -1,0 +1,27 @@
+"""What the print files promise the shop and the reader, in one place.
+
+Validation, the print renderer and the tests all read these numbers.
+"""
+from __future__ import annotations
+
+BLEED_MM = 3.0
+MIN_IMAGE_PPI = 150  # photos and textures at printed size
+
+# Red lettering for the plate: process red, no black, no RGB anywhere in the artwork.
+PLATE_RED_CMYK = (0, 1, 1, 0)
+SIGNBOARD_FONT = "Noto Serif CJK SC:style=Black"  # open fallback for 方正大标宋
+
+# Wall poster (公示栏). Read from 1.5 m: at that distance a 24 pt (8.5 mm) Han
+# character subtends about 19.4 arc minutes, the size at which complex characters
+# stay legible for most readers; nothing on the poster is set smaller.
+POSTER_MIN_PT = 24
+POSTER_PHOTO_MM = (40.0, 53.3)  # uniform 3:4 portrait frame
+
+# QR codes: printed size by scanning distance (about a tenth of it).
+QR_DEPUTY_MM = 35.0   # on the poster, scanned from ~30 cm: at least 3 cm
+QR_STATION_MM = 80.0  # the station code, scanned from ~80 cm: at least 8 cm
+QR_CARD_DEPUTY_MM = 50.0  # standalone deputy code for the wall
+
+
+def min_pixels(size_mm: float, ppi: int = MIN_IMAGE_PPI) -> int:
+    return round(size_mm / 25.4 * ppi)
