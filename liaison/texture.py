@@ -36,14 +36,14 @@ class Metal:
 
 METALS = {
     "gold": Metal((170, 130, 60), (212, 175, 90), (240, 215, 140),
-                  streak=11, sheen=40, bevel=0, bevel_mm=0),
+                  streak=11, sheen=60, bevel=0, bevel_mm=0),
     "brass": Metal((118, 78, 30), (184, 136, 64), (226, 186, 112),
-                   streak=6, sheen=34, bevel=70, bevel_mm=6),
+                   streak=6, sheen=50, bevel=55, bevel_mm=6),
 }
 
-# The inserted board: cream card in a thin brushed-aluminium frame.
+# The inserted board: cream card in a thin brushed-aluminium frame; shadow, base, highlight.
 BOARD = ((236, 229, 212), (246, 241, 229), (252, 250, 243))
-FRAME = ((112, 116, 122), (176, 180, 186), (232, 234, 238))
+FRAME = ((104, 107, 111), (182, 185, 189), (238, 240, 242))
 FRAME_MM = 8.0
 
 
@@ -55,7 +55,8 @@ def plate_texture(material: str, width_mm: float, height_mm: float, ppi: int = 1
     if width_mm <= 0 or height_mm <= 0 or ppi <= 0:
         raise ValueError(f"plate size and ppi must be positive, got {width_mm}×{height_mm} mm at {ppi} ppi")
     size = (pixels(width_mm, ppi), pixels(height_mm, ppi))
-    rng = random.Random(zlib.crc32(f"{material}:{width_mm}x{height_mm}@{ppi}".encode()))
+    # Seeded by pixel size, not the numbers as typed: 606 and 606.0 share a cache entry.
+    rng = random.Random(zlib.crc32(f"{material}:{size[0]}x{size[1]}".encode()))
     mm = (width_mm, height_mm)
     image = _insert(rng, size, mm) if material == "insert" else _metal(METALS[material], rng, size, mm)
     return _jpeg(image, ppi)
@@ -68,21 +69,28 @@ def pixels(mm: float, ppi: int) -> int:
 def _metal(metal: Metal, rng: random.Random, size: Size, mm: tuple[float, float]) -> Image.Image:
     shade = _sheen(mm, metal.sheen)
     if metal.bevel:
-        shade = ImageChops.subtract(shade, _edge(mm, BLEED_MM, BLEED_MM + metal.bevel_mm, metal.bevel), offset=0)
+        shade = ImageChops.subtract(shade, _edge(mm, BLEED_MM, BLEED_MM + metal.bevel_mm, metal.bevel))
     light = ImageChops.add(_streaks(rng, size, metal.streak), shade.resize(size, Image.Resampling.BICUBIC),
                            offset=-128)
-    return ImageOps.colorize(light, metal.shadow, metal.highlight, metal.base)
+    return _tint(light, (metal.shadow, metal.base, metal.highlight))
 
 
 def _insert(rng: random.Random, size: Size, mm: tuple[float, float]) -> Image.Image:
-    board = ImageChops.subtract(_grain(rng, size), _edge(mm, FRAME_MM, FRAME_MM + 2.5, 40)
+    board = ImageChops.subtract(_grain(rng, size), _edge(mm, FRAME_MM, FRAME_MM + 2, 110)
                                 .resize(size, Image.Resampling.BILINEAR))
-    board = ImageOps.colorize(board, *BOARD)
+    board = _tint(board, BOARD)
     frame_shade, mask = _frame(mm)
-    frame = ImageChops.add(_streaks(rng, size, 8), frame_shade.resize(size, Image.Resampling.BILINEAR),
-                           offset=-128)
-    frame = ImageOps.colorize(frame, *FRAME)
+    across = _streaks(rng, size[::-1], 8).transpose(Image.Transpose.ROTATE_90)
+    brushed = Image.composite(across, _streaks(rng, size, 8), _side_rails(size))
+    frame = ImageChops.add(brushed, frame_shade.resize(size, Image.Resampling.BILINEAR), offset=-128)
+    frame = _tint(frame, FRAME)
     return Image.composite(frame, board, mask.resize(size, Image.Resampling.BILINEAR))
+
+
+def _tint(light: Image.Image, tones: tuple[RGB, RGB, RGB]) -> Image.Image:
+    """Map grey 0 / 128 / 255 to the shadow / base / highlight colours."""
+    shadow, base, highlight = tones
+    return ImageOps.colorize(light, black=shadow, white=highlight, mid=base)
 
 
 def _noise(rng: random.Random, size: Size) -> Image.Image:
@@ -117,7 +125,7 @@ def _grain(rng: random.Random, size: Size) -> Image.Image:
     """Fine isotropic paper grain around grey 128, made at half size."""
     half = (max(1, size[0] // 2), max(1, size[1] // 2))
     grain = _noise(rng, half).filter(ImageFilter.GaussianBlur(0.7))
-    return _centred(grain, 3).resize(size, Image.Resampling.BILINEAR)
+    return _centred(grain, 14).resize(size, Image.Resampling.BILINEAR)
 
 
 def _sheen(mm: tuple[float, float], amplitude: float) -> Image.Image:
@@ -144,33 +152,47 @@ def _shade_size(mm: tuple[float, float]) -> Size:
 
 def _edge(mm: tuple[float, float], full_mm: float, clear_mm: float, depth: float) -> Image.Image:
     """Darkening by `depth` up to `full_mm` from the edge, easing to none at `clear_mm`."""
-    scale = SHADE_SCALE
-    image = Image.new("L", _shade_size(mm), 0)
-    draw = ImageDraw.Draw(image)
-    for inset in range(math.ceil(clear_mm * scale)):
-        t = min(1.0, max(0.0, (clear_mm - inset / scale) / (clear_mm - full_mm)))
-        draw.rectangle((inset, inset, image.width - 1 - inset, image.height - 1 - inset),
-                       fill=round(depth * t * t * (3 - 2 * t)))
-    return image
+    fills = []
+    for inset in range(math.ceil(clear_mm * SHADE_SCALE)):
+        t = min(1.0, max(0.0, (clear_mm - inset / SHADE_SCALE) / (clear_mm - full_mm)))
+        fills.append(round(depth * t * t * (3 - 2 * t)))
+    return _rings(Image.new("L", _shade_size(mm), 0), fills)
 
 
 def _frame(mm: tuple[float, float]) -> tuple[Image.Image, Image.Image]:
     """The frame's cross-section (a rounded rail with a dark lip) and its coverage, at 4 px per mm."""
     scale = 4
-    shade = Image.new("L", (round(mm[0] * scale), round(mm[1] * scale)), 128)
-    mask = Image.new("L", shade.size, 0)
-    shade_draw, mask_draw = ImageDraw.Draw(shade), ImageDraw.Draw(mask)
-    steps = round(FRAME_MM * scale)
-    for inset in range(steps):
+    size = (max(1, round(mm[0] * scale)), max(1, round(mm[1] * scale)))
+    fills = []
+    for inset in range(round(FRAME_MM * scale)):
         d = inset / scale
-        light = 128 + 55 * math.sin(math.pi * min(1.0, d / (FRAME_MM - 1)))
-        if d >= FRAME_MM - 1:  # the lip where the frame meets the board
-            light = 70
-        box = (inset, inset, shade.width - 1 - inset, shade.height - 1 - inset)
-        shade_draw.rectangle(box, fill=round(light))
-        mask_draw.rectangle(box, fill=255)
-    mask_draw.rectangle((steps, steps, shade.width - 1 - steps, shade.height - 1 - steps), fill=0)
+        across = min(1.0, max(0.0, (d - BLEED_MM) / (FRAME_MM - 1 - BLEED_MM)))
+        lip = d >= FRAME_MM - 1  # where the frame meets the board
+        fills.append(60 if lip else round(100 + 80 * math.sin(math.pi * (0.15 + 0.7 * across))))
+    shade = _rings(Image.new("L", size, 128), fills)
+    mask = _rings(Image.new("L", size, 0), [255] * len(fills))
     return shade, mask
+
+
+def _rings(image: Image.Image, fills: list[int]) -> Image.Image:
+    """Paint 1 px concentric rings from the edge inwards, one fill each."""
+    draw = ImageDraw.Draw(image)
+    for inset, fill in enumerate(fills):
+        if 2 * inset >= min(image.size):
+            break
+        draw.rectangle((inset, inset, image.width - 1 - inset, image.height - 1 - inset), outline=fill)
+    return image
+
+
+def _side_rails(size: Size) -> Image.Image:
+    """Mask of the left and right rails, mitred at 45° into the corners, so each rail is brushed along its length."""
+    width, height = size
+    half = min(width, height) // 2
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    draw.polygon([(0, 0), (half, half), (half, height - half), (0, height)], fill=255)
+    draw.polygon([(width, 0), (width - half, half), (width - half, height - half), (width, height)], fill=255)
+    return mask
 
 
 def _jpeg(image: Image.Image, ppi: int) -> bytes:
