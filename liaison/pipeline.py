@@ -56,7 +56,7 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
         yield from assets.theme_static(config.theme_dir)
         yield from assets.portraits(site, config.content)
 
-    return {"site": site_outputs(), "signage": signage.qr_codes(site)}
+    return {"site": site_outputs(), "signage": signage.signage(site, env, config.content)}
 
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:

@@ -15,13 +15,21 @@ def matrix(data: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def svg(data: str, label: str) -> Markup:
-    """An SVG scaled by its container; `label` is the accessible name."""
+def svg(data: str, label: str, symbol_mm: float | None = None) -> Markup:
+    """An SVG of the code; `label` is the accessible name.
+
+    Without `symbol_mm` it scales with its container (web). With it, the SVG is
+    sized so that the symbol itself, quiet zone excluded, measures symbol_mm (print).
+    """
     rows = matrix(data)
     size = len(rows)
     path = "".join(_row_runs(rows))
+    dimensions = ""
+    if symbol_mm is not None:
+        total = symbol_mm * size / (size - 2 * QUIET_ZONE)
+        dimensions = f'width="{total:.2f}mm" height="{total:.2f}mm" '
     return Markup(
-        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" {dimensions}viewBox="0 0 {size} {size}" '
         f'role="img" aria-label="{escape(label)}" shape-rendering="crispEdges">'
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
         f'<path fill="#000" d="{path}"/></svg>'

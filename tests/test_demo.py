@@ -78,3 +78,34 @@ def test_demo_exports(demo) -> None:
     assert len(csv_text.strip().splitlines()) == len(report.site.deputies) + 1
     for station_id in report.site.stations:
         assert (out / "signage" / station_id / "qr-station.svg").is_file()
+
+
+def test_demo_signage_for_every_station(demo) -> None:
+    from tests.pdf_reading import reader, text
+
+    report, out = demo
+    for station_id, station in report.site.stations.items():
+        folder = out / "signage" / station_id
+        for name in ("signboard-proof.pdf", "signboard-proof.png", "signboard-production.pdf", "poster-1.pdf"):
+            assert (folder / name).is_file(), (station_id, name)
+        production = (folder / "signboard-production.pdf").read_bytes()
+        assert text(production) == station.name
+    lines = reader((out / "signage" / "nanmen-community" / "signboard-production.pdf").read_bytes()).pages[0]
+    assert lines.extract_text().split() == ["荷花街道南门社区", "人大代表联络站"]
+    assert (out / "signage" / "qingshi-town" / "poster-2.pdf").is_file()  # long content continues on sheet 2
+
+
+def test_every_qr_code_in_every_demo_pdf_decodes_to_its_url(demo) -> None:
+    from tests.pdf_reading import qr_codes
+
+    report, out = demo
+    site = report.site
+    for station_id, station in site.stations.items():
+        expected_on_poster = [site.qr_target(station)] + [site.qr_target(m.deputy) for m in site.members(station)] \
+            + [s.url for s in station.scenarios]
+        on_poster = [c.text for sheet in sorted((out / "signage" / station_id).glob("poster-*.pdf"))
+                     for c in qr_codes(sheet.read_bytes())]
+        assert sorted(on_poster) == sorted(expected_on_poster), station_id
+        for card in (out / "signage" / station_id).glob("qr-*.pdf"):
+            entity = station if card.stem == "qr-station" else site.deputies[card.stem.removeprefix("qr-deputy-")]
+            assert [c.text for c in qr_codes(card.read_bytes())] == [site.qr_target(entity)], card

@@ -35,3 +35,10 @@ def test_quiet_zone_and_error_correction() -> None:
 
 def test_label_is_escaped() -> None:
     assert 'aria-label="&lt;b&gt;"' in qr.svg("https://a.cn/", "<b>")
+
+
+def test_print_size_is_the_symbol_without_quiet_zone() -> None:
+    svg = qr.svg("https://rd.example.cn/x/", "码", symbol_mm=30)
+    size = len(qr.matrix("https://rd.example.cn/x/"))
+    total = float(re.search(r'width="([\d.]+)mm"', svg).group(1))
+    assert abs(total * (size - 8) / size - 30) < 0.01

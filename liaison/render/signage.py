@@ -1,22 +1,132 @@
-"""Print-shop files under signage/<station-id>/."""
+"""Everything for the print shop under signage/: per station a folder of print files,
+a manifest of them all, and a zip pack per station."""
 from __future__ import annotations
 
+import csv
+import io
+import json
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-from .. import qr
-from ..model import Site
+import jinja2
+
+from .. import pdf, printspec, qr
+from ..model import Deputy, Site, Station
 from . import Output
+from .posters import poster_sheets
+from .signboards import signboard_files
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that identical content gives an identical pack
 
 
-def qr_codes(site: Site) -> Iterator[Output]:
-    """The station's 站码 and each current deputy's 代表码 as standalone SVG."""
+@dataclass(frozen=True)
+class PrintFile:
+    """A file for the shop and what the manifest says about it."""
+
+    output: Output
+    station: str
+    item: str  # what it is, in the shop's words
+    finished_mm: tuple[float, float] | None
+    sheets: int
+    material: str
+    quantity: int
+
+
+def signage(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
+    files: list[PrintFile] = []
     for station in site.stations.values():
-        yield Output(f"{station.id}/qr-station.svg", _svg_file(site.qr_target(station), f"{station.name} 站码"))
-        for member in site.members(station):
-            deputy = member.deputy
-            yield Output(f"{station.id}/qr-deputy-{deputy.id}.svg",
-                         _svg_file(site.qr_target(deputy), f"{deputy.name} 代表码"))
+        station_files = list(station_print_files(site, env, station, content_dir))
+        files.extend(station_files)
+        yield from (f.output for f in station_files)
+        yield Output(f"packs/{station.id}.zip", print_pack(station_files))
+    yield Output("manifest.json", manifest_json(files))
+    yield Output("manifest.csv", manifest_csv(files))
 
 
-def _svg_file(data: str, label: str) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(qr.svg(data, label)) + "\n").encode("utf-8")
+def station_print_files(site: Site, env: jinja2.Environment, station: Station, content_dir: Path) -> Iterator[PrintFile]:
+    plate = site.settings.signage.plate
+    plate_mm = (plate.width_mm, plate.height_mm)
+    for output, role, material in signboard_files(site, env, station, content_dir):
+        if role == "production":
+            materials = "、".join(m.value for m in site.settings.signage.materials_for(station.kind))
+            yield PrintFile(output, station.id, "标识牌制作稿（红字，C0 M100 Y100 K0）", plate_mm, 1,
+                            f"{materials}，字为丝印或UV印刷", 1)
+        elif role == "proof":
+            yield PrintFile(output, station.id, f"标识牌校样（{material.value}）", plate_mm, 1, "仅供审核确认，不印刷", 0)
+        else:
+            yield PrintFile(output, station.id, f"标识牌预览图（{material.value}）", None, 1, "仅供审核确认，不印刷", 0)
+    poster_mm = site.settings.signage.poster.dimensions_mm
+    for number, sheet in enumerate(poster_sheets(site, env, station, content_dir), 1):
+        yield PrintFile(Output(f"{station.id}/poster-{number}.pdf", sheet), station.id, f"公示栏第 {number} 张",
+                        poster_mm, 1, "户外背胶PP纸或写真布，覆哑膜", 1)
+    yield from _qr_files(site, env, station, station, f"{station.id}/qr-station", printspec.QR_STATION_MM,
+                         "站码", "扫码查看本站代表和信息", 2)
+    for member in site.members(station):
+        deputy = member.deputy
+        yield from _qr_files(site, env, station, deputy, f"{station.id}/qr-deputy-{deputy.id}",
+                             printspec.QR_CARD_DEPUTY_MM, f"{deputy.name}代表", "扫码联系代表", 1)
+
+
+def _qr_files(site: Site, env: jinja2.Environment, station: Station, entity: Station | Deputy, stem: str,
+              symbol_mm: float, title: str, hint: str, quantity: int) -> Iterator[PrintFile]:
+    target = site.qr_target(entity)
+    caption = f"{entity.name}{'站码' if entity is station else '代表码'}"
+    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(qr.svg(target, caption, symbol_mm=symbol_mm)) + "\n")
+    yield PrintFile(Output(f"{stem}.svg", svg.encode("utf-8")), station.id, f"{caption}（矢量原稿）",
+                    None, 1, "矢量原稿，供制版", 0)
+    pad = 8.0
+    width = symbol_mm * 1.1 + 2 * pad
+    height = width + symbol_mm * 0.45
+    html = env.get_template("print/qr-card.html").render(
+        target=target, caption=caption, title=title if entity is not station else entity.short_name + " 站码",
+        hint=hint, symbol_mm=symbol_mm, width_mm=round(width, 1), height_mm=round(height, 1),
+        pad_mm=pad, bleed_mm=printspec.BLEED_MM, name_pt=round(symbol_mm * 0.4), hint_pt=round(symbol_mm * 0.25))
+    yield PrintFile(Output(f"{stem}.pdf", pdf.write(pdf.document(html))), station.id, f"{caption}卡片",
+                    (round(width, 1), round(height, 1)), 1, "PVC 卡片或背胶贴纸，覆哑膜", quantity)
+
+
+def _row(f: PrintFile) -> dict[str, object]:
+    return {
+        "file": f.output.path,
+        "station": f.station,
+        "item": f.item,
+        "finished_width_mm": f.finished_mm[0] if f.finished_mm else None,
+        "finished_height_mm": f.finished_mm[1] if f.finished_mm else None,
+        "bleed_mm": printspec.BLEED_MM if f.finished_mm else None,
+        "sheets": f.sheets,
+        "material": f.material,
+        "quantity": f.quantity,
+    }
+
+
+def manifest_json(files: list[PrintFile]) -> bytes:
+    return (json.dumps([_row(f) for f in files], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def manifest_csv(files: list[PrintFile]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(_row(files[0])) if files else ["file"], lineterminator="\r\n")
+    writer.writeheader()
+    for f in files:
+        writer.writerow({k: "" if v is None else v for k, v in _row(f).items()})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def print_pack(files: list[PrintFile]) -> bytes:
+    """One station's files and their manifest, zipped reproducibly."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as pack:
+        for f in files:
+            _add(pack, f.output.path, f.output.data)
+        _add(pack, "manifest.csv", manifest_csv(files))
+    return out.getvalue()
+
+
+def _add(pack: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    # PDFs and images are compressed already; deflating them again only costs time.
+    info.compress_type = zipfile.ZIP_DEFLATED if name.endswith((".csv", ".svg", ".json")) else zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    pack.writestr(info, data)

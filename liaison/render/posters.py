@@ -1,0 +1,74 @@
+"""Wall posters (公示栏): the six items in order, on as many numbered sheets as they need."""
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from PIL import Image, ImageOps
+
+from .. import pdf, printspec
+from ..model import Site, Station
+from . import Output
+
+PHOTO_PPI = 300  # enough for a sharp print; more only makes the file heavier
+CARD_MIN_WIDTH_MM = 250
+MARGIN_X_MM = 26
+
+
+def posters(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
+    shared = _shared_assets(site, content_dir)
+    for station in site.stations.values():
+        for number, sheet in enumerate(poster_sheets(site, env, station, content_dir, shared), 1):
+            yield Output(f"{station.id}/poster-{number}.pdf", sheet)
+
+
+def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content_dir: Path,
+                  shared: dict[str, pdf.Asset] | None = None) -> list[bytes]:
+    signage = site.settings.signage
+    width, height = signage.poster.dimensions_mm
+    inner = width - 2 * MARGIN_X_MM
+    assets = dict(shared if shared is not None else _shared_assets(site, content_dir))
+    for member in site.members(station):
+        if member.deputy.photo:
+            assets[f"portrait-{member.deputy.id}"] = portrait_asset(content_dir / member.deputy.photo)
+    flow = env.get_template("print/flow.svg").render(steps=site.settings.opinion_flow, width_mm=inner)
+    html = env.get_template("print/poster.html").render(
+        site=site, station=station, page_path="", width_mm=width, height_mm=height,
+        bleed_mm=printspec.BLEED_MM, min_pt=printspec.POSTER_MIN_PT, title_pt=_title_pt(station.name, inner),
+        columns=max(1, math.floor(inner / CARD_MIN_WIDTH_MM)), text_columns=2 if inner >= 500 else 1,
+        photo_mm=printspec.POSTER_PHOTO_MM, qr_deputy_mm=printspec.QR_DEPUTY_MM,
+        qr_station_mm=printspec.QR_STATION_MM, emblem="emblem" in assets, flow_svg=Markup(flow))
+    return pdf.sheets(pdf.document(html, assets))
+
+
+def portrait_asset(source: Path) -> pdf.Asset:
+    """Cropped to the uniform 3:4 frame, at most PHOTO_PPI at printed size."""
+    frame = [printspec.min_pixels(mm, PHOTO_PPI) for mm in printspec.POSTER_PHOTO_MM]
+    with Image.open(source) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        scale = min(1.0, image.width / frame[0], image.height / frame[1])
+        size = (max(1, round(frame[0] * scale)), max(1, round(frame[1] * scale)))
+        image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
+    return pdf.Asset(out.getvalue(), "image/jpeg")
+
+
+def _shared_assets(site: Site, content_dir: Path) -> dict[str, pdf.Asset]:
+    emblem = site.settings.signage.emblem
+    if not emblem:
+        return {}
+    path = content_dir / emblem
+    mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+    return {"emblem": pdf.Asset(path.read_bytes(), mime)}
+
+
+def _title_pt(name: str, inner_mm: float) -> int:
+    """The station name on one line in the masthead, between 56 and 96 pt."""
+    room_mm = inner_mm - 70 - 100 - 24  # emblem, station code, gaps
+    fit = room_mm / max(len(name), 1) / (25.4 / 72)
+    return int(max(56, min(96, fit)))
