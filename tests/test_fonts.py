@@ -21,3 +21,11 @@ def test_subset_holds_exactly_the_text_and_is_reproducible(tmp_path) -> None:
     path.write_bytes(data)
     assert set(TTFont(path).getBestCmap()) == {ord("䶮"), ord("堃")}
     assert ord("䶮") in fonts.coverage(font)
+
+
+def test_weasyprint_has_its_fast_subsetting_path() -> None:
+    """scripts/run.sh installs libharfbuzz-subset0; without it every PDF takes seconds (benchmarks/print_speed.py)."""
+    import weasyprint.pdf.fonts as weasy_fonts
+    from weasyprint.text.ffi import harfbuzz
+
+    assert weasy_fonts.harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0)

@@ -138,3 +138,21 @@ def test_user_font_replaces_the_default(mini: Path, tmp_path: Path) -> None:
     data = (tmp_path / "signage" / "centre" / "signboard-production.pdf").read_bytes()
     names = [str(f.get_object()["/BaseFont"]) for f in reader(data).pages[0]["/Resources"]["/Font"].values()]
     assert len(names) == 1 and "Signboard-Face" in names[0] and "Serif" not in names[0]
+
+
+def test_portraits_are_cropped_to_the_frame_at_print_resolution(signage: Path) -> None:
+    [photo] = reader((signage / "centre" / "poster-1.pdf").read_bytes()).pages[0].images
+    width, height = photo.image.size
+    assert abs(width / height - 3 / 4) < 0.01
+    assert (width, height) >= tuple(printspec.min_pixels(mm) for mm in printspec.POSTER_PHOTO_MM)
+
+
+def test_national_emblem_only_when_the_user_supplies_it(mini: Path, tmp_path: Path, signage: Path) -> None:
+    from PIL import Image
+
+    assert len(reader((signage / "centre" / "poster-1.pdf").read_bytes()).pages[0].images) == 1  # the portrait only
+    Image.new("RGB", (300, 300), (200, 20, 20)).save(mini / "emblem.png")  # a stand-in: the real one is the user's
+    text_ = (mini / "site.yaml").read_text()
+    write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {emblem: emblem.png}\nopinion_categories:"))
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    assert len(reader((tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes()).pages[0].images) == 2
