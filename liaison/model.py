@@ -175,8 +175,11 @@ class Site:
             return tuple(sorted(self.opinions.values(), key=_opinion_key, reverse=True))
         return self._opinions_by_station.get(station.id, ())
 
-    def opinion_summary(self, station: Station | None = None) -> OpinionSummary:
-        return summarise(self.opinions_at(station))
+    def opinion_summary(self, station: Station | None = None, since: dt.date | None = None) -> OpinionSummary:
+        return summarise(o for o in self.opinions_at(station) if since is None or o.received >= since)
+
+    def opinion_months(self, station: Station | None = None, months: int = 12) -> list[MonthCount]:
+        return monthly(self.opinions_at(station), self.today, months)
 
     # ---- deputies ----
     def deputies_sorted(self) -> list[Deputy]:
@@ -213,6 +216,27 @@ class Site:
     def active_notices(self, station: Station | None = None) -> list[Notice]:
         return [n for n in self.notices_for(station)
                 if n.date <= self.today and (n.expires is None or n.expires >= self.today)]
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    year: int
+    month: int
+    received: int
+    answered: int  # opinions whose feedback was given in that month
+
+
+def monthly(opinions: Iterable[Opinion], last: dt.date, months: int = 12) -> list[MonthCount]:
+    """Received and answered per calendar month, for the `months` months ending with last's month."""
+    items = list(opinions)
+    keys = []
+    year, month = last.year, last.month
+    for _ in range(months):
+        keys.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    received = Counter((o.received.year, o.received.month) for o in items)
+    answered = Counter((o.feedback.year, o.feedback.month) for o in items if o.feedback is not None)
+    return [MonthCount(y, m, received[(y, m)], answered[(y, m)]) for y, m in reversed(keys)]
 
 
 def summarise(opinions: Iterable[Opinion]) -> OpinionSummary:

@@ -10,7 +10,7 @@ from . import theme
 from .loader import load_content
 from .model import Site, build_site
 from .problems import ContentError, Problem
-from .render import Output, assets, data, signage, web
+from .render import Output, assets, data, kiosk, signage, web
 from .validate import validate
 from .writer import WriteReport, discard, stage, swap_in
 
@@ -52,6 +52,7 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
         pages = list(web.pages(site, env))
         yield from pages
         yield assets.rare_glyph_font(pages)
+        yield from kiosk.kiosks(site, env, config.content)
         yield from data.exports(site)
         yield from assets.theme_static(config.theme_dir)
         yield from assets.portraits(site, config.content)

@@ -248,6 +248,16 @@ class Signage(Record):
         return [Material.GOLD]
 
 
+class Kiosk(Record):
+    """The lobby screen: how long each slide shows, how often it looks for new content, when it rests."""
+
+    slide_seconds: Annotated[int, Field(ge=5, le=300)] = 15
+    poll_seconds: Annotated[int, Field(ge=10, le=3600)] = 60
+    standby_from: ClockTime | None = dt.time(22, 0)
+    standby_until: ClockTime | None = dt.time(7, 0)
+    deputies_per_slide: Annotated[int, Field(ge=1, le=6)] = 3
+
+
 class Site(Record):
     title: Line
     publisher: Line
@@ -257,6 +267,7 @@ class Site(Record):
     reception_rule: ReceptionRule
     notice_lead_days: Annotated[int, Field(ge=0, le=60)] = 3
     signage: Signage = Signage()
+    kiosk: Kiosk = Kiosk()
     slogan: Line = "人民选我当代表，我当代表为人民"
     opinion_flow: Annotated[list[Line], Field(min_length=2)] = ["受理", "交办", "督办", "反馈", "上报"]
     opinion_categories: list[Line] = []

@@ -20,8 +20,10 @@ SYSTEM_PACKAGES=(
     fonts-noto-cjk
     fonts-noto-cjk-extra # heavy serif weights (Noto Serif CJK SC Black)
 )
-# Needed only by `test` (e.g. chromium for browser-based checks). Empty for now.
-TEST_SYSTEM_PACKAGES=()
+# Needed only by `test`: Debian's Chromium, which Playwright drives by its path (no browser download).
+TEST_SYSTEM_PACKAGES=(
+    chromium
+)
 
 MIN_PYTHON="3.11"
 # Interpreter used to create .venv; override with PYTHON=/path/to/python3.11.

@@ -33,7 +33,13 @@ def parse(html: str) -> Page:
 
 
 def is_external(url: str) -> bool:
-    return bool(urlsplit(url).scheme)
+    """Not a file of this site: another host, or a scheme such as data:, tel:, mailto:."""
+    return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+def is_remote(url: str) -> bool:
+    """Fetched from another host (data: URIs are inline, not remote)."""
+    return urlsplit(url).scheme in ("http", "https", "ftp") or url.startswith("//")
 
 
 def broken_local_links(root: Path) -> list[str]:
@@ -61,7 +67,7 @@ def external_resources(root: Path) -> list[str]:
     for path in root.rglob("*.html"):
         for tag, attribute, url in parse(path.read_text(encoding="utf-8")).links:
             loads = attribute == "src" or (tag == "link" and attribute == "href")
-            if loads and is_external(url) and path.name != "404.html":
+            if loads and is_remote(url) and path.name != "404.html":
                 # <link rel=canonical> names the public address; it is not fetched.
                 if tag == "link" and "canonical" in _link_rel(path, url):
                     continue

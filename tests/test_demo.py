@@ -1,27 +1,11 @@
 """End to end: the embedded demo content validates cleanly and builds a complete site."""
 from __future__ import annotations
 
-import datetime as dt
 import json
-from pathlib import Path
 
-import pytest
-
-from liaison.pipeline import Config, build
 from liaison.schema import OpinionStatus, Route, SeatLevel, StationKind
-from tests.conftest import DEMO
 from tests.html_links import broken_local_links, external_resources
 from tests.render.test_web import SIX_ITEMS
-
-DEMO_TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    out = tmp_path_factory.mktemp("demo")
-    report = build(Config(content=DEMO, site_dir=out / "site", signage_dir=out / "signage", today=DEMO_TODAY,
-                          strict=True))
-    return report, out
 
 
 def test_demo_builds_without_warnings(demo) -> None:

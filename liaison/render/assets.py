@@ -1,6 +1,7 @@
 """Static files of the theme and images from content, prepared for the web."""
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +38,7 @@ def portraits(site: Site, content_dir: Path) -> Iterator[Output]:
             yield Output(urls.portrait_path(deputy.id), portrait_jpeg(content_dir / deputy.photo))
 
 
+@functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
 def portrait_jpeg(source: Path) -> bytes:
     """Upright, cropped to 3:4, sRGB JPEG with no metadata."""
     with Image.open(source) as image:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
-import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from .. import pdf, printspec, qr
+from .. import parallel, pdf, printspec, qr
 from ..model import Deputy, Site, Station
 from . import Output
 from .posters import poster_sheets
@@ -38,42 +36,15 @@ class PrintFile:
 
 def signage(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
     files: list[PrintFile] = []
-    for station_files in _per_station(site, env, content_dir):
+    def one_station(station: Station) -> list[PrintFile]:
+        return list(station_print_files(site, env, station, content_dir))
+
+    for station_files in parallel.ordered_map(one_station, site.stations.values()):
         files.extend(station_files)
         yield from (f.output for f in station_files)
         yield Output(f"packs/{station_files[0].station}.zip", print_pack(station_files))
     yield Output("manifest.json", manifest_json(files))
     yield Output("manifest.csv", manifest_csv(files))
-
-
-_JOB: tuple[Site, jinja2.Environment, Path] | None = None  # inherited by forked workers
-
-
-def _per_station(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[list[PrintFile]]:
-    """Each station's files, in station order; on several cores, stations render in parallel.
-
-    Workers are forked so they share the immutable site graph instead of pickling it;
-    each output is a pure function of its station, so the order of work does not matter.
-    """
-    global _JOB
-    ids = list(site.stations)
-    workers = min(len(ids), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for station_id in ids:
-            yield list(station_print_files(site, env, site.stations[station_id], content_dir))
-        return
-    _JOB = (site, env, content_dir)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_station_job, ids)
-    finally:
-        _JOB = None
-
-
-def _station_job(station_id: str) -> list[PrintFile]:
-    assert _JOB is not None
-    site, env, content_dir = _JOB
-    return list(station_print_files(site, env, site.stations[station_id], content_dir))
 
 
 def station_print_files(site: Site, env: jinja2.Environment, station: Station, content_dir: Path) -> Iterator[PrintFile]:

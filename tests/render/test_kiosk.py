@@ -1,0 +1,227 @@
+"""The lobby screen in real headless Chromium: layout at both orientations, rotation, time windows,
+standby, burn-in drift, and how it picks up a republished page (or keeps going when it cannot)."""
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image
+
+from liaison.pipeline import Config, build
+from tests.conftest import MINI, TODAY
+from tests.html_links import parse
+
+SIZES = [(1920, 1080), (1080, 1920)]
+MIN_TEXT_VMIN = 3.2  # readable from 3 m: about 35 px on a 1080-line screen
+
+# Run in the page: everything on the active slide inside the screen, nothing cut, nothing too small.
+LAYOUT_PROBLEMS = """() => {
+  const vw = innerWidth, vh = innerHeight, problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > vw || root.scrollHeight > vh) problems.push('page scrolls');
+  const slide = document.querySelector('.slide.active');
+  const area = slide.getBoundingClientRect();
+  const minPx = Math.min(vw, vh) * %s / 100 - 0.5;
+  const scopes = [[slide, area], [document.querySelector('.bar'), {left: 0, top: 0, right: vw, bottom: vh}]];
+  for (const [scope, box] of scopes) {
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!node.textContent.trim() || el.closest('svg') || el.closest('[hidden]') || !el.getClientRects().length) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {   // every line of the text, as drawn
+        if (r.left < box.left - 1 || r.top < box.top - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1)
+          problems.push('outside: ' + node.textContent.trim().slice(0, 20));
+      }
+      if (parseFloat(getComputedStyle(el).fontSize) < minPx)
+        problems.push('small: ' + getComputedStyle(el).fontSize + ' ' + node.textContent.trim().slice(0, 20));
+    }
+    for (const el of scope.querySelectorAll('*')) {  // boxes that clip must not hide anything
+      if (el.closest('svg')) continue;
+      const style = getComputedStyle(el);
+      if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+        if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+          problems.push('clipped: ' + el.tagName + ' ' + el.textContent.trim().slice(0, 20));
+      }
+    }
+  }
+  return problems;
+}""" % MIN_TEXT_VMIN
+
+
+def open_kiosk(browser, url: str, size: tuple[int, int], when: str = "2026-11-26T10:00:00"):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.clock.install(time=when)
+    page.goto(url)
+    return page, errors
+
+
+def active_kind(page) -> str:
+    return page.evaluate("document.querySelector('.slide.active').dataset.kind")
+
+
+@pytest.fixture(scope="module")
+def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("kiosk")
+    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
+    return out / "site"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(mini_site: Path, tmp_path: Path) -> Iterator[tuple[str, Path, ThreadingHTTPServer]]:
+    root = tmp_path / "www"
+    shutil.copytree(mini_site, root / "lianluozhan")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/lianluozhan/kiosk/centre/", root / "lianluozhan", server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
+def test_every_demo_kiosk_fits_both_orientations(browser, demo, size: tuple[int, int]) -> None:
+    report, out = demo
+    for station_id in report.site.stations:
+        page, errors = open_kiosk(browser, (out / "site" / "kiosk" / station_id / "index.html").as_uri(), size,
+                                  when="2026-11-23T10:00:00")
+        count = page.evaluate("__kiosk.eligible(new Date()).length")
+        assert count >= 5, station_id
+        for index in range(count):
+            page.evaluate(f"__kiosk.show(__kiosk.eligible(new Date())[{index}])")
+            assert page.evaluate(LAYOUT_PROBLEMS) == [], (station_id, size, active_kind(page))
+        assert errors == [], station_id
+        page.context.close()
+
+
+def test_slides_advance_on_the_configured_timing(browser, mini_site: Path) -> None:
+    page, errors = open_kiosk(browser, (mini_site / "kiosk" / "centre" / "index.html").as_uri(), SIZES[0])
+    seen = [active_kind(page)]
+    for _ in range(5):
+        page.clock.run_for(15_000)  # slide_seconds defaults to 15
+        seen.append(active_kind(page))
+    assert seen[:5] == ["station", "reception", "deputies", "opinions", "notices"]
+    assert seen[5] == "six"
+    page.clock.run_for(15_000)
+    assert active_kind(page) == "station"  # round again
+    assert errors == []
+    page.context.close()
+
+
+def test_time_windows_apply_without_a_rebuild(browser, mini_site: Path) -> None:
+    url = (mini_site / "kiosk" / "centre" / "index.html").as_uri()
+    page, _ = open_kiosk(browser, url, SIZES[0], when="2026-12-01T08:30:00")
+    kinds = page.evaluate("__kiosk.eligible(new Date()).map(s => s.dataset.kind)")
+    assert kinds[0] == "reception"  # on the day itself, first
+    assert page.evaluate("document.querySelector('.slide[data-kind=reception]').classList.contains('today')")
+    assert "notices" in kinds  # 12月代表接待日公告 is valid until 2026-12-01
+    page.clock.set_system_time("2026-12-01T12:00:00")  # the reception is over
+    kinds = page.evaluate("__kiosk.eligible(new Date()).map(s => s.dataset.kind)")
+    assert "reception" not in kinds and kinds[1] == "rule-reception"
+    assert page.evaluate("document.querySelector('.rule-date').textContent") == "2027年1月5日（星期二）"
+    page.clock.set_system_time("2026-12-02T09:00:00")  # the notice has expired
+    assert "notices" not in page.evaluate("__kiosk.eligible(new Date()).map(s => s.dataset.kind)")
+    page.context.close()
+
+
+def test_night_standby_and_burn_in_drift(browser, mini_site: Path) -> None:
+    page, _ = open_kiosk(browser, (mini_site / "kiosk" / "centre" / "index.html").as_uri(), SIZES[0],
+                         when="2026-11-26T21:59:00")
+    assert not page.evaluate("document.body.classList.contains('standby')")
+    before = page.evaluate("document.getElementById('stage').style.transform")
+    page.clock.run_for(61_000)
+    assert page.evaluate("document.body.classList.contains('standby')")  # 22:00 to 07:00 by default
+    assert page.evaluate("document.getElementById('stage').style.transform") != before
+    page.clock.set_system_time("2026-11-27T07:00:30")
+    page.clock.run_for(2_000)
+    assert not page.evaluate("document.body.classList.contains('standby')")
+    page.context.close()
+
+
+def test_no_large_pure_white_areas(browser, mini_site: Path) -> None:
+    page, _ = open_kiosk(browser, (mini_site / "kiosk" / "centre" / "index.html").as_uri(), SIZES[0])
+    for index in range(page.evaluate("__kiosk.eligible(new Date()).length")):
+        page.evaluate(f"__kiosk.show(__kiosk.eligible(new Date())[{index}])")
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        white = dict((color, count) for count, color in shot.getcolors(shot.width * shot.height)).get((255, 255, 255), 0)
+        assert white / (shot.width * shot.height) < 0.005, active_kind(page)
+    page.context.close()
+
+
+def test_a_changed_version_reloads_exactly_once(browser, served) -> None:
+    url, root, _ = served
+    page, errors = open_kiosk(browser, url + "index.html", SIZES[0])
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    old = page.evaluate("__kiosk.version")
+    page.clock.run_for(120_000)
+    assert loads == []  # same version: nothing happens
+    republish(root / "kiosk" / "centre", old, "0123456789abcdef")
+    page.clock.run_for(61_000)
+    page.wait_for_function("window.__kiosk && __kiosk.version === '0123456789abcdef'")
+    page.clock.run_for(300_000)
+    assert len(loads) == 1 and page.evaluate("__kiosk.version") == "0123456789abcdef"
+    assert errors == []
+    page.context.close()
+
+
+def test_an_unreachable_server_or_a_broken_page_triggers_no_reload(browser, served) -> None:
+    url, root, server = served
+    page, _ = open_kiosk(browser, url + "index.html", SIZES[0])
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    old = page.evaluate("__kiosk.version")
+    # a new version is announced, but the new page does not load: keep the old one
+    republish(root / "kiosk" / "centre", old, "fedcba9876543210")
+    (root / "kiosk" / "centre" / "index.html").unlink()
+    page.clock.run_for(180_000)
+    # the server goes away altogether
+    server.shutdown()
+    page.clock.run_for(180_000)
+    assert loads == []
+    assert page.evaluate("__kiosk.version") == old
+    assert page.evaluate("document.querySelectorAll('.slide.active').length") == 1
+    page.context.close()
+
+
+def republish(folder: Path, old: str, new: str) -> None:
+    page = folder / "index.html"
+    page.write_text(page.read_text().replace(old, new))
+    (folder / "version.json").write_text('{"version": "%s"}\n' % new)
+
+
+def test_self_contained_with_fonts_subset_to_the_page(mini_site: Path) -> None:
+    html = (mini_site / "kiosk" / "east-village" / "index.html").read_text()
+    page = parse(html)
+    assert all(url.startswith("data:") for tag, attr, url in page.links if attr == "src")
+    assert re.findall(r"<link[^>]*>", html) == ['<link rel="icon" href="data:,">'] and "<script src" not in html
+    fonts = re.findall(r'url\("data:font/woff2;base64,([^"]+)"\)', html)
+    assert len(fonts) == 2  # regular and bold
+    text = re.sub(r"<[^>]+>", "", re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.S))
+    wanted = {ord(c) for c in text if not c.isspace() and ord(c) > 0x2E7F}  # the Han text shown
+    for data in fonts:
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        cmap = set(font.getBestCmap())
+        assert wanted <= cmap
+        assert len(cmap) < 600  # a subset, not the 65 000-glyph font
+    assert "李䶮" in html
