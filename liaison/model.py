@@ -213,6 +213,16 @@ class Site:
         pool = self.events_at(station) if station else tuple(self.events.values())
         return sorted((e for e in pool if e.kind in RECEPTION_KINDS and e.date >= self.today), key=_event_key)
 
+    def notice_date(self, event: Event) -> dt.date:
+        """When the reception's notice goes public: the day it was announced, else lead days before it."""
+        return event.announced or event.date - dt.timedelta(days=self.settings.notice_lead_days)
+
+    def published_receptions(self, station: Station | None = None) -> list[Event]:
+        """Receptions whose notice is public by today (past ones stay published), oldest first."""
+        pool = self.events_at(station) if station else tuple(self.events.values())
+        return sorted((e for e in pool if e.kind in RECEPTION_KINDS and self.notice_date(e) <= self.today),
+                      key=_event_key)
+
     def active_notices(self, station: Station | None = None) -> list[Notice]:
         return [n for n in self.notices_for(station)
                 if n.date <= self.today and (n.expires is None or n.expires >= self.today)]

@@ -5,6 +5,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
+from . import workdays
 from .schema import ReceptionRule
 
 WEEKDAY_NAMES = "一二三四五六日"
@@ -12,7 +13,9 @@ ORDINALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", -1: "最后一"}
 
 
 def day_in_month(rule: ReceptionRule, year: int, month: int) -> dt.date | None:
-    """The rule's day in the given month, or None when the month has no such day."""
+    """The day the rule names in the given month, before any holiday shift; None if there is none."""
+    if rule.kind == "dates":
+        return next((d for d in sorted(rule.dates) if (d.year, d.month) == (year, month)), None)
     weekday = rule.weekday - 1  # Monday = 0, as in datetime
     days_in_month = calendar.monthrange(year, month)[1]
     matches = [dt.date(year, month, d) for d in range(1, days_in_month + 1)
@@ -31,11 +34,29 @@ def day_in_month(rule: ReceptionRule, year: int, month: int) -> dt.date | None:
     return wanted[0] if wanted else None
 
 
+def reception_day(rule: ReceptionRule, year: int, month: int) -> dt.date | None:
+    """The month's reception day: the rule's day, moved past a public holiday if the rule says so.
+
+    Decision (documented in the README): a rule day that is not a working day, such
+    as 2026-10-06 in the National Day week, moves to the next working day
+    (2026-10-08), because the station is closed and its staff are off. The moved day
+    may fall in the next month; it still counts as the month's reception day.
+    """
+    day = day_in_month(rule, year, month)
+    if day is None or rule.on_holiday == "keep":
+        return day
+    return workdays.next_workday(day)
+
+
 def rule_dates(rule: ReceptionRule, start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    """Every rule day from start to end inclusive."""
+    """Every reception day from start to end inclusive, holidays already applied."""
     year, month = start.year, start.month
+    if month == 1:
+        year, month = year - 1, 12
+    else:
+        month -= 1  # a shifted day of the previous month may land inside the range
     while (year, month) <= (end.year, end.month):
-        day = day_in_month(rule, year, month)
+        day = reception_day(rule, year, month)
         if day is not None and start <= day <= end:
             yield day
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -44,6 +65,8 @@ def rule_dates(rule: ReceptionRule, start: dt.date, end: dt.date) -> Iterator[dt
 def describe(rule: ReceptionRule) -> str:
     if rule.label:
         return rule.label
+    if rule.kind == "dates":
+        return "按公布的日期"
     weekday = "星期" + WEEKDAY_NAMES[rule.weekday - 1]
     if rule.kind == "nth_weekday":
         return f"每月第{ORDINALS[rule.n]}个{weekday}"

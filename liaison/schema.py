@@ -164,25 +164,36 @@ class Region(Record):
 
 
 class ReceptionRule(Record):
-    """A recurring monthly reception day.
+    """The region's recurring reception day.
 
     kind "nth_weekday": the n-th given weekday of the month (每月第一个周二).
     kind "nth_week_weekday": the given weekday in the n-th calendar week of the
     month, weeks starting on Monday and week 1 being the one holding day 1
     (每月第三周的星期二). n = -1 means the last.
+    kind "dates": a custom list of dates.
+    A rule day on a public holiday moves to the next working day (on_holiday:
+    next_workday), or stays (keep).
     """
 
-    kind: Literal["nth_weekday", "nth_week_weekday"]
-    n: Annotated[int, Field(ge=-1, le=5)]
-    weekday: Annotated[int, Field(ge=1, le=7, description="1 = 星期一 … 7 = 星期日")]
+    kind: Literal["nth_weekday", "nth_week_weekday", "dates"]
+    n: Annotated[int, Field(ge=-1, le=5)] | None = None
+    weekday: Annotated[int, Field(ge=1, le=7, description="1 = 星期一 … 7 = 星期日")] | None = None
+    dates: list[dt.date] = []
     start: ClockTime
     end: ClockTime
+    on_holiday: Literal["next_workday", "keep"] = "next_workday"
     label: Line | None = None
 
     @model_validator(mode="after")
-    def _order(self) -> "ReceptionRule":
-        if self.n == 0:
-            raise ValueError("n 不能为 0：写 1 至 5 表示第几个，-1 表示最后一个")
+    def _consistent(self) -> "ReceptionRule":
+        if self.kind == "dates":
+            if not self.dates:
+                raise ValueError("kind 为 dates 时须在 dates 中列出接待日期")
+        else:
+            if self.n is None or self.weekday is None:
+                raise ValueError("须写明 n（第几个，-1 为最后一个）和 weekday（1 = 星期一 … 7 = 星期日）")
+            if self.n == 0:
+                raise ValueError("n 不能为 0：写 1 至 5 表示第几个，-1 表示最后一个")
         if self.end <= self.start:
             raise ValueError("结束时间 end 应晚于开始时间 start")
         return self

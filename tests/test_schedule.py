@@ -45,3 +45,64 @@ def test_describe() -> None:
     assert describe(rule("nth_weekday", 1, 2)) == "每月第一个星期二"
     assert describe(rule("nth_week_weekday", 3, 2)) == "每月第三周的星期二"
     assert describe(rule("nth_weekday", 1, 2, label="每月第一个周二")) == "每月第一个周二"
+
+
+# ---- public holidays: a rule day the station is closed on moves to the next working day ----
+
+@pytest.mark.parametrize(("year", "month", "plain", "moved"), [
+    (2026, 5, dt.date(2026, 5, 5), dt.date(2026, 5, 6)),     # 劳动节 1-5 May
+    (2026, 10, dt.date(2026, 10, 6), dt.date(2026, 10, 8)),  # 国庆节 1-7 October
+    (2025, 10, dt.date(2025, 10, 7), dt.date(2025, 10, 9)),  # 国庆节 and 中秋节 1-8 October 2025
+    (2024, 10, dt.date(2024, 10, 1), dt.date(2024, 10, 8)),  # 国庆节, a Tuesday
+    (2026, 2, dt.date(2026, 2, 3), dt.date(2026, 2, 3)),     # an ordinary working Tuesday stays
+])
+def test_first_tuesday_on_a_holiday_moves_to_the_next_working_day(year, month, plain, moved) -> None:
+    from liaison.schedule import reception_day
+
+    first_tuesday = rule("nth_weekday", 1, 2)
+    assert day_in_month(first_tuesday, year, month) == plain
+    assert reception_day(first_tuesday, year, month) == moved
+    keep = ReceptionRule(kind="nth_weekday", n=1, weekday=2, start="09:00", end="11:30", on_holiday="keep")
+    assert reception_day(keep, year, month) == plain
+
+
+def test_third_week_tuesday_over_three_years() -> None:
+    from liaison.schedule import reception_day
+
+    wuxi = rule("nth_week_weekday", 3, 2)
+    days = [reception_day(wuxi, y, m) for y in (2024, 2025, 2026) for m in range(1, 13)]
+    assert len(days) == 36 and all(d is not None for d in days)
+    moved = [d for d in days if d.weekday() != 1]
+    # 2024-02-13 fell in the Spring Festival break; the next working day was Sunday 18 February (调休)
+    assert moved == [dt.date(2024, 2, 18)]
+    assert reception_day(wuxi, 2025, 9) == dt.date(2025, 9, 16)
+    assert reception_day(wuxi, 2024, 12) == dt.date(2024, 12, 10)  # Dec 2024 starts on a Sunday
+
+
+def test_rule_dates_apply_the_shift_and_stay_in_range() -> None:
+    days = list(rule_dates(rule("nth_weekday", 1, 2), dt.date(2026, 9, 1), dt.date(2026, 11, 30)))
+    assert days == [dt.date(2026, 9, 1), dt.date(2026, 10, 8), dt.date(2026, 11, 3)]
+
+
+def test_custom_dates_rule() -> None:
+    custom = ReceptionRule(kind="dates", dates=["2026-03-12", "2026-06-18"], start="09:00", end="11:00")
+    assert list(rule_dates(custom, dt.date(2026, 1, 1), dt.date(2026, 12, 31))) == [
+        dt.date(2026, 3, 12), dt.date(2026, 6, 18)]
+    assert describe(custom) == "按公布的日期"
+
+
+def test_working_days_honour_holidays_and_adjusted_weekends() -> None:
+    from liaison import workdays
+
+    assert workdays.working_days_between(dt.date(2026, 9, 30), dt.date(2026, 10, 9)) == 2  # Oct 1-7 off
+    assert workdays.is_workday(dt.date(2026, 10, 10))  # a Saturday made a working day (调休)
+    assert workdays.holiday_name(dt.date(2026, 10, 6)) == "国庆节"
+    assert workdays.add_working_days(dt.date(2026, 9, 30), 2) == dt.date(2026, 10, 9)
+    assert workdays.working_days_between(dt.date(2026, 11, 20), dt.date(2026, 11, 23)) == 1  # Fri -> Mon
+
+
+def test_years_without_published_holidays_fall_back_to_weekdays() -> None:
+    from liaison import workdays
+
+    assert not workdays.covered(2099)
+    assert workdays.is_workday(dt.date(2099, 1, 1)) == (dt.date(2099, 1, 1).weekday() < 5)
