@@ -1,6 +1,6 @@
 """The command line: `python build.py [build|check] [options]`.
 
-Exit codes: 0 ok, 1 content problems, 2 usage.
+Exit codes: 0 ok, 1 content problems, 2 usage, 3 failed compliance rules (check --report --strict).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from .pipeline import BuildReport, Config, build, check
 from .problems import ContentError, Problem
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES = 0, 1, 2, 3
 
 
 def parser() -> argparse.ArgumentParser:
@@ -30,7 +30,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--signage", type=Path, default=Path("signage"), metavar="DIR", help="制作文件输出目录（默认 signage）")
     p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                    help="按此日期计算“近期”“有效”等内容（默认取 SOURCE_DATE_EPOCH 或今天）")
-    p.add_argument("--strict", action="store_true", help="警告也视为错误")
+    p.add_argument("--report", nargs="?", const=Path("report"), type=Path, metavar="DIR",
+                   help="与 check 一起使用：按规则检查各站、代表和意见办理，写出 HTML 和 JSON 报告（默认 report/）")
+    p.add_argument("--year", type=int, metavar="YYYY", help="合规检查的年度（默认今天所在年度）")
+    p.add_argument("--strict", action="store_true", help="警告也视为错误；与 --report 一起时，有不符合的规则即以 3 退出")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
 
@@ -40,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, bad usage exits 2
         return int(exc.code or 0)
+    if args.report is not None and args.command != "check":
+        print("--report 只能与 check 一起使用：python build.py check --report", file=sys.stderr)
+        return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
-                    today=args.today or _default_today(), strict=args.strict)
+                    today=args.today or _default_today(), strict=args.strict and args.report is None)
     started = time.monotonic()
     try:
         if args.command == "check":
@@ -50,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print(f"校验通过：{len(site.stations)} 个联络站，{len(site.deputies)} 名代表，"
                       f"{len(site.events)} 项活动，{len(site.opinions)} 条意见；警告 {len(warnings)} 条")
+            if args.report is not None:
+                return _compliance(site, config, args)
             return EXIT_OK
         progress = None if args.quiet else _Progress()
         try:
@@ -69,6 +77,24 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(_summary(report, time.monotonic() - started))
     return EXIT_OK
+
+
+def _compliance(site, config: Config, args: argparse.Namespace) -> int:
+    from . import compliance, theme
+    from .render.report import ratings_for, report_outputs, terminal_summary
+    from .writer import discard, stage, swap_in
+
+    report = compliance.check(site, args.year)
+    try:
+        stage(args.report, report_outputs(site, report, theme.environment(config.theme_dir)))
+        swap_in(args.report)
+    finally:
+        discard(args.report)
+    if not args.quiet or report.failed:
+        for line in terminal_summary(report, ratings_for(site, report.year)):
+            print(line)
+        print(f"报告：{args.report / 'compliance.html'}、{args.report / 'compliance.json'}")
+    return EXIT_RULES if args.strict and report.failed else EXIT_OK
 
 
 def _summary(report: BuildReport, seconds: float) -> str:

@@ -23,11 +23,14 @@ RECORD_DIRS: dict[str, tuple[str, ...]] = {
     "events": (".yaml", ".yml"),
     "opinions": (".yaml", ".yml"),
     "notices": (".md",),
+    "assessments": (".yaml", ".yml"),
 }
 SITE_FILE = "site.yaml"
 ASSET_DIRS = ("photos", "assets")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILE_BYTES = 1_000_000
+# ids whose public URL a generated file already takes
+RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml"}
 
 Loc = tuple[str | int, ...]
 
@@ -137,6 +140,9 @@ def load_content(content_dir: Path) -> LoadResult:
             if not ID_PATTERN.match(record_id):
                 problems.append(Problem(path, 0, 0, "id",
                     f"文件名“{record_id}”不能用作编号：只能用小写字母、数字和连字符（如 qingshi-town），它决定公开网址"))
+                continue
+            if (kind, record_id) in RESERVED_IDS:
+                problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”已被系统占用（{RESERVED_IDS[(kind, record_id)]}），请换一个文件名"))
                 continue
             if record_id in seen:
                 problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”重复，已由 {seen[record_id].name} 使用"))

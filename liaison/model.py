@@ -5,13 +5,14 @@ Templates read everything through `Site`; nothing here mutates after build_site(
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-from . import schedule, schema, urls
+from . import schedule, schema, urls, workdays
 from .schema import RECEPTION_KINDS, OpinionStatus, SeatLevel, StaffRole, Tier
 from .validate import Typed
 
@@ -43,6 +44,7 @@ class Entity(Generic[R]):
 SECTIONS: dict[type, str] = {
     schema.Station: "stations", schema.Deputy: "deputies", schema.System: "systems",
     schema.Notice: "notices", schema.Event: "events", schema.Opinion: "opinions",
+    schema.Assessment: "assessments",
 }
 Station = Entity[schema.Station]
 Deputy = Entity[schema.Deputy]
@@ -50,6 +52,7 @@ System = Entity[schema.System]
 Event = Entity[schema.Event]
 Opinion = Entity[schema.Opinion]
 Notice = Entity[schema.Notice]
+Assessment = Entity[schema.Assessment]
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,16 @@ class StaffMember:
 class OpinionSummary:
     total: int
     by_status: Mapping[OpinionStatus, int]
+    by_category: tuple[tuple[str, int], ...]  # most frequent first
+    assignment_days: tuple[int, ...]  # working days from receipt to assignment, per assigned opinion
     answered: int  # 已答复 + 已办结
     redirected: int
     satisfied: int  # 满意 + 基本满意
     rated: int
+
+    @property
+    def median_assignment_days(self) -> float | None:
+        return statistics.median(self.assignment_days) if self.assignment_days else None
 
     @property
     def feedback_rate(self) -> float | None:
@@ -111,6 +120,7 @@ class Site:
     events: Mapping[str, Event]
     opinions: Mapping[str, Opinion]
     notices: Mapping[str, Notice]
+    assessments: Mapping[str, Assessment]
     _children: Mapping[str, tuple[Station, ...]]
     _members_by_station: Mapping[str, tuple[Member, ...]]
     _members_by_deputy: Mapping[str, tuple[Member, ...]]
@@ -217,11 +227,14 @@ class Site:
         """When the reception's notice goes public: the day it was announced, else lead days before it."""
         return event.announced or event.date - dt.timedelta(days=self.settings.notice_lead_days)
 
+    def notice_published(self, event: Event) -> bool:
+        """Whether the event is a reception whose notice is public by today."""
+        return event.kind in RECEPTION_KINDS and self.notice_date(event) <= self.today
+
     def published_receptions(self, station: Station | None = None) -> list[Event]:
         """Receptions whose notice is public by today (past ones stay published), oldest first."""
         pool = self.events_at(station) if station else tuple(self.events.values())
-        return sorted((e for e in pool if e.kind in RECEPTION_KINDS and self.notice_date(e) <= self.today),
-                      key=_event_key)
+        return sorted((e for e in pool if self.notice_published(e)), key=_event_key)
 
     def active_notices(self, station: Station | None = None) -> list[Notice]:
         return [n for n in self.notices_for(station)
@@ -255,9 +268,13 @@ def summarise(opinions: Iterable[Opinion]) -> OpinionSummary:
     answered = by_status[OpinionStatus.ANSWERED] + by_status[OpinionStatus.CLOSED]
     rated = [o for o in items if o.satisfaction is not None]
     satisfied = sum(1 for o in rated if o.satisfaction != schema.Satisfaction.UNSATISFIED)
+    categories = Counter(o.category for o in items)
     return OpinionSummary(
         total=len(items),
         by_status=MappingProxyType({status: by_status[status] for status in OpinionStatus}),
+        by_category=tuple(sorted(categories.items(), key=lambda item: (-item[1], item[0]))),
+        assignment_days=tuple(workdays.working_days_between(o.received, o.assigned) for o in items
+                              if o.assigned is not None),
         answered=answered,
         redirected=by_status[OpinionStatus.REDIRECTED],
         satisfied=satisfied,
@@ -330,6 +347,7 @@ def build_site(typed: Typed, today: dt.date) -> Site:
         events=freeze(events),
         opinions=freeze(opinions),
         notices=freeze(entities("notices")),
+        assessments=freeze(entities("assessments")),
         _children=tuples(children, key=_station_key),
         _members_by_station=tuples(by_station, key=member_key),
         _members_by_deputy=tuples(by_deputy, key=lambda m: _station_key(m.station)),

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import theme
 from .loader import load_content
 from .model import Site, build_site
 from .problems import ContentError, Problem
-from .render import Output, assets, data, kiosk, signage, web
+from . import compliance, theme
+from .render import Output, assets, calendar, data, kiosk, report, signage, web
 from .validate import validate
 from .writer import WriteReport, discard, stage, swap_in
 
@@ -54,6 +54,9 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
         yield assets.rare_glyph_font(pages)
         yield from kiosk.kiosks(site, env, config.content)
         yield from data.exports(site)
+        yield from calendar.feeds(site, env)
+        if site.settings.compliance.publish:
+            yield from report.report_outputs(site, compliance.check(site), env, folder="compliance/")
         yield from assets.theme_static(config.theme_dir)
         yield from assets.portraits(site, config.content)
 

@@ -21,6 +21,11 @@ POSTER_PHOTO_MM = (40.0, 53.3)  # uniform 3:4 portrait frame
 QR_DEPUTY_MM = 35.0   # on the poster, scanned from ~30 cm: at least 3 cm
 QR_STATION_MM = 80.0  # the station code, scanned from ~80 cm: at least 8 cm
 QR_CARD_DEPUTY_MM = 50.0  # standalone deputy code for the wall
+QR_NOTICE_MM = 35.0   # the station code on an A4 reception notice, scanned from ~35 cm
+
+# Reception notice for the bulletin board: A4 from an office printer, so no bleed
+# (the sheet is the page; printers cannot print to the edge anyway).
+A4_MM = (210.0, 297.0)
 
 
 def min_pixels(size_mm: float, ppi: int = MIN_IMAGE_PPI) -> int:

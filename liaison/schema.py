@@ -259,6 +259,22 @@ class Signage(Record):
         return [Material.GOLD]
 
 
+class Profile(str, Enum):
+    """Whose rules a compliance check applies (REQUIREMENTS.md lists the five sources)."""
+
+    QUZHOU = "衢州"
+    XIXIA = "西峡"
+    WUXI = "无锡"
+    JIANGSU = "江苏"
+    CHENZHOU = "郴州"
+
+
+class Compliance(Record):
+    profiles: Annotated[list[Profile], Field(min_length=1)] = [Profile.QUZHOU]
+    publish: bool = False  # also put the HTML report on the public site (compliance/)
+    feedback_within_working_days: Annotated[int, Field(ge=1, le=250)] = 30  # when a missing answer is overdue
+
+
 class Kiosk(Record):
     """The lobby screen: how long each slide shows, how often it looks for new content, when it rests."""
 
@@ -279,6 +295,7 @@ class Site(Record):
     notice_lead_days: Annotated[int, Field(ge=0, le=60)] = 3
     signage: Signage = Signage()
     kiosk: Kiosk = Kiosk()
+    compliance: Compliance = Compliance()
     slogan: Line = "人民选我当代表，我当代表为人民"
     opinion_flow: Annotated[list[Line], Field(min_length=2)] = ["受理", "交办", "督办", "反馈", "上报"]
     opinion_categories: list[Line] = []
@@ -413,6 +430,17 @@ class Opinion(Record):
     result: Line | None = None  # public-safe summary of the answer
 
 
+class Assessment(Record):
+    """An inspector's scores for the lines of the Wuxi star table that records cannot decide."""
+
+    station: Id
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    assessor: Line
+    date: dt.date
+    scores: dict[str, Annotated[float, Field(ge=0)]]
+    notes: dict[str, Line] = {}
+
+
 MODELS: dict[str, type[Record]] = {
     "site": Site,
     "stations": Station,
@@ -421,4 +449,5 @@ MODELS: dict[str, type[Record]] = {
     "events": Event,
     "opinions": Opinion,
     "notices": Notice,
+    "assessments": Assessment,
 }

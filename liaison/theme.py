@@ -33,7 +33,9 @@ def environment(theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
         tel=tel,
         rule_text=describe,
     )
-    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url)
+    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, reception_title=reception_title,
+                       notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
+                       calendar_path=urls.calendar_path)
     return env
 
 
@@ -55,6 +57,14 @@ def page_url(context: jinja2.runtime.Context, target: Any = None) -> str:
     if target is None or isinstance(target, str):
         return urls.canonical(site.settings.base_url, target or context["page_path"])
     return site.public_url(target)
+
+
+@jinja2.pass_context
+def reception_title(context: jinja2.runtime.Context, event: Any) -> str:
+    """The title of a reception's notice as plain text, so that each template escapes it as its format needs."""
+    station = context["site"].stations[event.station]
+    texts = context.environment.get_template("notice-reception-title.txt").module
+    return str(texts.title(event, station)).strip()
 
 
 def cn_date(value: dt.date, with_weekday: bool = False) -> str:

@@ -15,6 +15,21 @@ def page_path(section: str, record_id: str) -> str:
     return f"{SECTIONS[section]}/{record_id}/index.html"
 
 
+def reception_notice_path(event_id: str) -> str:
+    """The notice page of a reception; the event's row on the schedule page is schedule/#<id>."""
+    return f"schedule/{event_id}/index.html"
+
+
+def wechat_text_path(event_id: str) -> str:
+    """The notice as plain text to paste into a WeChat group."""
+    return f"schedule/{event_id}/wechat.txt"
+
+
+def calendar_path(station_id: str | None = None) -> str:
+    """The iCalendar feed of one station, or of every station (all.ics)."""
+    return f"calendar/{station_id or 'all'}.ics"
+
+
 def portrait_path(deputy_id: str) -> str:
     return f"media/deputies/{deputy_id}.jpg"
 

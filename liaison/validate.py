@@ -168,6 +168,7 @@ class Rules:
         self.opinions()
         self.site()
         self.signage()
+        self.assessments()
         return self.problems
 
     def _add(self, kind: str, record_id: str, loc: Loc, message: str, severity: str = "error") -> None:
@@ -276,6 +277,31 @@ class Rules:
                 self._add("opinions", oid, ("feedback",), f"反馈日期 {op.feedback} 早于交办日期 {op.assigned}")
             for loc, message in _opinion_consistency(op):
                 self._add("opinions", oid, loc, message)
+
+    def assessments(self) -> None:
+        from .rating import manual_line_ids, table
+
+        manual = manual_line_ids()
+        computed = {line.id for line in table()[1] if line.auto}
+        seen: dict[tuple[str, int], str] = {}
+        for aid, assessment in self.t.of("assessments").items():
+            self._ref("assessments", aid, ("station",), "stations", assessment.station)
+            key = (assessment.station, assessment.year)
+            if key in seen:
+                self._add("assessments", aid, ("year",), f"{assessment.station} 的 {assessment.year} 年评估已由 {seen[key]} 给出")
+            seen.setdefault(key, aid)
+            for line_id, score in assessment.scores.items():
+                if line_id in computed:
+                    self._add("assessments", aid, ("scores", line_id), f"“{line_id}”由记录自动计分，不在评估文件中填写")
+                elif line_id not in manual:
+                    hint = difflib.get_close_matches(line_id, list(manual), n=1)
+                    self._add("assessments", aid, ("scores", line_id),
+                              f"评分表中没有“{line_id}”" + (f"，是否想写“{hint[0]}”？" if hint else ""))
+                elif score > manual[line_id]:
+                    self._add("assessments", aid, ("scores", line_id), f"该项最多 {manual[line_id]:g} 分")
+            for line_id in assessment.notes:
+                if line_id not in manual:
+                    self._add("assessments", aid, ("notes", line_id), f"评分表中没有需评估的“{line_id}”")
 
     def site(self) -> None:
         site, raw = self.t.site, self.t.site_raw

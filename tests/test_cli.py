@@ -93,3 +93,36 @@ def test_build_py_runs_as_a_script(mini: Path, tmp_path: Path) -> None:
                              capture_output=True, text=True, cwd=tmp_path)
     assert missing.returncode == 1
     assert "内容目录不存在" in missing.stderr
+
+
+def test_check_report_writes_html_and_json_and_strict_fails_on_a_broken_rule(
+        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    site_yaml = mini / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text() + "compliance: {profiles: [衢州]}\n")
+    report_dir = tmp_path / "report"
+    args = ["check", "--report", str(report_dir), "--year", "2026"]
+    assert run(mini, tmp_path, *args) == 0
+    out = capsys.readouterr().out
+    assert "合规检查：2026 年，截至 2026-11-26；适用规则：衢州" in out
+    assert "✗ 不符合 · 每月至少一次代表接待 · 示例县人大代表联络中心站" in out
+    data = json.loads((report_dir / "compliance.json").read_text())
+    assert data["failed"] is True and data["profiles"] == ["衢州"]
+    assert "合规检查报告" in (report_dir / "compliance.html").read_text()
+    assert run(mini, tmp_path, *args, "--strict") == 3
+    assert not (tmp_path / "site").exists()  # the report is not part of the public site
+
+
+def test_report_goes_on_the_site_only_when_the_publisher_opts_in(mini: Path, tmp_path: Path) -> None:
+    assert run(mini, tmp_path) == 0
+    assert not (tmp_path / "site" / "compliance").exists()
+    site_yaml = mini / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text() + "compliance: {publish: true}\n")
+    assert run(mini, tmp_path) == 0
+    assert (tmp_path / "site" / "compliance" / "index.html").is_file()
+
+
+def test_report_needs_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--report"]) == 2
+    assert "--report 只能与 check 一起使用" in capsys.readouterr().err

@@ -74,3 +74,8 @@ def test_non_mapping_and_non_utf8(mini: Path) -> None:
 def test_missing_site_file(mini: Path) -> None:
     (mini / "site.yaml").unlink()
     assert "site.yaml:0:0: -: 缺少站点设置文件 site.yaml" in problems_of(mini)
+
+
+def test_ids_taken_by_generated_files_are_refused(mini: Path) -> None:
+    write(mini / "stations" / "all.yaml", "name: x\n")
+    assert any(line.startswith("stations/all.yaml:0:0: id: 编号“all”已被系统占用") for line in problems_of(mini))

@@ -16,6 +16,7 @@ from .. import parallel, pdf, printspec, qr
 from ..model import Deputy, Site, Station
 from . import Output
 from .posters import poster_sheets
+from .reception_notices import notice_sheet, receptions_to_post
 from .signboards import signboard_files
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that identical content gives an identical pack
@@ -32,6 +33,7 @@ class PrintFile:
     sheets: int
     material: str
     quantity: int
+    bleed_mm: float = printspec.BLEED_MM
 
 
 def signage(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
@@ -69,6 +71,10 @@ def station_print_files(site: Site, env: jinja2.Environment, station: Station, c
         deputy = member.deputy
         yield from _qr_files(site, env, station, deputy, f"{station.id}/qr-deputy-{deputy.id}",
                              printspec.QR_CARD_DEPUTY_MM, f"{deputy.name}代表", "扫码联系代表", 1)
+    for event in receptions_to_post(site, station):
+        sheet, pages = notice_sheet(site, env, event)
+        yield PrintFile(Output(f"{station.id}/reception-notice-{event.id}.pdf", sheet), station.id, "接待公告（A4）",
+                        printspec.A4_MM, pages, "A4 普通纸或铜版纸，张贴于户外公示栏", 1, bleed_mm=0.0)
 
 
 def _qr_files(site: Site, env: jinja2.Environment, station: Station, entity: Station | Deputy, stem: str,
@@ -96,7 +102,7 @@ def _row(f: PrintFile) -> dict[str, object]:
         "item": f.item,
         "finished_width_mm": f.finished_mm[0] if f.finished_mm else None,
         "finished_height_mm": f.finished_mm[1] if f.finished_mm else None,
-        "bleed_mm": printspec.BLEED_MM if f.finished_mm else None,
+        "bleed_mm": f.bleed_mm if f.finished_mm else None,
         "sheets": f.sheets,
         "material": f.material,
         "quantity": f.quantity,

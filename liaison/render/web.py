@@ -1,4 +1,5 @@
-"""The public website: one page per station, deputy, system and notice, plus indexes."""
+"""The public website: one page per station, deputy, system and notice, plus indexes;
+a notice page and its WeChat text per published reception."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -10,11 +11,17 @@ from .. import urls
 from ..model import Site
 from . import Output
 
+BOM = "\ufeff".encode("utf-8")
+
 
 def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
     def page(path: str, template: str, **context: Any) -> Output:
         html = env.get_template(template).render(site=site, page_path=path, **context)
         return Output(path, html.encode("utf-8"))
+
+    def plain_text(path: str, template: str, **context: Any) -> Output:
+        # With a BOM, browsers read it as UTF-8 even when the host sends text/plain without a charset.
+        return Output(path, BOM + page(path, template, **context).data)
 
     yield page("index.html", "home.html")
     yield page("stations/index.html", "stations.html")
@@ -30,6 +37,9 @@ def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
     for notice in site.notices.values():
         yield page(urls.page_path("notices", notice.id), "notice.html", notice=notice)
     yield page("schedule/index.html", "schedule.html")
+    for event in site.published_receptions():
+        yield page(urls.reception_notice_path(event.id), "notice-reception.html", event=event)
+        yield plain_text(urls.wechat_text_path(event.id), "notice-reception.txt", event=event)
     yield page("opinions/index.html", "opinions.html")
     yield page("404.html", "404.html", absolute_links=True)
     yield page("notices/feed.xml", "feed.xml")
@@ -44,4 +54,6 @@ def listed_pages(site: Site) -> Iterator[str]:
         for record_id in getattr(site, section):
             yield urls.page_path(section, record_id)
     yield "schedule/index.html"
+    for event in site.published_receptions():
+        yield urls.reception_notice_path(event.id)
     yield "opinions/index.html"

@@ -20,7 +20,7 @@ from tests.conftest import MINI, ROOT, TODAY, snapshot
 from tests.html_links import broken_local_links, external_resources, is_external, parse
 
 GOLDEN = ROOT / "tests" / "golden" / "mini"
-TEXT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".svg"}
+TEXT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".svg", ".txt", ".ics"}
 SIX_ITEMS = ["进站代表基本情况", "工作人员基本情况及职责", "主要工作制度和年度工作计划",
              "群众意见建议处理流程", "网上应用场景使用方法", "其他需要公开的事项"]
 

@@ -1,0 +1,117 @@
+"""iCalendar feeds of the schedule: calendar/all.ics (every station) and calendar/<station-id>.ics.
+
+A feed holds every event of its station(s) and, for the next 12 months, the rule's
+reception days that have no reception at that station yet. Nothing depends on the
+clock: DTSTAMP is site.today at midnight in Beijing, and UIDs are made from ids, so a
+calendar app that subscribed once updates its entries in place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+import jinja2
+
+from .. import schedule, urls
+from ..model import Event, Site, Station
+from ..schema import RECEPTION_KINDS, EventKind
+from . import Output
+
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+PRODID = "-//liaison//reception schedule//ZH"
+REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar app should look again
+
+
+def feeds(site: Site, env: jinja2.Environment) -> Iterator[Output]:
+    texts = env.get_template("calendar.txt").module
+    yield Output(urls.calendar_path(), feed(site, texts, None))
+    for station in site.stations.values():
+        yield Output(urls.calendar_path(station.id), feed(site, texts, station))
+
+
+def feed(site: Site, texts: Any, station: Station | None) -> bytes:
+    """One station's feed, or every station's when station is None."""
+    stations = [station] if station else list(site.stations.values())
+    entries = [_event(site, texts, event) for s in stations for event in site.events_at(s)]
+    entries += [_pending(site, texts, s, day) for s in stations for day in pending_days(site, s)]
+    entries.sort(key=lambda entry: (entry.start, str(entry.uid)))
+    calendar = _calendar(site, texts, station)
+    for entry in entries:
+        calendar.add_component(entry)
+    if entries:
+        calendar.add_missing_timezones(first_date=entries[0].start.date(),
+                                       last_date=max(e.end for e in entries).date() + dt.timedelta(days=1))
+    return calendar.to_ical()
+
+
+def pending_days(site: Site, station: Station) -> list[dt.date]:
+    """Rule days in the 12 months from today with no reception at the station yet."""
+    taken = {e.date for e in site.events_at(station) if e.kind in RECEPTION_KINDS}
+    last = _year_later(site.today) - dt.timedelta(days=1)
+    return [day for day in schedule.rule_dates(site.settings.reception_rule, site.today, last) if day not in taken]
+
+
+def _calendar(site: Site, texts: Any, station: Station | None) -> icalendar.Calendar:
+    page = urls.page_path("stations", station.id) if station else "schedule/index.html"
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID, method="PUBLISH", calscale="GREGORIAN",
+        name=_text(texts.name(site, station)), description=_text(texts.description(site, station)),
+        uid=f"calendar-{station.id if station else 'all'}@{_host(site)}",
+        url=urls.canonical(site.settings.base_url, page))
+    calendar.add("x-wr-timezone", TIMEZONE.key)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode())
+    return calendar
+
+
+def _event(site: Site, texts: Any, event: Event) -> icalendar.Event:
+    station = site.stations[event.station]
+    deputies = [site.deputies[did] for did in event.deputies]
+    if site.notice_published(event):
+        url = urls.canonical(site.settings.base_url, urls.reception_notice_path(event.id))
+    else:
+        url = urls.canonical(site.settings.base_url, "schedule/index.html") + "#" + event.id
+    return icalendar.Event.new(
+        uid=f"{event.id}@{_host(site)}", stamp=_stamp(site),
+        start=_at(event.date, event.start), end=_at(event.date, event.end),
+        summary=_text(texts.summary(event, station)), location=event.location or station.address,
+        description=_text(texts.event_description(event, station, deputies, url, event.kind in RECEPTION_KINDS)),
+        categories=[event.kind.value], status="CONFIRMED", url=url)
+
+
+def _pending(site: Site, texts: Any, station: Station, day: dt.date) -> icalendar.Event:
+    rule = site.settings.reception_rule
+    url = urls.canonical(site.settings.base_url, urls.page_path("stations", station.id)) + "#schedule"
+    return icalendar.Event.new(
+        uid=f"reception-{station.id}-{day:%Y%m%d}@{_host(site)}", stamp=_stamp(site),
+        start=_at(day, rule.start), end=_at(day, rule.end),
+        summary=_text(texts.pending_summary(station)), location=station.address,
+        description=_text(texts.pending_description(site, station, url)),
+        categories=[EventKind.RECEPTION_DAY.value], status="TENTATIVE", url=url)
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=TIMEZONE)
+
+
+def _stamp(site: Site) -> dt.datetime:
+    return _at(site.today, dt.time())  # written in UTC, as RFC 5545 asks: the evening before
+
+
+def _host(site: Site) -> str:
+    return urlsplit(site.settings.base_url).hostname or "localhost"
+
+
+def _year_later(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _text(value: object) -> str:
+    return str(value).strip()
