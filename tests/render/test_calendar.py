@@ -124,3 +124,20 @@ def test_pages_link_the_feeds(built: Path) -> None:
     station = (site / "stations" / "east-village" / "index.html").read_text()
     schedule_section = station[station.index('<section id="schedule"'):]
     assert 'href="../../calendar/east-village.ics">订阅本站日历' in schedule_section[:schedule_section.index("</section>")]
+
+
+def test_an_independent_parser_reads_the_demo_feeds(demo) -> None:
+    """vobject, not the library that wrote them, parses every feed of the demo."""
+    import vobject
+
+    report, out = demo
+    for path in sorted((out / "site" / "calendar").glob("*.ics")):
+        calendar = vobject.readOne(path.read_text(encoding="utf-8"))
+        events = calendar.vevent_list
+        assert events, path.name
+        for event in events:
+            assert event.dtstart.value.utcoffset().total_seconds() == 8 * 3600
+            assert event.dtend.value > event.dtstart.value
+            assert event.uid.value.endswith("@rd.qingyuan.example.cn")
+    whole = vobject.readOne((out / "site" / "calendar" / "all.ics").read_text(encoding="utf-8"))
+    assert len({e.uid.value for e in whole.vevent_list}) == len(whole.vevent_list)
