@@ -1,6 +1,7 @@
 """The command line: `python build.py [build|check] [options]`.
 
-Exit codes: 0 ok, 1 content problems, 2 usage, 3 failed compliance rules (check --report --strict).
+Exit codes: 0 ok, 1 content problems, 2 usage, 3 failed compliance rules (check --report --strict),
+4 internal error; 130 interrupted. Published output is unchanged unless the exit code is 0.
 """
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import datetime as dt
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from .pipeline import BuildReport, Config, build, check
 from .problems import ContentError, Problem
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES = 0, 1, 2, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def parser() -> argparse.ArgumentParser:
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n已中断，已发布的内容保持不变。", file=sys.stderr)
         return 130
+    except Exception:  # a bug, not a content problem: say so, keep the details for the report
+        traceback.print_exc()
+        print("程序内部错误（见上方详情，请报告给维护人员），已发布的内容保持不变。", file=sys.stderr)
+        return EXIT_INTERNAL
     _print_problems(report.warnings)
     if not args.quiet:
         print(_summary(report, time.monotonic() - started))

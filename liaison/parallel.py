@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -32,10 +33,15 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         return
     _TASK = (func, jobs)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
             yield from pool.imap(_run, range(len(jobs)))
     finally:
         _TASK = None
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C reaches the whole process group; the parent alone handles it and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(index: int):

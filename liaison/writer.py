@@ -37,7 +37,7 @@ def stage(target: Path, outputs: Iterable[Output]) -> WriteReport:
     """Write outputs into the target's staging directory; return what differs from target."""
     staging = staging_dir(target)
     _remove(staging)
-    _remove(retired_dir(target))  # left over by a process killed mid-swap
+    recover(target)
     staging.mkdir(parents=True)
     written = changed = 0
     paths: set[str] = set()
@@ -59,6 +59,14 @@ def stage(target: Path, outputs: Iterable[Output]) -> WriteReport:
     if target.is_dir():
         removed = sum(1 for p in target.rglob("*") if p.is_file() and p.relative_to(target).as_posix() not in paths)
     return WriteReport(written, changed, removed)
+
+
+def recover(target: Path) -> None:
+    """Undo what a process killed mid-swap left: the retired copy is the published one if target is gone."""
+    retired = retired_dir(target)
+    if retired.exists() and not target.exists():
+        os.rename(retired, target)
+    _remove(retired)
 
 
 def swap_in(target: Path) -> None:

@@ -49,3 +49,14 @@ def test_first_publish_creates_target(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "site"
     publish(target, [Output("index.html", b"hi")])
     assert snapshot(target) == {"index.html": b"hi"}
+
+
+def test_a_swap_killed_between_renames_is_recovered_not_lost(tmp_path: Path) -> None:
+    from liaison.writer import retired_dir
+
+    target = tmp_path / "site"
+    publish(target, [Output("a.html", b"published")])
+    target.rename(retired_dir(target))  # killed right after retiring the published copy
+    stage(target, [Output("a.html", b"next")])  # the next build starts
+    assert (target / "a.html").read_bytes() == b"published"
+    assert not retired_dir(target).exists()

@@ -3,6 +3,7 @@ a manifest of them all, and a zip pack per station."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -19,7 +20,6 @@ from .posters import poster_sheets
 from .reception_notices import notice_sheet, receptions_to_post
 from .signboards import signboard_files
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that identical content gives an identical pack
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def signage(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[
     for station_files in parallel.ordered_map(one_station, site.stations.values()):
         files.extend(station_files)
         yield from (f.output for f in station_files)
-        yield Output(f"packs/{station_files[0].station}.zip", print_pack(station_files))
+        yield Output(f"packs/{station_files[0].station}.zip", print_pack(station_files, site.today))
     yield Output("manifest.json", manifest_json(files))
     yield Output("manifest.csv", manifest_csv(files))
 
@@ -122,18 +122,19 @@ def manifest_csv(files: list[PrintFile]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def print_pack(files: list[PrintFile]) -> bytes:
-    """One station's files and their manifest, zipped reproducibly."""
+def print_pack(files: list[PrintFile], day: dt.date) -> bytes:
+    """One station's files and their manifest, zipped reproducibly: every entry dated `day`."""
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as pack:
         for f in files:
-            _add(pack, f.output.path, f.output.data)
-        _add(pack, "manifest.csv", manifest_csv(files))
+            _add(pack, f.output.path, f.output.data, stamp)
+        _add(pack, "manifest.csv", manifest_csv(files), stamp)
     return out.getvalue()
 
 
-def _add(pack: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+def _add(pack: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...]) -> None:
+    info = zipfile.ZipInfo(name, date_time=stamp)
     # PDFs and images are compressed already; deflating them again only costs time.
     info.compress_type = zipfile.ZIP_DEFLATED if name.endswith((".csv", ".svg", ".json")) else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
