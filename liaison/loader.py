@@ -29,6 +29,7 @@ SITE_FILE = "site.yaml"
 ASSET_DIRS = ("photos", "assets")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 50  # nesting levels; content never needs more, and deeper input exhausts the stack
 # ids whose public URL a generated file already takes
 RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml"}
 
@@ -109,18 +110,22 @@ class LoadResult:
     site: RawRecord | None
     records: dict[str, list[RawRecord]]
     problems: list[Problem]
+    ids: dict[str, set[str]] = field(default_factory=dict)  # every file's id, even one that did not parse
 
 
 def load_content(content_dir: Path) -> LoadResult:
     problems: list[Problem] = []
     records: dict[str, list[RawRecord]] = {kind: [] for kind in RECORD_DIRS}
+    ids: dict[str, set[str]] = {kind: set() for kind in RECORD_DIRS}
     if not content_dir.is_dir():
         problems.append(Problem(content_dir, 0, 0, "", "内容目录不存在"))
-        return LoadResult(None, records, problems)
+        return LoadResult(None, records, problems, {kind: set() for kind in RECORD_DIRS})
 
     site_path = content_dir / SITE_FILE
     site = None
-    if site_path.is_file():
+    if site_path.is_file() and not site_path.resolve().is_relative_to(content_dir.resolve()):
+        problems.append(Problem(site_path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+    elif site_path.is_file():
         site = _load_file("site", "site", site_path, problems)
     else:
         problems.append(Problem(site_path, 0, 0, "", f"缺少站点设置文件 {SITE_FILE}"))
@@ -136,6 +141,9 @@ def load_content(content_dir: Path) -> LoadResult:
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
                 continue
+            if not path.resolve().is_relative_to(content_dir.resolve()):
+                problems.append(Problem(path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+                continue
             record_id = path.stem
             if not ID_PATTERN.match(record_id):
                 problems.append(Problem(path, 0, 0, "id",
@@ -148,10 +156,11 @@ def load_content(content_dir: Path) -> LoadResult:
                 problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”重复，已由 {seen[record_id].name} 使用"))
                 continue
             seen[record_id] = path
+            ids[kind].add(record_id)  # so a broken file does not also show up as dangling references
             record = _load_file(kind, record_id, path, problems)
             if record is not None:
                 records[kind].append(record)
-    return LoadResult(site, records, problems)
+    return LoadResult(site, records, problems, ids)
 
 
 def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -> RawRecord | None:
@@ -224,6 +233,13 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem], *,
             problems.extend(duplicates)
             return None
         data = loader.construct_document(node)
+    except _Refused as refused:
+        mark = refused.node.start_mark
+        problems.append(Problem(path, mark.line + 1 + line_offset, mark.column + 1, "", refused.message))
+        return None
+    except RecursionError:
+        problems.append(Problem(path, 0, 0, "", f"嵌套层次过深（超过 {MAX_DEPTH} 层）"))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
@@ -243,8 +259,19 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem], *,
     return data, marks
 
 
+class _Refused(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        self.node, self.message = node, message
+
+
 def _collect_marks(node: yaml.Node, loc: Loc, marks: Marks, duplicates: list[Problem],
-                   path: Path, offset: int) -> None:
+                   path: Path, offset: int, seen: set[int] | None = None) -> None:
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # the same node twice: an alias (*name); they also make "billion laughs" bombs
+        raise _Refused(node, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
+    seen.add(id(node))
+    if len(loc) > MAX_DEPTH:
+        raise _Refused(node, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")
     marks.values[loc] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -255,7 +282,7 @@ def _collect_marks(node: yaml.Node, loc: Loc, marks: Marks, duplicates: list[Pro
                         duplicates.append(Problem(path, *key_pos, field_path(loc + (key,)), f"字段“{key}”重复出现"))
             seen.add(key)
             marks.keys[loc + (key,)] = key_pos
-            _collect_marks(value_node, loc + (key,), marks, duplicates, path, offset)
+            _collect_marks(value_node, loc + (key,), marks, duplicates, path, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_marks(item, loc + (index,), marks, duplicates, path, offset)
+            _collect_marks(item, loc + (index,), marks, duplicates, path, offset, seen)

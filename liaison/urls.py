@@ -30,8 +30,9 @@ def calendar_path(station_id: str | None = None) -> str:
     return f"calendar/{station_id or 'all'}.ics"
 
 
-def portrait_path(deputy_id: str) -> str:
-    return f"media/deputies/{deputy_id}.jpg"
+def portrait_path(deputy_id: str, width: int = 480) -> str:
+    """The 480 px portrait keeps the plain name; smaller ones carry their width."""
+    return f"media/deputies/{deputy_id}.jpg" if width == 480 else f"media/deputies/{deputy_id}-{width}.jpg"
 
 
 def canonical(base_url: str, path: str) -> str:

@@ -5,6 +5,7 @@ All problems of a run are collected; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
+import warnings
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -13,9 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
-from . import fonts, printspec, schema, signboard
+MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; more suggests a decompression bomb
+
+from . import fonts, printspec, privacy, schema, signboard
 from .loader import LoadResult, Loc, RawRecord
 from .problems import Problem, field_path
 from .schema import OpinionStatus, Route, StaffRole
@@ -38,17 +41,21 @@ class Typed:
 def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem]]:
     problems = list(loaded.problems)
     typed = Typed()
+    for kind, ids in loaded.ids.items():
+        typed.ids[kind].update(ids)
     if loaded.site is not None:
         typed.site = _parse(loaded.site, problems)  # type: ignore[assignment]
         typed.site_raw = loaded.site
     for kind, raws in loaded.records.items():
         for raw in raws:
-            typed.ids[kind].add(raw.id)
             record = _parse(raw, problems)
             if record is not None:
                 typed.records[kind][raw.id] = record
                 typed.raw[(kind, raw.id)] = raw
     problems.extend(Rules(typed, content_dir).run())
+    for raw in [loaded.site, *(r for records in loaded.records.values() for r in records)]:
+        if raw is not None:
+            problems.extend(raw.problem(loc, message) for loc, message in privacy.problems(raw))
     return typed, problems
 
 
@@ -333,18 +340,42 @@ class Rules:
                               "印出来会是空框：请在 signage.font 指定含此字的字体文件")
         need = tuple(printspec.min_pixels(mm) for mm in printspec.POSTER_PHOTO_MM)
         for did, deputy in self.t.of("deputies").items():
-            if deputy.photo is None:
+            size = self._image_size(("deputies", did), deputy.photo, "照片")
+            if size is None:
                 continue
-            try:
-                with Image.open(self.content_dir / deputy.photo) as image:
-                    width, height = image.size
-            except (OSError, UnidentifiedImageError):
-                continue  # a missing file is reported by deputies(); a broken one by the renderer
+            width, height = size
             crop = min(width, height * 3 / 4), min(height, width * 4 / 3)  # the 3:4 frame it is cut to
             if crop[0] < need[0] or crop[1] < need[1]:
                 self._add("deputies", did, ("photo",),
                           f"{deputy.name}的照片只有 {width}×{height} 像素，印在公示栏上不够清晰："
                           f"至少需要 {need[0]}×{need[1]} 像素（{printspec.MIN_IMAGE_PPI} ppi）", "warning")
+
+    def _image_size(self, record: tuple[str, str], relative: str | None, label: str) -> tuple[int, int] | None:
+        """The pixel size of an image in content, or None after reporting why it cannot be used."""
+        if relative is None:
+            return None
+        path = (self.content_dir / relative).resolve()
+        if not path.is_relative_to(self.content_dir) or not path.is_file():
+            return None  # reported by the path check
+        loc = ("photo",)
+        lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint turns it on
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, with our message
+                image = Image.open(path)
+            with image:
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    self._add(*record, loc, f"{label}“{relative}”有 {width}×{height} 像素，超过上限 "
+                                            f"{MAX_IMAGE_PIXELS // 1_000_000} 百万像素（可能是恶意构造的文件）")
+                    return None
+                image.load()  # decodes every byte: a truncated file fails here
+        except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
+            self._add(*record, loc, f"{label}“{relative}”无法读取：不是图片，或文件已损坏、不完整")
+            return None
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+        return width, height
 
     def _signboard_font(self, site: schema.Site) -> tuple[str, frozenset[int] | None]:
         if site.signage.font:

@@ -180,3 +180,9 @@ def test_character_missing_from_the_signboard_font(mini: Path) -> None:
     assert messages(mini) == [
         "stations/east-village.yaml:4:7: name: 标识牌字体“Noto Serif CJK SC”缺少字符“\u9ff0”（U+9FF0），"
         "印出来会是空框：请在 signage.font 指定含此字的字体文件"]
+
+
+def test_a_file_that_does_not_parse_causes_no_dangling_reference_errors(mini: Path) -> None:
+    (mini / "deputies" / "li-yan.yaml").write_text("name: [李䶮\n", encoding="utf-8")
+    lines = messages(mini)
+    assert len(lines) == 1 and lines[0].startswith("deputies/li-yan.yaml:2:1: -: YAML 语法错误")

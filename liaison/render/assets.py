@@ -6,13 +6,13 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from .. import fonts, urls
 from ..model import Site
 from . import Output
 
-PORTRAIT_SIZE = (480, 640)  # 3:4, twice the largest CSS size for sharp phone screens
+PORTRAIT_WIDTHS = (240, 480)  # 3:4 portraits for srcset: small cards and the deputy page on sharp screens
 
 
 def theme_static(theme_dir: Path) -> Iterator[Output]:
@@ -35,15 +35,29 @@ def rare_glyph_font(pages: list[Output]) -> Output:
 def portraits(site: Site, content_dir: Path) -> Iterator[Output]:
     for deputy in site.deputies.values():
         if deputy.photo:
-            yield Output(urls.portrait_path(deputy.id), portrait_jpeg(content_dir / deputy.photo))
+            for width in PORTRAIT_WIDTHS:
+                yield Output(urls.portrait_path(deputy.id, width), portrait_jpeg(content_dir / deputy.photo, width))
 
 
 @functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
-def portrait_jpeg(source: Path) -> bytes:
-    """Upright, cropped to 3:4, sRGB JPEG with no metadata."""
+def portrait_jpeg(source: Path, width: int = PORTRAIT_WIDTHS[-1]) -> bytes:
+    """Upright, cropped to 3:4, converted to sRGB, re-encoded with no metadata (EXIF, GPS, XMP, ICC)."""
     with Image.open(source) as image:
         image = ImageOps.exif_transpose(image)
-        image = ImageOps.fit(image.convert("RGB"), PORTRAIT_SIZE, Image.Resampling.LANCZOS)
+        image = _to_srgb(image)
+        image = ImageOps.fit(image, (width, width * 4 // 3), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True)
+    image.save(out, "JPEG", quality=82, optimize=True)  # no exif=, icc_profile= or xmp=: nothing carried over
     return out.getvalue()
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    icc = image.info.get("icc_profile")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(image.convert("RGB") if image.mode not in ("RGB", "CMYK") else image,
+                                             source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # an unreadable profile: treat the pixels as sRGB
+    return image.convert("RGB")

@@ -75,6 +75,14 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(v) if not isinstance(v, dict) else
-                                   " ".join(str(x) for x in v.values() if x) for v in value)
-    return str(value)
+        return safe_cell(LIST_SEPARATOR.join(_cell(v) if not isinstance(v, dict) else
+                                             " ".join(str(x) for x in v.values() if x) for v in value))
+    return safe_cell(value) if isinstance(value, str) else str(value)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Text that Excel would run as a formula (=HYPERLINK(…)) gets a leading apostrophe, which it shows as text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

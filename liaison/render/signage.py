@@ -16,6 +16,7 @@ import jinja2
 from .. import parallel, pdf, printspec, qr
 from ..model import Deputy, Site, Station
 from . import Output
+from .data import safe_cell
 from .posters import poster_sheets
 from .reception_notices import notice_sheet, receptions_to_post
 from .signboards import signboard_files
@@ -118,7 +119,7 @@ def manifest_csv(files: list[PrintFile]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=list(_row(files[0])) if files else ["file"], lineterminator="\r\n")
     writer.writeheader()
     for f in files:
-        writer.writerow({k: "" if v is None else v for k, v in _row(f).items()})
+        writer.writerow({k: "" if v is None else safe_cell(v) if isinstance(v, str) else v for k, v in _row(f).items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -1,0 +1,196 @@
+"""Nothing injected, nothing private published: hostile or careless content never reaches the outputs."""
+from __future__ import annotations
+
+import io
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from liaison.loader import load_content
+from liaison.pipeline import Config, build
+from liaison.validate import validate
+from tests.conftest import TODAY, write
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"><iframe src="https://evil.example"></iframe>'
+HOSTILE_MARKDOWN = f"""{HOSTILE}
+
+[点我](javascript:alert(3)) [图](data:text/html;base64,PHNjcmlwdD4=) <a href="javascript:alert(4)">链接</a>
+
+<svg onload="alert(5)"></svg>
+"""
+
+
+def messages(content: Path) -> list[str]:
+    _, problems = validate(load_content(content), content)
+    return [p.format(relative_to=content) for p in problems if p.severity == "error"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class _Tags(HTMLParser):
+    """Real tags and attributes only: escaped text such as &lt;img onerror=…&gt; is harmless."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        if tag in ("iframe", "object", "embed", "frame", "base", "form"):
+            self.found.append(f"<{tag}>")
+        if tag == "script":
+            self.in_script = names.get("type") != "application/json"
+            if "src" in names:
+                self.found.append(f"<script src={names['src']}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=…>")
+            if name in ("href", "src", "action", "formaction", "xlink:href") and value:
+                scheme = value.strip().lower()
+                if scheme.startswith(("javascript:", "vbscript:")) or (
+                        scheme.startswith("data:") and scheme != "data:," and not scheme.startswith(("data:image/", "data:font/"))):
+                    self.found.append(f"<{tag} {name}={value[:30]}>")
+
+    def handle_data(self, data: str) -> None:
+        # the one script allowed is the kiosk's own, which starts with its header comment
+        if self.in_script and data.strip() and not data.lstrip().startswith("/* Lobby screen"):
+            self.found.append("inline <script>")
+        self.in_script = False
+
+
+def dangerous(html: str) -> list[str]:
+    """Anything from content that could run or load: scripts, handlers, javascript:/data: links, frames."""
+    parser = _Tags()
+    parser.feed(html)
+    return parser.found
+
+
+def test_hostile_text_and_markdown_are_inert_in_web_kiosk_and_print(mini: Path, tmp_path: Path) -> None:
+    station = mini / "stations" / "centre.yaml"
+    edit(station, "short_name: 县中心站", f"short_name: '县中心站{HOSTILE}'")
+    edit(station, "intro: |\n  县中心站是全县联络站的**枢纽**。", "intro: |\n" + "".join(
+        f"  {line}\n" for line in HOSTILE_MARKDOWN.splitlines()) + "  县中心站是全县联络站的**枢纽**。")
+    edit(mini / "deputies" / "li-yan.yaml", "position: 教师", f"position: '教师{HOSTILE}'")
+    edit(mini / "notices" / "december.md", "12月1日上午", HOSTILE_MARKDOWN + "\n12月1日上午")
+    edit(mini / "systems" / "reception.md", "每月第一个周二上午。", HOSTILE_MARKDOWN)
+    config = Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY)
+    build(config)
+    pages = sorted((tmp_path / "site").rglob("*.html")) + sorted((tmp_path / "site").rglob("*.xml"))
+    assert len(pages) > 15
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert dangerous(html) == [], page.relative_to(tmp_path)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (tmp_path / "site" / "stations" / "centre" / "index.html").read_text()
+    # print: the poster and notice HTML handed to WeasyPrint go through the same escaping
+    from liaison import theme
+    from liaison.pipeline import check
+
+    site, _ = check(config)
+    env = theme.environment()
+    env.globals["build_date"] = TODAY
+    from liaison.render.posters import MARGIN_X_MM  # noqa: F401  (the module renders poster.html)
+
+    poster = env.get_template("print/poster.html").render(
+        site=site, station=site.stations["centre"], page_path="", width_mm=841, height_mm=1189, bleed_mm=3,
+        min_pt=24, title_pt=80, columns=3, text_columns=2, photo_mm=(40, 53.3), qr_deputy_mm=35, qr_station_mm=80,
+        emblem=False, flow_svg="")
+    assert dangerous(poster) == []
+
+
+def test_csv_cells_never_start_a_formula(mini: Path, tmp_path: Path) -> None:
+    edit(mini / "deputies" / "li-yan.yaml", "unit: 示例县第一中学", """unit: '=HYPERLINK("http://evil.example","点我")'""")
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    text = (tmp_path / "site" / "data" / "deputies.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert not any(cell.startswith(("=", "+", "@")) for line in text.splitlines() for cell in line.split(","))
+
+
+def test_urls_in_content_must_be_http_or_https(mini: Path) -> None:
+    station = mini / "stations" / "centre.yaml"
+    edit(station, "url: https://rd.example.cn/find", "url: data:text/html,hi")
+    edit(station, "tier: 县", "tier: 县\nqr_target: javascript:alert(1)")
+    lines = messages(mini)
+    assert any("scenarios[0].url: 网址格式不正确" in line for line in lines)
+    assert any("qr_target: 网址格式不正确" in line for line in lines)
+
+
+def test_paths_cannot_leave_the_content_directory(mini: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.png"
+    Image.new("RGB", (300, 400), "red").save(outside)
+    os.symlink(outside, mini / "photos" / "link.png")
+    edit(mini / "deputies" / "li-yan.yaml", "name: 李䶮", "name: 李䶮\nphoto: photos/link.png")
+    edit(mini / "site.yaml", "opinion_categories:", "signage: {font: ../../../etc/fonts/x.ttf}\nopinion_categories:")
+    lines = messages(mini)
+    assert any(line.startswith("deputies/li-yan.yaml:2:8: photo: 照片路径“photos/link.png”超出了内容目录") for line in lines)
+    assert any("signage.font: 字体文件“../../../etc/fonts/x.ttf”不存在或超出内容目录" in line for line in lines)
+
+
+def test_resident_identity_numbers_are_refused_anywhere(mini: Path) -> None:
+    # 11010519491231002X is the standard's own worked example (valid check digit)
+    edit(mini / "opinions" / "2026-0002.yaml", "summary: 咨询劳动报酬纠纷如何处理",
+         "summary: 咨询劳动报酬纠纷如何处理，身份证11010519491231002X")
+    edit(mini / "notices" / "december.md", "12月1日上午", "编号110105194912310021（校验位不对，不是身份证号）\n12月1日上午")
+    lines = messages(mini)
+    assert [line for line in lines if "身份证" in line] == [
+        "opinions/2026-0002.yaml:4:10: summary: 疑似居民身份证号（110***********002X），不得公开：请删除"]
+
+
+def test_mobile_numbers_only_in_contact_fields(mini: Path) -> None:
+    edit(mini / "opinions" / "2026-0001.yaml", "summary: 反映村道路面破损，雨天积水",
+         "summary: 反映村道路面破损，雨天积水，联系人电话 139 0000 1234")
+    edit(mini / "deputies" / "li-yan.yaml", "position: 教师", "position: 教师\nbio: 有事请打13900001234")
+    lines = messages(mini)
+    assert "opinions/2026-0001.yaml:5:10: summary: 疑似手机号码（139****1234）：此处不是公开联系方式的字段，" \
+           "意见台账等只写公开摘要，不写群众的个人信息" in lines
+    assert any(line.startswith("deputies/li-yan.yaml:6:6: bio: 疑似手机号码（139****1234）") for line in lines)
+    # a deputy's and a staff member's public phone are where mobile numbers belong
+    assert not any("phone" in line for line in lines)
+
+
+def test_photos_lose_their_metadata_turn_upright_and_become_srgb(mini: Path, tmp_path: Path) -> None:
+    from PIL import ImageCms
+
+    image = Image.new("RGB", (300, 400), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 0.0)}  # GPS
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    image.save(mini / "photos" / "wang-kun.jpg", exif=exif, icc_profile=profile,
+               xmp=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>secret</x:xmpmeta>")
+    edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    for name, width in (("wang-kun.jpg", 480), ("wang-kun-240.jpg", 240)):
+        data = (tmp_path / "site" / "media" / "deputies" / name).read_bytes()
+        published = Image.open(io.BytesIO(data))
+        assert published.size == (width, width * 4 // 3)
+        assert b"Exif" not in data and b"secret" not in data and b"ICC_PROFILE" not in data
+        assert published.info.get("icc_profile") is None and not published.getexif()
+    html = (tmp_path / "site" / "deputies" / "wang-kun" / "index.html").read_text()
+    assert 'srcset="../../media/deputies/wang-kun-240.jpg 240w, ../../media/deputies/wang-kun.jpg 480w"' in html
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda p: p.write_bytes(b"not an image at all"), "无法读取：不是图片，或文件已损坏、不完整"),
+    (lambda p: p.write_bytes(_jpeg(300, 400)[:2000]), "无法读取：不是图片，或文件已损坏、不完整"),
+    (lambda p: Image.new("1", (10000, 10000)).save(p, "PNG"), "超过上限 40 百万像素"),
+])
+def test_broken_or_malicious_photos_are_errors_naming_the_file(mini: Path, make, reason: str) -> None:
+    make(mini / "photos" / "wang-kun.png")
+    lines = messages(mini)
+    assert any(line.startswith("deputies/wang-kun.yaml:2:8: photo: 照片“photos/wang-kun.png”") and reason in line
+               for line in lines), lines
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.effect_mandelbrot((width, height), (-2, -1.5, 1, 1.5), 100).convert("RGB").save(out, "JPEG")
+    return out.getvalue()
