@@ -9,7 +9,7 @@ from pathlib import Path
 from .loader import load_content
 from .model import Site, build_site
 from .problems import ContentError, Problem
-from . import compliance, theme
+from . import compliance, linkcheck, theme
 from .render import Output, assets, calendar, data, kiosk, report, signage, web
 from .validate import validate
 from .writer import WriteReport, discard, stage, swap_in
@@ -70,7 +70,12 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
     written: dict[str, WriteReport] = {}
     try:
         for name, outputs in targets(site, config).items():
-            written[name] = stage(directories[name], _counted(outputs, name, progress))
+            if name == "site":
+                outputs = list(outputs)  # checked whole before a byte is staged
+                broken = linkcheck.broken_links(outputs, site.settings.base_url)
+                if broken:
+                    raise ContentError(broken)
+            written[name] = stage(directories[name], _counted(iter(outputs), name, progress))
         for name in written:
             swap_in(directories[name])
     finally:

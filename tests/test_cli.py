@@ -126,3 +126,17 @@ def test_report_goes_on_the_site_only_when_the_publisher_opts_in(mini: Path, tmp
 def test_report_needs_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--report"]) == 2
     assert "--report 只能与 check 一起使用" in capsys.readouterr().err
+
+
+def test_a_broken_internal_link_in_content_fails_the_build_naming_page_and_link(
+        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(mini, tmp_path) == 0
+    before = snapshot(tmp_path / "site")
+    system = mini / "systems" / "reception.md"
+    system.write_text(system.read_text() + "\n详见[意见办理制度](../opinion-handling/)和[本站](../../stations/centre/#nowhere)。\n")
+    capsys.readouterr()
+    assert run(mini, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "网页 systems/reception/index.html 中的链接“../opinion-handling/”指向不存在的页面或文件" in err
+    assert "网页 systems/reception/index.html 中的链接“../../stations/centre/#nowhere”页面中没有锚点“#nowhere”" in err
+    assert snapshot(tmp_path / "site") == before
