@@ -221,7 +221,13 @@ def _load_markdown(kind: str, record_id: str, path: Path, text: str,
 
 def _parse_yaml(path: Path, text: str, problems: list[Problem], *,
                 line_offset: int) -> tuple[Any, Marks] | None:
-    loader = ContentLoader(text)
+    try:
+        loader = ContentLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character PyYAML refuses outright
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1 + line_offset, len(before) - before.rfind("\n")
+        problems.append(Problem(path, line, col, "", f"文件含有不允许的控制字符（U+{exc.character:04X}），请删除"))
+        return None
     try:
         node = loader.get_single_node()
         if node is None:
