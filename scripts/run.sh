@@ -23,6 +23,7 @@ SYSTEM_PACKAGES=(
 # Needed only by `test`: Debian's Chromium, which Playwright drives by its path (no browser download).
 TEST_SYSTEM_PACKAGES=(
     chromium
+    nginx # the built site served by a real web server (the test starts its own, on loopback)
 )
 
 MIN_PYTHON="3.11"
