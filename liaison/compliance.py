@@ -102,7 +102,7 @@ def six_items(ctx: Context) -> Iterator[Finding]:
         present = (
             bool(site.members(station)),
             bool(site.staff(station)) and all(s.duties for s in site.staff(station)),
-            bool(site.systems_for(station)) and _has_plan(site, station, ctx.year),
+            bool(site.systems_for(station)) and has_plan(site, station, ctx.year),
             len(site.settings.opinion_flow) >= 2,
             bool(station.scenarios),
             bool(station.opening_hours and station.phone),
@@ -112,7 +112,7 @@ def six_items(ctx: Context) -> Iterator[Finding]:
                           f"缺少：{'、'.join(missing)}" if missing else "六项内容均已公开")
 
 
-def _has_plan(site: Site, station: Station | None, year: int) -> bool:
+def has_plan(site: Site, station: Station | None, year: int) -> bool:
     """The station's own annual plan, or the one of the station above it that it follows."""
     while station is not None:
         if any(plan.year == year for plan in station.plans):

@@ -286,7 +286,7 @@ class Rules:
                 self._add("opinions", oid, loc, message)
 
     def assessments(self) -> None:
-        from .rating import manual_line_ids, table
+        from .rating import manual_line_ids, table  # here: rating -> compliance -> model imports this module
 
         manual = manual_line_ids()
         computed = {line.id for line in table()[1] if line.auto}
