@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .compliance import Context, assignment_problems, feedback_counts, notice_problems, reception_months
-from .compliance import _has_plan as has_plan
+from .compliance import has_plan
 from .model import Assessment, Site, Station
 from .schema import RECEPTION_KINDS, EventKind, SeatLevel, StaffRole, StationKind, Tier
 
