@@ -79,3 +79,34 @@ def test_missing_site_file(mini: Path) -> None:
 def test_ids_taken_by_generated_files_are_refused(mini: Path) -> None:
     write(mini / "stations" / "all.yaml", "name: x\n")
     assert any(line.startswith("stations/all.yaml:0:0: id: 编号“all”已被系统占用") for line in problems_of(mini))
+
+
+def test_alias_bombs_deep_nesting_and_oversized_files_are_refused(mini: Path) -> None:
+    import time
+
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    write(mini / "stations" / "bomb.yaml", "\n".join(levels) + "\n")  # 9**9 strings if expanded
+    write(mini / "stations" / "deep.yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n")
+    write(mini / "stations" / "huge.yaml", "intro: " + "长" * 400_000 + "\n")
+    started = time.monotonic()
+    lines = problems_of(mini)
+    assert time.monotonic() - started < 10
+    assert "stations/bomb.yaml:1:4: -: 不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来" in lines
+    assert "stations/deep.yaml:0:0: -: 嵌套层次过深（超过 50 层）" in lines
+    assert any(line.startswith("stations/huge.yaml:0:0: -: 文件过大") for line in lines)
+
+
+def test_record_files_linking_outside_the_content_directory_are_not_read(mini: Path, tmp_path: Path) -> None:
+    import os
+
+    secret = write(tmp_path / "secret.yaml", "name: 不应读取\n")
+    os.symlink(secret, mini / "stations" / "link.yaml")
+    os.symlink(tmp_path / "secret.yaml", mini / "site-link.yaml")
+    assert "stations/link.yaml:0:0: -: 这是指向内容目录之外的链接，出于安全原因不予读取" in problems_of(mini)
+    assert not any(r.id == "link" for r in load_content(mini).records["stations"])
+
+
+def test_control_characters_are_located(mini: Path) -> None:
+    write(mini / "stations" / "ctl.yaml", "name: 甲\nshort_name: 乙\x1f\n")
+    assert "stations/ctl.yaml:2:14: -: 文件含有不允许的控制字符（U+001F），请删除" in problems_of(mini)
