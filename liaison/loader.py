@@ -26,7 +26,6 @@ RECORD_DIRS: dict[str, tuple[str, ...]] = {
     "assessments": (".yaml", ".yml"),
 }
 SITE_FILE = "site.yaml"
-ASSET_DIRS = ("photos", "assets")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 50  # nesting levels; content never needs more, and deeper input exhausts the stack

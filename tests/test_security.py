@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from PIL import Image
 from liaison.loader import load_content
 from liaison.pipeline import Config, build
 from liaison.validate import validate
-from tests.conftest import TODAY, write
+from tests.conftest import TODAY
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"><iframe src="https://evil.example"></iframe>'
 HOSTILE_MARKDOWN = f"""{HOSTILE}
@@ -97,8 +96,6 @@ def test_hostile_text_and_markdown_are_inert_in_web_kiosk_and_print(mini: Path, 
     site, _ = check(config)
     env = theme.environment()
     env.globals["build_date"] = TODAY
-    from liaison.render.posters import MARGIN_X_MM  # noqa: F401  (the module renders poster.html)
-
     poster = env.get_template("print/poster.html").render(
         site=site, station=site.stations["centre"], page_path="", width_mm=841, height_mm=1189, bleed_mm=3,
         min_pt=24, title_pt=80, columns=3, text_columns=2, photo_mm=(40, 53.3), qr_deputy_mm=35, qr_station_mm=80,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -12,26 +11,17 @@ from PIL import Image, ImageOps
 
 from .. import pdf, printspec
 from ..model import Site, Station
-from . import Output
 
 PHOTO_PPI = 300  # enough for a sharp print; more only makes the file heavier
 CARD_MIN_WIDTH_MM = 250
 MARGIN_X_MM = 26
 
 
-def posters(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
-    shared = _shared_assets(site, content_dir)
-    for station in site.stations.values():
-        for number, sheet in enumerate(poster_sheets(site, env, station, content_dir, shared), 1):
-            yield Output(f"{station.id}/poster-{number}.pdf", sheet)
-
-
-def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content_dir: Path,
-                  shared: dict[str, pdf.Asset] | None = None) -> list[bytes]:
+def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content_dir: Path) -> list[bytes]:
     signage = site.settings.signage
     width, height = signage.poster.dimensions_mm
     inner = width - 2 * MARGIN_X_MM
-    assets = dict(shared if shared is not None else _shared_assets(site, content_dir))
+    assets = _emblem(site, content_dir)
     for member in site.members(station):
         if member.deputy.photo:
             assets[f"portrait-{member.deputy.id}"] = portrait_asset(content_dir / member.deputy.photo)
@@ -58,7 +48,7 @@ def portrait_asset(source: Path) -> pdf.Asset:
     return pdf.Asset(out.getvalue(), "image/jpeg")
 
 
-def _shared_assets(site: Site, content_dir: Path) -> dict[str, pdf.Asset]:
+def _emblem(site: Site, content_dir: Path) -> dict[str, pdf.Asset]:
     emblem = site.settings.signage.emblem
     if not emblem:
         return {}
