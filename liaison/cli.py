@@ -92,7 +92,7 @@ def _compliance(site, config: Config, args: argparse.Namespace) -> int:
 
     report = compliance.check(site, args.year)
     try:
-        stage(args.report, report_outputs(site, report, theme.environment(config.theme_dir)))
+        stage(args.report, report_outputs(site, report, theme.environment(site.today, config.theme_dir)))
         swap_in(args.report)
     finally:
         discard(args.report)

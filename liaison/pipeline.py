@@ -46,8 +46,7 @@ def check(config: Config) -> tuple[Site, list[Problem]]:
 
 def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
     """Every output of the build, per target directory; each a pure function of its inputs."""
-    env = theme.environment(config.theme_dir)
-    env.globals["build_date"] = site.today  # the one date embedded in outputs (PDF metadata, zips)
+    env = theme.environment(site.today, config.theme_dir)
 
     def site_outputs() -> Iterator[Output]:
         pages = list(web.pages(site, env))

@@ -15,7 +15,8 @@ from .schedule import WEEKDAY_NAMES, describe
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
 
-def environment(theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
+def environment(build_date: dt.date, theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
+    """The environment of one build; `build_date` is the one date embedded in outputs (PDF metadata)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme_dir / "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
@@ -33,7 +34,8 @@ def environment(theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
         tel=tel,
         rule_text=describe,
     )
-    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, reception_title=reception_title,
+    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, build_date=build_date,
+                       reception_title=reception_title,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
                        calendar_path=urls.calendar_path)
     return env

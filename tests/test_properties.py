@@ -40,8 +40,7 @@ def outcome(content: Path) -> None:
         for problem in error.problems:
             assert problem.path.is_relative_to(content) and problem.line >= 0 and problem.message
         return
-    env = theme.environment()
-    env.globals["build_date"] = TODAY
+    env = theme.environment(TODAY)
     for page in web.pages(site, env):
         assert page.data
 

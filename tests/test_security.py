@@ -94,8 +94,7 @@ def test_hostile_text_and_markdown_are_inert_in_web_kiosk_and_print(mini: Path, 
     from liaison.pipeline import check
 
     site, _ = check(config)
-    env = theme.environment()
-    env.globals["build_date"] = TODAY
+    env = theme.environment(TODAY)
     poster = env.get_template("print/poster.html").render(
         site=site, station=site.stations["centre"], page_path="", width_mm=841, height_mm=1189, bleed_mm=3,
         min_pt=24, title_pt=80, columns=3, text_columns=2, photo_mm=(40, 53.3), qr_deputy_mm=35, qr_station_mm=80,

@@ -33,7 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _web(content: Path, today: dt.date) -> dict[str, str]:
     """The website's pages for a given day, as text."""
     site, _ = check(Config(content=content, site_dir=Path("unused"), signage_dir=Path("unused"), today=today))
-    return {o.path: o.data.decode("utf-8-sig") for o in web.pages(site, theme.environment())}
+    return {o.path: o.data.decode("utf-8-sig") for o in web.pages(site, theme.environment(today))}
 
 
 # ---- when a notice is public ----------------------------------------------------------

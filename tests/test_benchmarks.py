@@ -1,0 +1,12 @@
+"""The benchmarks whose figures the README quotes still run (timings are not asserted here)."""
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_print_speed_benchmark_runs() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "print_speed.py"), "--repeat", "1", "--no-peer"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "| wall poster, one A0 sheet (PDF) |" in result.stdout
