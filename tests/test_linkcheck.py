@@ -1,12 +1,16 @@
+import shutil
 from pathlib import Path
 
 import pytest
 
 from liaison.linkcheck import broken_links, css_urls, links_in
 from liaison.loader import load_content
+from liaison.pipeline import Config, build
+from liaison.problems import ContentError
 from liaison.render import Output
+from liaison.theme import DEFAULT_THEME
 from liaison.validate import validate
-from tests.conftest import write
+from tests.conftest import TODAY, write
 
 BASE = "https://rd.example.cn/lianluozhan/"
 THEME = Path("themes/default")
@@ -117,3 +121,22 @@ def test_a_broken_link_from_a_template_is_a_theme_problem(mini: Path) -> None:
     [problem] = broken_links(outputs, BASE, records=typed.raw.values(), theme_dir=THEME)
     assert problem.path == THEME / "templates"
     assert problem.message.startswith("主题模板有误：网页 stations/centre/index.html 中的链接“../../no-such-section/”")
+
+
+def test_the_build_names_the_theme_for_a_templates_broken_link_and_writes_nothing(mini: Path, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(DEFAULT_THEME, theme)
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        '<footer class="footer">', '<footer class="footer"><a href="{{ href(\'about/index.html\') }}">关于</a>', 1),
+        encoding="utf-8")
+    config = Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY,
+                    theme_dir=theme)
+    with pytest.raises(ContentError) as raised:
+        build(config)
+    problems = raised.value.problems
+    assert {p.path for p in problems} == {theme / "templates"}
+    assert "主题模板有误：网页 stations/centre/index.html 中的链接“../../about/index.html”指向不存在的页面或文件" \
+           "（链接不在任何内容文件中，请修改主题模板）" in [p.message for p in problems]
+    assert len(problems) > 10  # every page's broken link, in one run
+    assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
