@@ -175,10 +175,12 @@ def _locate(source: str, link: str, why: str, records: list[RawRecord], theme_di
 
 
 def _holding(records: list[RawRecord], link: str) -> Iterator[tuple[RawRecord, Loc]]:
-    """The records, and the field in each, whose text holds the link."""
+    """The records, and the field in each, that hold the link: as the whole value (a URL field)
+    or as the target of a Markdown link ([text](link), [name]: link, <link>)."""
+    in_markdown = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)" + re.escape(link) + r"(?=[\s)>\"']|$)", re.M)
     for record in records:
         for loc, text in _texts(record.data, ()):
-            if link in text:
+            if text == link or in_markdown.search(text):
                 yield record, loc
 
 

@@ -140,3 +140,16 @@ def test_the_build_names_the_theme_for_a_templates_broken_link_and_writes_nothin
            "（链接不在任何内容文件中，请修改主题模板）" in [p.message for p in problems]
     assert len(problems) > 10  # every page's broken link, in one run
     assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
+
+
+@pytest.mark.parametrize(("markdown", "found"), [
+    ("见[制度](gone.html)。", True), ("见[制度]( <gone.html> \"标题\")。", True), ("[制度][1]\n\n[1]: gone.html", True),
+    ("文件名 gone.html 只是文字", False), ("见[制度](gone.html#part)", False),
+])
+def test_only_a_markdown_link_target_counts_as_the_content_holding_a_link(mini: Path, markdown: str,
+                                                                           found: bool) -> None:
+    write(mini / "systems" / "reception.md", f"---\ntitle: 代表进站接待制度\norder: 1\n---\n{markdown}\n")
+    typed, _ = validate(load_content(mini), mini)
+    outputs = [page("systems/reception/index.html", '<a href="gone.html">x</a>')]
+    [problem] = broken_links(outputs, BASE, records=typed.raw.values(), theme_dir=THEME)
+    assert (problem.path == mini / "systems" / "reception.md") is found
