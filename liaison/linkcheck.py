@@ -110,7 +110,7 @@ def broken_links(outputs: Iterable[Output], base_url: str, *, records: Iterable[
     sources = list(records)
     problems = []
     for path, links in sorted([(p, [url for _, _, url in page.links]) for p, page in pages.items()]
-                              + sorted(styles.items())):
+                              + list(styles.items())):
         for link in dict.fromkeys(links):
             why = _why_broken(path, link, base_url, files, pages)
             if why:
@@ -169,9 +169,10 @@ def _locate(source: str, link: str, why: str, records: list[RawRecord], theme_di
         problem = record.problem(loc, f"链接“{link}”{why}（在网页 {source} 中）")
         position = _position_in_file(record, loc, link)
         return dataclasses.replace(problem, line=position[0], column=position[1]) if position else problem
-    what = "样式表" if source.endswith(".css") else "网页"
+    if source.endswith(".css"):  # the theme's static/ folder is copied to the site's static/
+        return Problem(theme_dir / source, 0, 0, "链接", f"主题样式表有误：其中的链接“{link}”{why}")
     return Problem(theme_dir / "templates", 0, 0, "链接",
-                   f"主题模板有误：{what} {source} 中的链接“{link}”{why}（链接不在任何内容文件中，请修改主题模板）")
+                   f"主题模板有误：网页 {source} 中的链接“{link}”{why}（链接不在任何内容文件中，请修改主题模板）")
 
 
 def _holding(records: list[RawRecord], link: str) -> Iterator[tuple[RawRecord, Loc]]:
