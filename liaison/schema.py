@@ -9,8 +9,11 @@ import datetime as dt
 import re
 from enum import Enum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .markup import CONTROL_CHARACTERS, character_name
 
 
 class Record(BaseModel):
@@ -34,16 +37,29 @@ def _phone(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if not _URL.match(value):
+    if not _URL.match(value) or CONTROL_CHARACTERS.search(value) or not _splits(value):
         raise ValueError("网址格式不正确：应以 http:// 或 https:// 开头，并包含完整域名")
+    if "@" in urlsplit(value).netloc:
+        # https://rd.gov.cn@evil.example/ leads to evil.example: whoever scans it is misled
+        raise ValueError("网址格式不正确：不能含用户名或密码（域名前带“@”的部分）")
     return value
 
 
+def _splits(url: str) -> bool:
+    """False for what urlsplit, and so every reader of the URL, refuses: an unclosed [, a port out of range."""
+    try:
+        urlsplit(url).port  # noqa: B018 (reading the port checks its range)
+    except ValueError:
+        return False
+    return True
+
+
 def _plain_line(value: str) -> str:
-    if "\n" in value:
-        raise ValueError("此处只能写一行文字")
     if not value:
         raise ValueError("不能为空")
+    if found := CONTROL_CHARACTERS.search(value):
+        raise ValueError(f"此处只能写一行文字：第 {found.start() + 1} 个字符是{character_name(found.group())}，请删除"
+                         "（换行、控制字符和改变文字方向的字符都不能出现在一行文字中）")
     return value
 
 
@@ -61,6 +77,9 @@ def _clock_text(value: object) -> object:
 
 ClockTime = Annotated[dt.time, BeforeValidator(_clock_text)]
 def _directory_url(value: str) -> str:
+    if "?" in value or "#" in value:
+        raise ValueError("base_url 不能含“?”或“#”及其后的部分：二维码、网站地图和订阅源中的网址都由它拼接而成，"
+                         "例如 https://rd.example.gov.cn/lianluozhan/")
     if not value.endswith("/"):
         raise ValueError("base_url 应以 / 结尾，例如 https://rd.example.gov.cn/lianluozhan/")
     return value

@@ -145,6 +145,22 @@ def test_site_settings_are_checked(mini: Path) -> None:
     assert any(line.startswith("site.yaml:5:17: reception_rule: n 不能为 0") for line in lines)
 
 
+@pytest.mark.parametrize(("base_url", "message"), [
+    # every QR code, the sitemap and the feeds would become …/?from=qr/stations/<id>/
+    ("https://rd.example.cn/lianluozhan/?from=qr/", "base_url 不能含“?”或“#”及其后的部分"),
+    ("https://rd.example.cn/lianluozhan/#top/", "base_url 不能含“?”或“#”及其后的部分"),
+    ("https://rd.example.cn/lianluozhan?/", "base_url 不能含“?”或“#”及其后的部分"),
+    ("https://user:pw@rd.example.cn/lianluozhan/", "网址格式不正确：不能含用户名或密码"),
+    ("ftp://rd.example.cn/lianluozhan/", "网址格式不正确"),
+    ("https://[rd.example.cn/lianluozhan/", "网址格式不正确"),
+    ("https://rd.example.cn:70000/lianluozhan/", "网址格式不正确"),
+])
+def test_base_url_is_the_plain_address_of_the_sites_root(mini: Path, base_url: str, message: str) -> None:
+    replace_in(mini / "site.yaml", "base_url: https://rd.example.cn/lianluozhan/", f"base_url: {base_url}")
+    [line] = messages(mini)
+    assert line.startswith(f"site.yaml:4:11: base_url: {message}")
+
+
 def test_all_problems_reported_in_one_run(mini: Path) -> None:
     write(mini / "stations" / "broken.yaml", "name: [\n")
     replace_in(mini / "stations" / "centre.yaml", "address:", "adress:")

@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import fonts, parallel, schedule
+from ..markup import plain_text
 from ..model import Site, Station
 from ..schema import RECEPTION_KINDS
 from . import Output
@@ -90,8 +91,7 @@ def _visible_text(page: str) -> str:
 
 
 def _first_paragraph(markdown_text: str, limit: int = 110) -> str:
-    paragraph = markdown_text.strip().split("\n\n")[0]
-    plain = re.sub(r"[*_`#>\[\]]|\(https?://[^)]*\)", "", paragraph).replace("\n", "")
+    plain = plain_text(markdown_text).split("\n\n")[0].replace("\n", " ")
     if len(plain) <= limit:
         return plain
     cut = max(plain.rfind(mark, 0, limit) for mark in "。；！？")
