@@ -330,9 +330,9 @@ class Rules:
         font_name, covered = self._signboard_font(site)
         for sid, station in self.t.of("stations").items():
             try:
-                signboard.break_lines(station.name, site.signage.plate)
+                signboard.break_lines(station.name, site.signage.plate, station.name_lines)
             except signboard.DoesNotFit as exc:
-                self._add("stations", sid, ("name",), str(exc))
+                self._add("stations", sid, ("name_lines",) if station.name_lines else ("name",), str(exc))
             if covered is not None:
                 for char in dict.fromkeys(ch for ch in station.name if ord(ch) not in covered):
                     self._add("stations", sid, ("name",),

@@ -171,7 +171,24 @@ def test_name_that_cannot_fit_the_plate(mini: Path) -> None:
                "name: 城关镇东村第一居民小组人大代表联络站")
     assert messages(mini) == [
         "stations/east-village.yaml:4:7: name: 站名“城关镇东村第一居民小组人大代表联络站”在标识牌上排不下："
-        "120pt 字号下安全区内每行最多 12 个字、最多 1 行，且只能在地名和“人大代表……”之间换行"]
+        "120pt 字号下安全区内每行最多 12 个字、最多 1 行，且只能在地名和“人大代表……”之间换行；"
+        "如自动断行不对，可在站点记录中用 name_lines 逐行写出标识牌上的站名"]
+
+
+def test_name_lines_are_checked_against_the_name_and_the_plate(mini: Path) -> None:
+    station = mini / "stations" / "east-village.yaml"
+    replace_in(station, "name: 城关镇东村人大代表联络站",
+               "name: 白沙洲农副产品综合大市场社区人大代表联络站")
+    assert messages(mini) == [
+        "stations/east-village.yaml:4:7: name: 站名“白沙洲农副产品综合大市场社区人大代表联络站”在标识牌上排不下："
+        "120pt 字号下安全区内每行最多 12 个字、最多 6 行，且只能在地名和“人大代表……”之间换行；"
+        "如自动断行不对，可在站点记录中用 name_lines 逐行写出标识牌上的站名"]
+    replace_in(station, "short_name:", "name_lines: [白沙洲农副产品综合, 大市场社区, 人大代表联络站]\nshort_name:")
+    assert messages(mini) == []
+    replace_in(station, "name_lines: [白沙洲农副产品综合, 大市场社区,", "name_lines: [白沙洲农副产品综合大市场社区,")
+    assert messages(mini) == [
+        "stations/east-village.yaml:5:13: name_lines: name_lines 第 1 行“白沙洲农副产品综合大市场社区”有 14 个字，"
+        "标识牌上 120pt 字号下每行最多 12 个字"]
 
 
 def test_character_missing_from_the_signboard_font(mini: Path) -> None:

@@ -23,7 +23,7 @@ def signboard_files(site: Site, env: jinja2.Environment, station: Station,
     """(output, role, material): the production artwork, then a proof PDF and PNG per material."""
     signage = site.settings.signage
     font = _font_asset(signage.font, content_dir)
-    lines = signboard.break_lines(station.name, signage.plate)
+    lines = signboard.break_lines(station.name, signage.plate, station.name_lines)
     cmyk = "device-cmyk({} {} {} {})".format(*printspec.PLATE_RED_CMYK)
     production = _render(env, station, signage.plate, lines, cmyk, font, texture_material=None)
     yield Output(f"{station.id}/signboard-production.pdf", production), "production", None

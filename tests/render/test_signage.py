@@ -156,3 +156,24 @@ def test_national_emblem_only_when_the_user_supplies_it(mini: Path, tmp_path: Pa
     write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {emblem: emblem.png}\nopinion_categories:"))
     build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
     assert len(reader((tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes()).pages[0].images) == 2
+
+
+def _text_lines(data: bytes) -> list[str]:
+    """The page's text line by line, top to bottom."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        rows: dict[int, list[dict]] = {}
+        for char in pdf.pages[0].chars:
+            rows.setdefault(round(char["top"]), []).append(char)
+    return ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for _, row in sorted(rows.items())]
+
+
+def test_signboard_lines_never_split_a_word_and_follow_name_lines(mini: Path, tmp_path: Path) -> None:
+    station = mini / "stations" / "east-village.yaml"
+    text_ = station.read_text().replace("name: 城关镇东村人大代表联络站", "name: 清源县城关镇东门农贸市场社区人大代表联络站")
+    write(station, text_)
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    production = tmp_path / "signage" / "east-village" / "signboard-production.pdf"
+    assert _text_lines(production.read_bytes()) == ["清源县城关镇", "东门农贸市场社区", "人大代表联络站"]
+    write(station, text_.replace("short_name:", "name_lines: [清源县城关镇东门, 农贸市场社区, 人大代表联络站]\nshort_name:"))
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    assert _text_lines(production.read_bytes()) == ["清源县城关镇东门", "农贸市场社区", "人大代表联络站"]
