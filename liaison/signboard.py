@@ -9,9 +9,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .printspec import MM_PER_PT
 from .schema import Plate
 
-MM_PER_PT = 25.4 / 72
 SUFFIX_START = "人大代表"
 # Endings of an administrative unit, longest first (村委会 before 村). A line may end after one.
 UNIT_SUFFIXES = ("经济开发区", "开发区", "高新区", "自治州", "自治县", "自治旗", "居委会", "村委会", "管委会", "办事处",

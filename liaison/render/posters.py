@@ -60,5 +60,4 @@ def _emblem(site: Site, content_dir: Path) -> dict[str, pdf.Asset]:
 def _title_pt(name: str, inner_mm: float) -> int:
     """The station name on one line in the masthead, between 56 and 96 pt."""
     room_mm = inner_mm - 70 - 100 - 24  # emblem, station code, gaps
-    fit = room_mm / max(len(name), 1) / (25.4 / 72)
-    return int(max(56, min(96, fit)))
+    return int(printspec.fitting_pt(name, room_mm, 56, 96))

@@ -36,7 +36,7 @@ def signboard_files(site: Site, env: jinja2.Environment, station: Station,
 
 def line_tops_mm(lines: tuple[str, ...], plate: Plate) -> list[float]:
     """Top of each line's em box, the block centred vertically on the plate."""
-    em = plate.text_pt * signboard.MM_PER_PT
+    em = plate.text_pt * printspec.MM_PER_PT
     pitch = em * plate.line_height
     block = em + pitch * (len(lines) - 1)
     first = (plate.height_mm - block) / 2

@@ -177,3 +177,27 @@ def test_signboard_lines_never_split_a_word_and_follow_name_lines(mini: Path, tm
     write(station, text_.replace("short_name:", "name_lines: [清源县城关镇东门, 农贸市场社区, 人大代表联络站]\nshort_name:"))
     build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
     assert _text_lines(production.read_bytes()) == ["清源县城关镇东门", "农贸市场社区", "人大代表联络站"]
+
+
+def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path, tmp_path: Path) -> None:
+    """Long short names (7 to 17 characters) and a long deputy name: each card stays one sheet, and every PDF
+    has exactly the pages the manifest declares."""
+    for path, old, new in [
+        ("stations/east-village.yaml", "short_name: 东村站", "short_name: 白沙洲农副产品综合大市场社区联络站"),
+        ("stations/centre.yaml", "short_name: ", "short_name: 城关镇东门社区联络站  # was: "),
+        ("deputies/li-yan.yaml", "name: 李䶮", "name: 阿卜杜热合曼·买买提"),
+    ]:
+        text_ = (mini / path).read_text()
+        assert old in text_, (path, old)
+        write(mini / path, text_.replace(old, new, 1))
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    rows = json.loads((tmp_path / "signage" / "manifest.json").read_text())
+    pdfs = [row for row in rows if row["file"].endswith(".pdf")]
+    assert pdfs
+    for row in pdfs:
+        pages = len(reader((tmp_path / "signage" / row["file"]).read_bytes()).pages)
+        assert pages == row["sheets"], row["file"]
+        if "/qr-" in row["file"]:
+            assert pages == 1, row["file"]
+    card = (tmp_path / "signage" / "east-village" / "qr-station.pdf").read_bytes()
+    assert "白沙洲农副产品综合大市场社区联络站站码" in text(card)
