@@ -41,14 +41,24 @@ def portraits(site: Site, content_dir: Path) -> Iterator[Output]:
 
 @functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
 def portrait_jpeg(source: Path, width: int = PORTRAIT_WIDTHS[-1]) -> bytes:
-    """Upright, cropped to 3:4, converted to sRGB, re-encoded with no metadata (EXIF, GPS, XMP, ICC)."""
-    with Image.open(source) as image:
-        image = ImageOps.exif_transpose(image)
-        image = _to_srgb(image)
-        image = ImageOps.fit(image, (width, width * 4 // 3), Image.Resampling.LANCZOS)
+    """The portrait for screens, `width` pixels wide."""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True)  # no exif=, icc_profile= or xmp=: nothing carried over
+    portrait(source, (width, width * 4 // 3)).save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()
+
+
+def portrait(source: Path, frame: tuple[int, int], enlarge: bool = True) -> Image.Image:
+    """The one portrait path for web, kiosk and print: upright, converted to sRGB, cropped to the frame's shape
+    at the frame's size (or, with enlarge=False, at most the photo's own resolution).
+
+    The caller encodes it with no exif=, icc_profile= or xmp=: no metadata is carried over.
+    """
+    with Image.open(source) as image:
+        image = _to_srgb(ImageOps.exif_transpose(image))
+    if not enlarge:
+        scale = min(1.0, image.width / frame[0], image.height / frame[1])
+        frame = (max(1, round(frame[0] * scale)), max(1, round(frame[1] * scale)))
+    return ImageOps.fit(image, frame, Image.Resampling.LANCZOS)
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:
