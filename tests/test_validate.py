@@ -203,3 +203,26 @@ def test_a_file_that_does_not_parse_causes_no_dangling_reference_errors(mini: Pa
     (mini / "deputies" / "li-yan.yaml").write_text("name: [李䶮\n", encoding="utf-8")
     lines = messages(mini)
     assert len(lines) == 1 and lines[0].startswith("deputies/li-yan.yaml:2:1: -: YAML 语法错误")
+
+
+RARE = "\U0002EBF0"  # a Han character of Extension I (Unicode 15.1) that no font installed here draws
+
+
+def test_a_name_character_no_font_has_is_an_error_on_posters_and_a_warning_elsewhere(mini: Path) -> None:
+    replace_in(mini / "deputies" / "li-yan.yaml", "name: 李䶮", f"name: 司马{RARE}")
+    replace_in(mini / "stations" / "east-village.yaml", "short_name: 东村站", f"short_name: 东{RARE}村站")
+    replace_in(mini / "stations" / "east-village.yaml", "{name: 孙三, role: 站长}", f"{{name: 欧阳{RARE}, role: 站长}}")
+    reason = f"“{RARE}”（U+2EBF0）没有任何已安装的字体能显示，"
+    hint = "上会是空框或缺字：请安装含此字的字体（见 README“生僻字与字体”）"
+    assert messages(mini) == [
+        f"stations/east-village.yaml:13:12: staff[0].name: {reason}公示栏、网站{hint}",
+        f"deputies/li-yan.yaml:1:7: name: {reason}公示栏、代表码卡片、接待公告、大厅电子屏、网站{hint}"]
+    assert messages(mini, "warning") == [
+        f"stations/east-village.yaml:5:13: short_name: 警告: {reason}站码卡片、大厅电子屏、网站{hint}"]
+
+
+def test_rare_characters_that_a_fallback_font_has_are_covered(mini: Path) -> None:
+    # 𪚥 is in no Noto CJK face; fonts-babelstone-han (scripts/run.sh) draws it, 𠮷 𫖯 堃 昇 喆 are in Noto
+    replace_in(mini / "deputies" / "li-yan.yaml", "name: 李䶮", "name: 司马𪚥")
+    replace_in(mini / "stations" / "east-village.yaml", "{name: 孙三, role: 站长}", "{name: 欧阳𠮷𫖯堃昇喆, role: 站长}")
+    assert messages(mini) == [] and messages(mini, "warning") == []
