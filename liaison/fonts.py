@@ -85,6 +85,8 @@ def faces_for(text: str, pattern: str) -> tuple[dict[FontFile, str], str]:
     faces: dict[FontFile, str] = {find(pattern): ""}
     missing = ""
     for char in sorted(set(text)):
+        if unicodedata.category(char) == "Cc":
+            continue  # line breaks and tabs are never drawn
         face = face_for(char, pattern)
         if face is None:
             missing += char
@@ -103,6 +105,7 @@ def subset_woff2(font: FontFile, text: str) -> bytes:
     face = font.open()
     options = subset.Options()
     options.hinting = False  # screens render CJK unhinted anyway; saves a third of the size and time
+    options.drop_tables += ["meta"]  # BabelStone Han's; fontTools cannot subset it and says so on every build
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(face)

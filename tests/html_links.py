@@ -1,6 +1,7 @@
 """Test support: read the links, sources and ids out of built HTML pages."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -73,7 +74,7 @@ def external_resources(root: Path) -> list[str]:
                     continue
                 found.append(f"{path.relative_to(root)}: <{tag} {attribute}={url}>")
     for path in root.rglob("*.css"):
-        if "url(http" in path.read_text(encoding="utf-8") or "@import" in path.read_text(encoding="utf-8"):
+        if re.search(r"url\(\s*[\"']?(https?:)?//|@import\s+[\"'](https?:)?//", path.read_text(encoding="utf-8")):
             found.append(str(path.relative_to(root)))
     return found
 
