@@ -56,7 +56,7 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
     def site_outputs() -> Iterator[Output]:
         pages = list(web.pages(site, env))
         yield from pages
-        yield assets.rare_glyph_font(pages)
+        yield from assets.rare_glyph_fonts(pages)
         yield from kiosk.kiosks(site, env, config.content)
         yield from data.exports(site)
         yield from calendar.feeds(site, env)

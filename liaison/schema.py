@@ -353,6 +353,7 @@ class Station(Record):
     tier: Tier
     parent: Id | None = None
     name: Line
+    name_lines: list[Line] | None = None  # the name as the signboard's lines, where the automatic break is wrong
     short_name: Line
     locality: Line
     address: Line

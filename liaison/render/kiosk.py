@@ -74,11 +74,18 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
 
 
 def _font_faces(text: str) -> str:
-    """@font-face rules with the two weights, subset to exactly the characters the page can show."""
+    """@font-face rules with the two weights, subset to exactly the characters the page can show, then for the
+    characters they lack the fallback faces fontconfig picks (司马𪚥), limited to those characters."""
     rules = []
     for weight, pattern in FACES.items():
         data = fonts.subset_woff2(fonts.find(pattern), text)
         rules.append(f'@font-face {{ font-family: "Kiosk Sans"; font-weight: {weight}; '
+                     f'src: url("{_data_uri(data, "font/woff2")}") format("woff2"); }}')
+    faces, _ = fonts.faces_for(text, FACES["400"])  # characters no font has are reported by `check`
+    for face, chars in list(faces.items())[1:]:
+        data = fonts.subset_woff2(face, chars)
+        rules.append(f'@font-face {{ font-family: "Kiosk Sans"; font-weight: 100 900; '
+                     f'unicode-range: {fonts.unicode_range(chars)}; '
                      f'src: url("{_data_uri(data, "font/woff2")}") format("woff2"); }}')
     return "\n".join(rules)
 
