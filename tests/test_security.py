@@ -122,7 +122,7 @@ def test_hostile_text_and_markdown_are_inert_in_every_medium(mini: Path, tmp_pat
     assert any("点我" in c for c in contents) and all(dangerous(c) == [] for c in contents)
     # the lobby screen's intro: the link's words, never its address
     kiosk = (site / "kiosk" / "centre" / "index.html").read_text()
-    intro = re.search(r'<p class="intro">(.*?)</p>', kiosk, re.S).group(1)
+    intro = re.search(r'<p class="intro[^"]*"[^>]*>(.*?)</p>', kiosk, re.S).group(1)
     assert intro.startswith("点我 大写 实体 十六进制 制表 图 VB 空格") and "alert" not in intro
     # the WeChat text: exactly the clean notice with the hostile words in their places, as plain text
     golden = (GOLDEN / "schedule" / "2026-12-01-centre" / "wechat.txt").read_text(encoding="utf-8-sig")
