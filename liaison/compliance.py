@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import schedule, workdays
 from .model import Event, Opinion, Site, Station
-from .schema import (RECEPTION_KINDS, EventKind, NamingConvention, Profile, Route, SeatLevel, StationKind,
-                     Tier)
+from .schema import (RECEPTION_KINDS, EventKind, NamingConvention, Profile, ReceptionRule, Route, SeatLevel,
+                     StationKind, Tier)
 
 PASS, FAIL, RISK = "pass", "fail", "risk"
 STATUS_LABELS = {PASS: "符合", FAIL: "不符合", RISK: "预警"}
@@ -82,10 +82,10 @@ class Context:
         pool = self.site.events_at(station) if station else self.site.events.values()
         return [e for e in pool if e.date.year == self.year]
 
-    def remaining_reception_days(self) -> int:
-        """Reception days the rule still offers this year after today."""
+    def remaining_reception_days(self, stations: Iterable[Station]) -> int:
+        """Reception days the stations' rules still offer this year after today (a day shared counts once)."""
         start = max(self.site.today + dt.timedelta(days=1), dt.date(self.year, 1, 1))
-        return len(list(schedule.rule_dates(self.site.settings.reception_rule, start, dt.date(self.year, 12, 31))))
+        return len({day for station in stations for day in self.site.rule_days(station, start, dt.date(self.year, 12, 31))})
 
     def year_over(self) -> bool:
         return self.site.today > dt.date(self.year, 12, 31)
@@ -131,20 +131,20 @@ def monthly_reception(ctx: Context) -> Iterator[Finding]:
 
 def reception_months(ctx: Context, station: Station) -> tuple[list[int], list[int]]:
     """(months due so far, those of them without a reception at the station)."""
-    rule = ctx.site.settings.reception_rule
+    rule = ctx.site.reception_rule(station)
     months_with = {e.date.month for e in ctx.events(station) if e.kind in RECEPTION_KINDS and e.date <= ctx.end}
     due = [m for m in range(1, 13) if _month_due(ctx, rule, m)]
     return due, [m for m in due if m not in months_with]
 
 
-def _month_due(ctx: Context, rule, month: int) -> bool:
-    """A month counts once it is over, or once its reception day has passed."""
+def _month_due(ctx: Context, rule: ReceptionRule, month: int) -> bool:
+    """A month counts once it is over, or once its last reception day has passed."""
     if (ctx.year, month) < (ctx.site.today.year, ctx.site.today.month):
         return True
     if (ctx.year, month) > (ctx.site.today.year, ctx.site.today.month):
         return False
-    day = schedule.reception_day(rule, ctx.year, month)
-    return day is not None and day < ctx.site.today
+    days = schedule.reception_days_in_month(rule, ctx.year, month)
+    return bool(days) and days[-1] < ctx.site.today
 
 
 def notice_lead(ctx: Context) -> Iterator[Finding]:
@@ -175,10 +175,11 @@ def notice_problems(ctx: Context, station: Station, lead: int) -> tuple[int, lis
 
 def deputy_visits(ctx: Context) -> Iterator[Finding]:
     minimum_by_level = ctx.params["deputy_visits"]
-    remaining = ctx.remaining_reception_days()
     for deputy in ctx.site.deputies_sorted():
-        if not ctx.site.assignments(deputy):
+        assignments = ctx.site.assignments(deputy)
+        if not assignments:
             continue
+        remaining = ctx.remaining_reception_days(m.station for m in assignments)
         need = max(minimum_by_level.get(seat.level, 0) for seat in deputy.seats)
         if need == 0:
             continue

@@ -104,3 +104,54 @@ def test_unanswered_opinion_is_overdue_only_after_the_answer_period(mini: Path) 
     opinion.write_text(text.replace("status: 已答复", "status: 已交办"))
     assert not any(rule == "feedback" for rule, _, _ in problems(site_at(mini, dt.date(2026, 11, 26))))
     assert ("feedback", "2026-0001", FAIL) in problems(site_at(mini, dt.date(2026, 12, 20)))
+
+
+# ---- reception days: several a month, and a station's own rule ----------------------------
+
+TWICE_IN_DECEMBER = ('reception_rule: {kind: dates, start: "09:00", end: "11:30", '
+                     'dates: [2026-11-05, 2026-11-19, 2026-12-03, 2026-12-17]}')
+
+
+def set_rule(content: Path, rule: str) -> None:
+    path = content / "site.yaml"
+    path.write_text(path.read_text().replace(
+        'reception_rule: {kind: nth_weekday, n: 1, weekday: 2, start: "09:00", end: "11:30"}', rule))
+
+
+def finding(site, rule: str, subject: str):
+    return next(f for f in compliance.check(site, 2026).findings if f.rule == rule and f.subject == subject)
+
+
+def test_two_reception_days_left_in_a_month_can_still_make_up_a_deputys_visits(mini: Path) -> None:
+    """李䶮 (township seat) has one visit of three; on 2026-11-26 the rule still offers 3 and 17 December."""
+    set_profiles(mini, "衢州")
+    set_rule(mini, TWICE_IN_DECEMBER)
+    visits = finding(site_at(mini, dt.date(2026, 11, 26)), "deputy_visits", "li-yan")
+    assert visits.status == RISK and visits.detail.endswith("还差 2 次")
+    # after 3 December one day is left: now it cannot be made up
+    assert finding(site_at(mini, dt.date(2026, 12, 4)), "deputy_visits", "li-yan").status == FAIL
+
+
+def test_a_month_is_due_once_its_last_reception_day_has_passed(mini: Path) -> None:
+    set_profiles(mini, "无锡")  # villages too must receive every month
+    set_rule(mini, TWICE_IN_DECEMBER)
+    # East village's only reception was on 3 November; on 10 December, 17 December is still to come.
+    detail = finding(site_at(mini, dt.date(2026, 12, 10)), "monthly_reception", "east-village").detail
+    assert detail.startswith("1月、") and detail.endswith("10月没有开展代表接待活动")
+    late = finding(site_at(mini, dt.date(2026, 12, 18)), "monthly_reception", "east-village").detail
+    assert late.endswith("10月、12月没有开展代表接待活动")
+
+
+def test_monthly_reception_and_remaining_days_follow_the_stations_own_rule(mini: Path) -> None:
+    set_profiles(mini, "无锡")
+    station = mini / "stations" / "east-village.yaml"
+    station.write_text(station.read_text() + 'reception_rule: {kind: nth_weekday, n: 3, weekday: 4, '
+                                             'start: "14:30", end: "16:30"}\n')
+    site = site_at(mini, dt.date(2026, 12, 10))
+    # the centre's first Tuesday (1 December) has passed, the village's third Thursday (17 December) has not
+    assert compliance.reception_months(compliance.Context(site, 2026), site.stations["centre"])[0][-1] == 12
+    assert compliance.reception_months(compliance.Context(site, 2026), site.stations["east-village"])[0][-1] == 11
+    # 李䶮 is at the village only: one day left (17 December); 王堃 also at the centre: none more there
+    ctx = compliance.Context(site, 2026)
+    assert ctx.remaining_reception_days([site.stations["east-village"]]) == 1
+    assert ctx.remaining_reception_days([site.stations["centre"]]) == 0
