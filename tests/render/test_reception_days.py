@@ -1,5 +1,5 @@
 """Reception days in every output that shows them: several rule days a month, a station's own rule,
-and what counts as announced."""
+what counts as announced, and what an event's summary adds once it has taken place."""
 from __future__ import annotations
 
 import datetime as dt
@@ -70,6 +70,12 @@ def test_the_second_date_of_a_month_reaches_every_output(mini: Path) -> None:
     assert "近期：2026年12月17日（星期四）、2027年1月7日" in out["poster"]
 
 
+def test_a_rule_with_no_day_left_says_so_instead_of_failing(mini: Path) -> None:
+    set_site_rule(mini, 'reception_rule: {kind: dates, start: "09:00", end: "11:30", dates: [2026-11-03]}')
+    station = _web(mini, dt.date(2026, 12, 10))["stations/east-village/index.html"]
+    assert "下一个接待日另行公告。" in station
+
+
 # ---- a station's own rule -------------------------------------------------------------------
 
 def test_a_station_rule_reaches_every_output_of_that_station_only(mini: Path) -> None:
@@ -122,3 +128,20 @@ def test_only_receptions_announced_by_today_count_as_announced(mini: Path) -> No
     assert "2026年12月1日（星期二）</time>（已公告 1 场）" in _web(mini, site.today)["schedule/index.html"]
     on_the_day = _web(mini, dt.date(2026, 11, 28))["schedule/index.html"]
     assert "2026年12月1日（星期二）</time>（已公告 2 场）" in on_the_day
+
+
+# ---- an event's summary --------------------------------------------------------------------
+
+SUMMARY = "summary: |\n  收集意见建议**十二件**，当场答复五件。\n\n  <script>alert(1)</script>\n"
+
+
+def test_an_event_summary_is_published_once_the_event_has_taken_place(mini: Path) -> None:
+    path = mini / "events" / "2026-11-03-east.yaml"
+    path.write_text(path.read_text() + SUMMARY)
+    notice = "schedule/2026-11-03-east/index.html"
+    after = _web(mini, dt.date(2026, 11, 26))
+    for page in ("schedule/index.html", "stations/east-village/index.html", notice):
+        assert "收集意见建议<strong>十二件</strong>，当场答复五件。" in after[page], page
+        assert "<script>alert" not in after[page], page
+    before = _web(mini, dt.date(2026, 11, 2))  # the notice is public, the event still to come
+    assert "十二件" not in before[notice] and "十二件" not in before["schedule/index.html"]
