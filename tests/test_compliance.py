@@ -155,3 +155,54 @@ def test_monthly_reception_and_remaining_days_follow_the_stations_own_rule(mini:
     ctx = compliance.Context(site, 2026)
     assert ctx.remaining_reception_days([site.stations["east-village"]]) == 1
     assert ctx.remaining_reception_days([site.stations["centre"]]) == 0
+
+
+# ---- naming: the convention in force, for every kind of station --------------------------
+
+def rename_east(content: Path, kind: str, tier: str, name: str) -> None:
+    path = content / "stations" / "east-village.yaml"
+    text = path.read_text().replace("kind: 联络站", f"kind: {kind}").replace("tier: 村", f"tier: {tier}")
+    path.write_text(text.replace("name: 城关镇东村人大代表联络站", f"name: {name}"))
+
+
+@pytest.mark.parametrize(("convention", "kind", "tier", "name", "status", "detail", "source"), [
+    # 郴州 names township and village 联络站 only: a 代表之家 and a professional station take their own names
+    ("郴州", "代表之家", "乡镇", "城关镇人大代表之家", PASS,
+     "郴州命名规范未规定代表之家的名称，按“××市（县、区）或××镇（街道、园区）人大代表之家”核对：符合", "郴州市人大常委会"),
+    ("郴州", "专业联络站", "县", "示例县法律服务专业人大代表联络站", PASS,
+     "郴州命名规范未规定专业（行业）联络站的名称", "郴州市人大常委会"),
+    ("郴州", "专业联络站", "乡镇", "城关镇物流行业人大代表联络站", PASS, "核对：符合", "郴州市人大常委会"),
+    ("郴州", "专业联络站", "县", "示例县法律服务人大代表联络站", FAIL, "核对：不符合", "郴州市人大常委会"),
+    ("郴州", "联络站", "村", "东村人大代表联络站", FAIL,
+     "不符合郴州命名规范：村（社区）联络站应命名为“××乡镇（街道）××村（社区）人大代表联络站”", "郴州市人大常委会"),
+    ("郴州", "代表之家", "乡镇", "城关镇人大代表联络站", FAIL, "核对：不符合", "郴州市人大常委会"),
+    # 无锡 gives 代表之家 at city, county and township level
+    ("无锡", "代表之家", "县", "示例县人大代表之家", PASS, "符合无锡命名规范", "无锡市《关于高质量推进"),
+    ("无锡", "代表之家", "乡镇", "城关镇人大代表之家", PASS, "符合无锡命名规范", "无锡市《关于高质量推进"),
+    ("无锡", "联络站", "村", "城关镇东村人大代表工作站", FAIL, "应命名为“××村（社区）人大代表联络站”", "无锡市"),
+    ("无锡", "专业联络站", "县", "示例县律师行业人大代表联络站", PASS, "无锡命名规范未规定专业（行业）联络站", "无锡市"),
+    # 江苏: township 工作站 or 之家, village 工作站
+    ("江苏", "工作站", "乡镇", "城关镇人大代表工作站", PASS, "符合江苏命名规范", "江苏省"),
+    ("江苏", "代表之家", "乡镇", "城关镇人大代表之家", PASS, "符合江苏命名规范", "江苏省"),
+    ("江苏", "工作站", "村", "东村社区人大代表工作站", PASS, "符合江苏命名规范", "江苏省"),
+])
+def test_naming_follows_and_cites_the_convention_in_force(mini: Path, convention, kind, tier, name, status,
+                                                          detail, source) -> None:
+    set_profiles(mini, "无锡, 江苏, 郴州")  # every profile that asks for the check: the convention decides
+    path = mini / "site.yaml"
+    path.write_text(path.read_text() + f"signage: {{convention: {convention}}}\n")
+    rename_east(mini, kind, tier, name)
+    found = finding(site_at(mini), "naming", "east-village")
+    assert found.status == status and detail in found.detail
+    assert found.source.startswith(source)  # the convention in force, not the profiles
+
+
+def test_every_kind_of_station_has_a_form_under_every_convention() -> None:
+    from liaison.schema import NamingConvention, StationKind
+
+    for convention in NamingConvention:
+        for kind in StationKind:
+            for tier in Tier:
+                station = type("S", (), {"kind": kind, "tier": tier})()
+                form, _ = compliance.name_form(convention, station)
+                assert form.text and form.source
