@@ -88,8 +88,8 @@ class Context:
 
     def remaining_reception_days(self, stations: Iterable[Station]) -> int:
         """Reception days the stations' rules still offer this year after today (a day shared counts once)."""
-        start = max(self.site.today + dt.timedelta(days=1), dt.date(self.year, 1, 1))
-        return len({day for station in stations for day in self.site.rule_days(station, start, dt.date(self.year, 12, 31))})
+        start, end = max(self.site.today + dt.timedelta(days=1), dt.date(self.year, 1, 1)), dt.date(self.year, 12, 31)
+        return len({day for station in stations for day in self.site.rule_days(station, start, end)})
 
     def year_over(self) -> bool:
         return self.site.today > dt.date(self.year, 12, 31)
@@ -334,13 +334,14 @@ GENERAL_NAMING: dict[str, NameForm] = {
 NOT_NAMED_AFTER_DEPUTIES = JIANGSU + "三；" + WUXI_OPINION + "三（一）1"
 
 
+# The kind of place a station is, for its name: by its kind where the kind has a name of its own, else by tier.
+PLACE_BY_KIND = {StationKind.CONTACT_POINT: "contact", StationKind.HOME: "home",
+                 StationKind.PROFESSIONAL: "professional", StationKind.GENERAL: "top", StationKind.CENTRE: "top"}
+PLACE_BY_TIER = {Tier.CITY: "top", Tier.COUNTY: "top", Tier.TOWNSHIP: "township", Tier.VILLAGE: "village"}
+
+
 def _place(station: Station) -> str:
-    """Which form of name a station takes: by its kind where the kind has its own, else by its tier."""
-    by_kind = {StationKind.CONTACT_POINT: "contact", StationKind.HOME: "home",
-               StationKind.PROFESSIONAL: "professional",
-               StationKind.GENERAL: "top", StationKind.CENTRE: "top"}
-    by_tier = {Tier.CITY: "top", Tier.COUNTY: "top", Tier.TOWNSHIP: "township", Tier.VILLAGE: "village"}
-    return by_kind.get(station.kind) or by_tier[station.tier]
+    return PLACE_BY_KIND.get(station.kind) or PLACE_BY_TIER[station.tier]
 
 
 def name_form(convention: NamingConvention, station: Station) -> tuple[NameForm, bool]:

@@ -261,22 +261,22 @@ class Site:
         """The next `count` reception days from today, of the station's rule or of any station's,
         with the receptions planned for them."""
         horizon = self.today + dt.timedelta(days=31 * (count + 1))
+        whose: dict[dt.date, tuple[RuleScope, ...]] = defaultdict(tuple)
         if station is not None:
-            by_day = {day: () for day in self.rule_days(station, self.today, horizon)}
+            for day in self.rule_days(station, self.today, horizon):
+                whose[day] = ()
         else:
-            days: dict[dt.date, list[RuleScope]] = defaultdict(list)
             for scope in self.rule_scopes():
                 for day in schedule.rule_dates(scope.rule, self.today, horizon):
-                    days[day].append(scope)
-            by_day = {day: tuple(scopes) for day, scopes in days.items()}
+                    whose[day] += (scope,)
         pool = self.events_at(station) if station else tuple(self.events.values())
         receptions = sorted((e for e in pool if e.kind in RECEPTION_KINDS), key=_event_key)
-        days = []
-        for day in sorted(by_day)[:count]:
+
+        def reception_day(day: dt.date) -> ReceptionDay:
             events = tuple(e for e in receptions if e.date == day)
-            days.append(ReceptionDay(day, events, tuple(e for e in events if self.notice_published(e)),
-                                     by_day[day]))
-        return days
+            return ReceptionDay(day, events, tuple(e for e in events if self.notice_published(e)), whose[day])
+
+        return [reception_day(day) for day in sorted(whose)[:count]]
 
     def upcoming_receptions(self, station: Station | None = None) -> list[Event]:
         pool = self.events_at(station) if station else tuple(self.events.values())

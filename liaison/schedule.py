@@ -1,4 +1,4 @@
-"""Reception-day rules: which days of a month a region's rule selects."""
+"""Reception-day rules: which days of a month a rule (the site's, a tier's or a station's) selects."""
 from __future__ import annotations
 
 import calendar
