@@ -100,6 +100,7 @@ class StationKind(str, Enum):
     STATION = "联络站"
     WORKSTATION = "工作站"
     HOME = "代表之家"
+    PROFESSIONAL = "专业联络站"  # organised by trade or field, not by place: ××区法律服务专业人大代表联络站
     CONTACT_POINT = "联系点"
 
 
@@ -183,7 +184,7 @@ class Region(Record):
 
 
 class ReceptionRule(Record):
-    """The region's recurring reception day.
+    """A recurring reception day: the site's, a tier's (site.tier_reception_rules) or a station's own.
 
     kind "nth_weekday": the n-th given weekday of the month (每月第一个周二).
     kind "nth_week_weekday": the given weekday in the n-th calendar week of the
@@ -311,6 +312,8 @@ class Site(Record):
     base_url: Annotated[Url, AfterValidator(_directory_url)]
     locale: Literal["zh-CN"] = "zh-CN"
     reception_rule: ReceptionRule
+    # Tiers whose stations receive on another day; a station's own rule (or its parent's) comes first.
+    tier_reception_rules: dict[Tier, ReceptionRule] = {}
     notice_lead_days: Annotated[int, Field(ge=0, le=60)] = 3
     signage: Signage = Signage()
     kiosk: Kiosk = Kiosk()
@@ -368,6 +371,7 @@ class Station(Record):
     scenarios: list[Scenario] = []
     disclosures: list[Disclosure] = []
     qr_target: Url | None = None
+    reception_rule: ReceptionRule | None = None  # None: the parent's, else the tier's, else the site's
 
 
 # ---- deputies ----------------------------------------------------------------------

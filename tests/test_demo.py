@@ -18,7 +18,11 @@ def test_demo_covers_what_the_issue_asks(demo) -> None:
     kinds = [s.kind for s in site.stations.values()]
     assert kinds.count(StationKind.CENTRE) == 1
     assert len([s for s in site.stations.values() if s.tier.value == "乡镇"]) == 3
-    assert len([s for s in site.stations.values() if s.tier.value == "村"]) == 5
+    assert len([s for s in site.stations.values() if s.tier.value == "村"]) == 6
+    # a station with its own rule: two reception days in some months (城南社区, the 10th and the 25th)
+    own = [s for s in site.stations.values() if s.reception_rule]
+    assert any(len({d for d in s.reception_rule.dates if (d.year, d.month) == month}) == 2
+               for s in own for month in {(d.year, d.month) for d in s.reception_rule.dates})
     assert StationKind.CONTACT_POINT in kinds
     assert len(site.deputies) >= 25
     assert {seat.level for d in site.deputies.values() for seat in d.seats} == set(SeatLevel)

@@ -161,6 +161,18 @@ def test_base_url_is_the_plain_address_of_the_sites_root(mini: Path, base_url: s
     assert line.startswith(f"site.yaml:4:11: base_url: {message}")
 
 
+def test_station_and_tier_reception_rules_are_checked_where_they_are_written(mini: Path) -> None:
+    write(mini / "stations" / "east-village.yaml", (mini / "stations" / "east-village.yaml").read_text()
+          + 'reception_rule: {kind: dates, start: "09:00", end: "11:30"}\n')
+    write(mini / "site.yaml", (mini / "site.yaml").read_text() + "tier_reception_rules:\n"
+          '  村庄: {kind: nth_weekday, n: 3, weekday: 4, start: "14:30", end: "16:30"}\n'
+          '  乡镇: {kind: nth_weekday, n: 1, weekday: 9, start: "14:30", end: "16:30"}\n')
+    lines = messages(mini)
+    assert "site.yaml:11:3: tier_reception_rules.村庄: 取值“村庄”无效，应为以下之一：市、县、乡镇、村" in lines
+    assert "site.yaml:12:42: tier_reception_rules.乡镇.weekday: 应不大于 7" in lines
+    assert "stations/east-village.yaml:14:17: reception_rule: kind 为 dates 时须在 dates 中列出接待日期" in lines
+
+
 def test_all_problems_reported_in_one_run(mini: Path) -> None:
     write(mini / "stations" / "broken.yaml", "name: [\n")
     replace_in(mini / "stations" / "centre.yaml", "address:", "adress:")

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import fonts, parallel, schedule
+from .. import fonts, parallel
 from ..markup import plain_text
 from ..model import Site, Station
 from ..schema import RECEPTION_KINDS
@@ -57,8 +57,8 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
         config_json=Markup(json.dumps(config, ensure_ascii=False)),
         intro=_first_paragraph(station.intro),
         receptions=receptions,
-        rule_days=[d.isoformat() for d in schedule.rule_dates(
-            site.settings.reception_rule, site.today, site.today + dt.timedelta(days=RULE_DAYS_AHEAD))],
+        rule_days=[d.isoformat() for d in site.rule_days(
+            station, site.today, site.today + dt.timedelta(days=RULE_DAYS_AHEAD))],
         deputy_pages=[members[i:i + per_slide] for i in range(0, len(members), per_slide)],
         notice_pages=[notices[i:i + NOTICES_PER_SLIDE] for i in range(0, len(notices), NOTICES_PER_SLIDE)],
         summary=site.opinion_summary(station, since=_months_ago(site.today, 12)),
