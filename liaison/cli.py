@@ -21,7 +21,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py",
+        prog="liaison",
         description="把 content/ 中的联络站、代表、制度、活动和意见记录生成公开网站（site/）和制作文件（signage/）。",
         epilog="退出码：0 成功；1 内容有错误（已逐条列出，已发布的文件保持不变）；2 命令用法错误。",
     )

@@ -12,7 +12,16 @@ from . import qr, urls
 from .markup import render_markdown
 from .schedule import WEEKDAY_NAMES, describe
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def _default_theme() -> Path:
+    """The default theme: inside the package when installed from a wheel, at the repository's top in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "themes" / "default"
+    return installed if installed.is_dir() else here.parent / "themes" / "default"
+
+
+DEFAULT_THEME = _default_theme()
 
 
 def environment(build_date: dt.date, theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:

@@ -1,0 +1,102 @@
+"""A real package: the wheel carries the theme, declares every import, and builds the demo when
+installed (not editable) into a fresh virtualenv and run from another working directory."""
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import os
+import re
+import site
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO, DEMO_TODAY, ROOT
+
+PACKAGE = ROOT / "liaison"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(out), str(ROOT)], check=True, cwd=out)
+    [built] = out.glob("liaison-*.whl")
+    return built
+
+
+def _imported_top_level_modules() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"liaison"}
+
+
+def _requirement_names(requires: list[str]) -> set[str]:
+    return {re.split(r"[\s;<>=!~\[]", line, maxsplit=1)[0].lower().replace("_", "-") for line in requires}
+
+
+def test_every_third_party_import_is_a_declared_dependency(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        requires = [line.split(":", 1)[1].strip() for line in archive.read(metadata).decode().splitlines()
+                    if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    declared = _requirement_names(requires)
+    distributions = importlib.metadata.packages_distributions()
+    imported = _imported_top_level_modules()
+    assert imported, "no third-party imports found: the scan is broken"
+    undeclared = {module: distributions.get(module) for module in imported
+                  if not {d.lower().replace("_", "-") for d in distributions.get(module, [])} & declared}
+    assert undeclared == {}
+
+
+def test_the_wheel_ships_the_default_theme(wheel: Path) -> None:
+    theme = ROOT / "themes" / "default"
+    expected = {f"liaison/themes/default/{p.relative_to(theme).as_posix()}" for p in theme.rglob("*") if p.is_file()}
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n for n in archive.namelist() if n.startswith("liaison/themes/")}
+    assert shipped == expected
+
+
+@pytest.mark.slow
+def test_installed_wheel_builds_the_demo_from_another_directory(wheel: Path, tmp_path: Path) -> None:
+    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # nothing of the checkout on the path
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True,
+                   env=clean_env)
+    # The dependencies come from the project's environment (no download in tests); the package
+    # itself only from the wheel: a .pth names their folder, and processes no editable hook there.
+    target_site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                      capture_output=True, text=True, check=True, env=clean_env).stdout.strip())
+    (target_site / "project-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+
+    where = subprocess.run([python, "-c", "import liaison; print(liaison.__file__)"], cwd=work, env=clean_env,
+                           capture_output=True, text=True, check=True).stdout
+    assert where.startswith(str(target_site)), where
+    script = env_dir / "bin" / "liaison"
+    usage = subprocess.run([script, "--help"], cwd=work, env=clean_env, capture_output=True, text=True)
+    assert usage.returncode == 0 and "usage: liaison" in usage.stdout
+    module = subprocess.run([python, "-m", "liaison", "--help"], cwd=work, env=clean_env, capture_output=True,
+                            text=True)
+    assert module.returncode == 0 and "--content" in module.stdout
+
+    built = subprocess.run([script, "build", "--content", str(DEMO), "--site", "out/site", "--signage", "out/signage",
+                            "--today", DEMO_TODAY.isoformat(), "--quiet"], cwd=work, env=clean_env,
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert (work / "out" / "site" / "stations" / "qingshi-town" / "index.html").is_file()
+    assert (work / "out" / "site" / "static" / "style.css").read_bytes() == (
+        ROOT / "themes" / "default" / "static" / "style.css").read_bytes()
+    assert (work / "out" / "signage" / "qingshi-town" / "signboard-production.pdf").is_file()
