@@ -36,7 +36,13 @@ Loc = tuple[str | int, ...]
 
 
 class ContentLoader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 base-60 numbers, so `start: 10:30` stays a time text."""
+    """SafeLoader without YAML 1.1 base-60 numbers, so `start: 10:30` stays a time text, and without aliases."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        # Refused where they are written, before anything is expanded: aliases make "billion laughs" bombs.
+        if self.check_event(yaml.AliasEvent):
+            raise _Refused(self.peek_event().start_mark, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
+        return super().compose_node(parent, index)
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -239,7 +245,7 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem], *,
             return None
         data = loader.construct_document(node)
     except _Refused as refused:
-        mark = refused.node.start_mark
+        mark = refused.mark
         problems.append(Problem(path, mark.line + 1 + line_offset, mark.column + 1, "", refused.message))
         return None
     except RecursionError:
@@ -265,29 +271,25 @@ def _parse_yaml(path: Path, text: str, problems: list[Problem], *,
 
 
 class _Refused(Exception):
-    def __init__(self, node: yaml.Node, message: str):
-        self.node, self.message = node, message
+    def __init__(self, mark: yaml.Mark, message: str):
+        self.mark, self.message = mark, message
 
 
 def _collect_marks(node: yaml.Node, loc: Loc, marks: Marks, duplicates: list[Problem],
-                   path: Path, offset: int, seen: set[int] | None = None) -> None:
-    seen = set() if seen is None else seen
-    if id(node) in seen:  # the same node twice: an alias (*name); they also make "billion laughs" bombs
-        raise _Refused(node, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
-    seen.add(id(node))
+                   path: Path, offset: int) -> None:
     if len(loc) > MAX_DEPTH:
-        raise _Refused(node, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")
+        raise _Refused(node.start_mark, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")
     marks.values[loc] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        keys: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             key_pos = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-            if key in seen:
-                        duplicates.append(Problem(path, *key_pos, field_path(loc + (key,)), f"字段“{key}”重复出现"))
-            seen.add(key)
+            if key in keys:
+                duplicates.append(Problem(path, *key_pos, field_path(loc + (key,)), f"字段“{key}”重复出现"))
+            keys.add(key)
             marks.keys[loc + (key,)] = key_pos
-            _collect_marks(value_node, loc + (key,), marks, duplicates, path, offset, seen)
+            _collect_marks(value_node, loc + (key,), marks, duplicates, path, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_marks(item, loc + (index,), marks, duplicates, path, offset, seen)
+            _collect_marks(item, loc + (index,), marks, duplicates, path, offset)

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from liaison.loader import load_content
 from tests.conftest import write
 
@@ -92,7 +94,7 @@ def test_alias_bombs_deep_nesting_and_oversized_files_are_refused(mini: Path) ->
     started = time.monotonic()
     lines = problems_of(mini)
     assert time.monotonic() - started < 10
-    assert "stations/bomb.yaml:1:4: -: 不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来" in lines
+    assert "stations/bomb.yaml:2:8: -: 不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来" in lines
     assert "stations/deep.yaml:0:0: -: 嵌套层次过深（超过 50 层）" in lines
     assert any(line.startswith("stations/huge.yaml:0:0: -: 文件过大") for line in lines)
 
@@ -110,3 +112,17 @@ def test_record_files_linking_outside_the_content_directory_are_not_read(mini: P
 def test_control_characters_are_located(mini: Path) -> None:
     write(mini / "stations" / "ctl.yaml", "name: 甲\nshort_name: 乙\x1f\n")
     assert "stations/ctl.yaml:2:14: -: 文件含有不允许的控制字符（U+001F），请删除" in problems_of(mini)
+
+
+def _nested_aliases(levels: int) -> str:
+    """`lN: &aN {p: {v: *aN-1}, q: {v: *aN-1}}`: each line doubles the paths through the document."""
+    lines = ["l0: &a0 {v: x}"]
+    lines += [f"l{n}: &a{n} {{p: {{v: *a{n - 1}}}, q: {{v: *a{n - 1}}}}}" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [3, 18])
+def test_aliases_nested_in_mappings_are_refused(mini: Path, levels: int) -> None:
+    # 18 levels stalled the check for minutes: the alias guard's node set was shadowed by a key set
+    write(mini / "stations" / "nested.yaml", _nested_aliases(levels))
+    assert "stations/nested.yaml:2:17: -: 不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来" in problems_of(mini)
