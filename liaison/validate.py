@@ -18,7 +18,7 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; more suggests a decompression bomb
 
-from . import fonts, printspec, privacy, schema, signboard
+from . import fonts, printspec, privacy, schema, signboard, syntax
 from .loader import LoadResult, Loc, RawRecord
 from .problems import Problem, field_path
 from .schema import OpinionStatus, Route, StaffRole
@@ -87,6 +87,9 @@ def _locate(raw: RawRecord, model: type[BaseModel], error: dict[str, Any]) -> Pr
 def _unknown_key_message(model: type[BaseModel], loc: Loc) -> str:
     allowed = _fields_at(model, loc[:-1])
     key = str(loc[-1])
+    mistake = syntax.key_mistake(key)
+    if mistake:
+        return mistake
     hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     message = f"未知字段“{key}”"
     if hint:

@@ -185,4 +185,13 @@ def test_character_missing_from_the_signboard_font(mini: Path) -> None:
 def test_a_file_that_does_not_parse_causes_no_dangling_reference_errors(mini: Path) -> None:
     (mini / "deputies" / "li-yan.yaml").write_text("name: [李䶮\n", encoding="utf-8")
     lines = messages(mini)
-    assert len(lines) == 1 and lines[0].startswith("deputies/li-yan.yaml:2:1: -: YAML 语法错误")
+    assert len(lines) == 1 and lines[0].startswith("deputies/li-yan.yaml:1:7: -: YAML 语法错误")
+
+
+def test_field_names_that_parsed_only_because_of_full_width_characters(mini: Path) -> None:
+    replace_in(mini / "site.yaml", "{province: 示例省,", "{province：示例省,")
+    replace_in(mini / "stations" / "centre.yaml", "tier: 县", "\u3000tier: 县")
+    lines = messages(mini)
+    assert "site.yaml:3:10: region.province：示例省: 字段名“province：示例省”用了中文冒号“：”，请改为英文冒号“:”" \
+           "（冒号后加一个空格）" in lines
+    assert "stations/centre.yaml:2:1: \u3000tier: 字段名“\u3000tier”有全角空格（中文输入法下的空格），请改为半角空格" in lines
