@@ -55,7 +55,7 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
     problems.extend(Rules(typed, content_dir).run())
     for raw in [loaded.site, *(r for records in loaded.records.values() for r in records)]:
         if raw is not None:
-            problems.extend(raw.problem(loc, message) for loc, message in privacy.problems(raw))
+            problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))
     return typed, problems
 
 

@@ -137,7 +137,7 @@ def test_resident_identity_numbers_are_refused_anywhere(mini: Path) -> None:
     edit(mini / "notices" / "december.md", "12月1日上午", "编号110105194912310021（校验位不对，不是身份证号）\n12月1日上午")
     lines = messages(mini)
     assert [line for line in lines if "身份证" in line] == [
-        "opinions/2026-0002.yaml:4:10: summary: 疑似居民身份证号（110***********002X），不得公开：请删除"]
+        "opinions/2026-0002.yaml:4:26: summary: 疑似居民身份证号（110***********002X），不得公开：请删除"]
 
 
 def test_mobile_numbers_only_in_contact_fields(mini: Path) -> None:
@@ -145,11 +145,59 @@ def test_mobile_numbers_only_in_contact_fields(mini: Path) -> None:
          "summary: 反映村道路面破损，雨天积水，联系人电话 139 0000 1234")
     edit(mini / "deputies" / "li-yan.yaml", "position: 教师", "position: 教师\nbio: 有事请打13900001234")
     lines = messages(mini)
-    assert "opinions/2026-0001.yaml:5:10: summary: 疑似手机号码（139****1234）：此处不是公开联系方式的字段，" \
+    assert "opinions/2026-0001.yaml:5:30: summary: 疑似手机号码（139****1234）：此处不是公开联系方式的字段，" \
            "意见台账等只写公开摘要，不写群众的个人信息" in lines
-    assert any(line.startswith("deputies/li-yan.yaml:6:6: bio: 疑似手机号码（139****1234）") for line in lines)
+    assert any(line.startswith("deputies/li-yan.yaml:6:10: bio: 疑似手机号码（139****1234）") for line in lines)
     # a deputy's and a staff member's public phone are where mobile numbers belong
     assert not any("phone" in line for line in lines)
+
+
+ID_FOUND = "疑似居民身份证号（420***********1325），不得公开：请删除"
+MOBILE_FOUND = "疑似手机号码（139****1234）：此处不是公开联系方式的字段，意见台账等只写公开摘要，不写群众的个人信息"
+
+
+@pytest.mark.parametrize(("new", "expected"), [
+    # as they were published: typed in groups, in full-width digits, with a Chinese dash, after +86
+    ("咨询劳动报酬，证件 4201 0619 9205 1713 25", f"4:20: summary: {ID_FOUND}"),
+    ("咨询劳动报酬，证件４２０１０６１９９２０５１７１３２５", f"4:19: summary: {ID_FOUND}"),
+    ("咨询劳动报酬，证件 4201-0619-9205-1713-25", f"4:20: summary: {ID_FOUND}"),
+    ("咨询劳动报酬，来电１３９００００１２３４", f"4:19: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电139－0000－1234", f"4:19: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电139—0000—1234", f"4:19: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电 +86 139 0000 1234", f"4:24: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电+8613900001234", f"4:22: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，回复至 zhangsan@qq.com", "4:21: summary: 疑似电子邮箱（z***@qq.com）：此处不是公开联系方式的字段"),
+    ("咨询劳动报酬，回复至 ｚｈａｎｇ＠ｑｑ．ｃｏｍ", "4:21: summary: 疑似电子邮箱（z***@qq.com）：此处不是公开联系方式的字段"),
+])
+def test_personal_data_is_found_however_it_was_typed(mini: Path, new: str, expected: str) -> None:
+    edit(mini / "opinions" / "2026-0002.yaml", "summary: 咨询劳动报酬纠纷如何处理", f"summary: {new}")
+    found = [line for line in messages(mini) if "疑似" in line]
+    assert len(found) == 1 and found[0].startswith(f"opinions/2026-0002.yaml:{expected}"), found
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    # a Markdown body: the second line of the notice's text
+    ("notices/december.md", "接待群众。", "接待群众。\n预约电话：139 0000 1234", "notices/december.md:8:6: body: "),
+    # a block scalar, a folded one, and a number folded across two lines
+    ("stations/centre.yaml", "  <script>alert(1)</script>", "  站长手机 13900001234", "stations/centre.yaml:14:8: intro: "),
+    ("stations/centre.yaml", "intro: |\n  县中心站是全县联络站的**枢纽**。\n\n  <script>alert(1)</script>",
+     "intro: >\n  县中心站是全县联络站的**枢纽**。\n  站长手机 139 0000\n  1234", "stations/centre.yaml:13:8: intro: "),
+    # inside a flow mapping of a list item
+    ("stations/centre.yaml", "{name: 赵一, role: 站长}", "{name: 赵一 13900001234, role: 站长}",
+     "stations/centre.yaml:16:15: staff[0].name: "),
+])
+def test_personal_data_is_reported_at_its_line_and_column(mini: Path, file: str, old: str, new: str,
+                                                         expected: str) -> None:
+    edit(mini / file, old, new)
+    assert [line for line in messages(mini) if "疑似" in line] == [expected + MOBILE_FOUND]
+
+
+def test_numbers_and_addresses_that_are_not_personal_data_pass(mini: Path) -> None:
+    edit(mini / "opinions" / "2026-0002.yaml", "summary: 咨询劳动报酬纠纷如何处理",
+         "summary: 受理编号 2026-1103-0001，转 12345 热线，县人社局 0579-61234567，涉及 139 户 2000 人，"
+         "单号 13900001234567，号码 139 0000 123")
+    edit(mini / "stations" / "centre.yaml", "  <script>alert(1)</script>", "  来信请寄 lianluozhan@example.gov.cn")
+    assert not [line for line in messages(mini) if "疑似" in line]
 
 
 def test_photos_lose_their_metadata_turn_upright_and_become_srgb(mini: Path, tmp_path: Path) -> None:
