@@ -5,7 +5,6 @@ All problems of a run are collected; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
-import warnings
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -16,9 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; more suggests a decompression bomb
-
-from . import fonts, printspec, privacy, schema, signboard, syntax
+from . import fonts, photos, printspec, privacy, schema, signboard, syntax
 from .loader import LoadResult, Loc, RawRecord
 from .problems import Problem, field_path
 from .schema import OpinionStatus, Route, StaffRole
@@ -363,16 +360,13 @@ class Rules:
         loc = ("photo",)
         lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint turns it on
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, with our message
-                image = Image.open(path)
-            with image:
+            with photos.open_photo(path) as image:
                 width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    self._add(*record, loc, f"{label}“{relative}”有 {width}×{height} 像素，超过上限 "
-                                            f"{MAX_IMAGE_PIXELS // 1_000_000} 百万像素（可能是恶意构造的文件）")
+                refused = photos.refusal(image.size, path.stat().st_size)
+                if refused:
+                    self._add(*record, loc, f"{label}“{relative}”{refused}")
                     return None
-                image.load()  # decodes every byte: a truncated file fails here
+                photos.decode_at_least(image, (1, 1))  # every byte is read (a truncated file fails), at 1/8 scale
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
             self._add(*record, loc, f"{label}“{relative}”无法读取：不是图片，或文件已损坏、不完整")
             return None

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import os
+import struct
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -222,16 +224,79 @@ def test_photos_lose_their_metadata_turn_upright_and_become_srgb(mini: Path, tmp
     assert 'srcset="../../media/deputies/wang-kun-240.jpg 240w, ../../media/deputies/wang-kun.jpg 480w"' in html
 
 
+RESAVE = "请在手机或电脑上打开这张照片，另存（导出）为 JPEG 格式后替换"
+
+
 @pytest.mark.parametrize(("make", "reason"), [
     (lambda p: p.write_bytes(b"not an image at all"), "无法读取：不是图片，或文件已损坏、不完整"),
     (lambda p: p.write_bytes(_jpeg(300, 400)[:2000]), "无法读取：不是图片，或文件已损坏、不完整"),
-    (lambda p: Image.new("1", (10000, 10000)).save(p, "PNG"), "超过上限 40 百万像素"),
+    # decompression bombs: a few hundred bytes declaring 900 megapixels
+    (lambda p: p.write_bytes(_png_declaring(30000, 30000)), "声明有 30000×30000 像素，文件却只有 "),
+    (lambda p: p.write_bytes(_jpeg_declaring(30000, 30000)), "这不可能是正常的图片（文件已损坏，或是恶意构造的“解压炸弹”），"
+                                                              f"未予读取：{RESAVE}"),
+    (lambda p: p.write_bytes(_png_declaring(12000, 12000)), "声明有 12000×12000 像素"),
+    # plausible bytes, but beyond any camera
+    (lambda p: p.write_bytes(_png_declaring(20000, 20000, padding=200_000)),
+     "有 20000×20000 像素（400 百万像素），超过上限 250 百万像素：请把照片缩小（例如长边 4000 像素）后替换"),
 ])
 def test_broken_or_malicious_photos_are_errors_naming_the_file(mini: Path, make, reason: str) -> None:
     make(mini / "photos" / "wang-kun.png")
     lines = messages(mini)
     assert any(line.startswith("deputies/wang-kun.yaml:2:8: photo: 照片“photos/wang-kun.png”") and reason in line
                for line in lines), lines
+
+
+@pytest.mark.parametrize(("mode", "size"), [("RGB", (8000, 6000)), ("L", (16320, 12240))])
+def test_phone_photos_up_to_200_megapixels_are_accepted_and_downscaled(mini: Path, mode: str,
+                                                                      size: tuple[int, int]) -> None:
+    from liaison.render.assets import portrait_jpeg
+    from liaison.render.posters import portrait_asset
+
+    # a 48 MP phone photo and a 200 MP one; a flat colour keeps them small on disk
+    photo = mini / "photos" / "wang-kun.jpg"
+    Image.new(mode, size, 128).save(photo, "JPEG")
+    edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
+    assert messages(mini) == []
+    # the web page's and kiosk's portraits, and the poster's
+    assert Image.open(io.BytesIO(portrait_jpeg(photo, 240))).size == (240, 320)
+    assert Image.open(io.BytesIO(portrait_jpeg(photo))).size == (480, 640)
+    assert Image.open(io.BytesIO(portrait_asset(photo).data)).size == (472, 630)
+
+
+def test_a_build_with_a_48_megapixel_photo(mini: Path, tmp_path: Path) -> None:
+    Image.new("RGB", (8000, 6000), (90, 120, 150)).save(mini / "photos" / "wang-kun.jpg", "JPEG")
+    edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    assert Image.open(tmp_path / "site" / "media" / "deputies" / "wang-kun.jpg").size == (480, 640)
+    kiosk = (tmp_path / "site" / "kiosk" / "centre" / "index.html").read_text(encoding="utf-8")
+    assert kiosk.count("data:image/jpeg;base64,") >= 1
+    assert (tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(tmp_path: Path) -> None:
+    from liaison import photos
+
+    Image.new("RGB", (8000, 6000), (90, 120, 150)).save(tmp_path / "p.jpg", "JPEG")
+    with photos.open_photo(tmp_path / "p.jpg") as image:
+        # a 480×640 portrait needs 640 pixels on the short side: 1/8 scale gives 750, not 6000
+        assert photos.decode_at_least(image, (480, 640)).size == (1000, 750)
+
+
+def _png_declaring(width: int, height: int, padding: int = 0) -> bytes:
+    """A one-pixel PNG whose header declares width×height, the decompression bomb's trick."""
+    out = io.BytesIO()
+    Image.new("L", (1, 1)).save(out, "PNG")
+    data = bytearray(out.getvalue())
+    data[16:24] = struct.pack(">II", width, height)  # IHDR data follows the signature, length and type
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data) + b"\0" * padding
+
+
+def _jpeg_declaring(width: int, height: int) -> bytes:
+    data = bytearray(_jpeg(64, 64))
+    frame = data.index(b"\xff\xc0")  # start of frame: length, precision, then height and width
+    data[frame + 5:frame + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
 
 
 def _jpeg(width: int, height: int) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps
 
-from .. import fonts, urls
+from .. import fonts, photos, urls
 from ..model import Site
 from . import Output
 
@@ -42,8 +42,8 @@ def portraits(site: Site, content_dir: Path) -> Iterator[Output]:
 @functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
 def portrait_jpeg(source: Path, width: int = PORTRAIT_WIDTHS[-1]) -> bytes:
     """Upright, cropped to 3:4, converted to sRGB, re-encoded with no metadata (EXIF, GPS, XMP, ICC)."""
-    with Image.open(source) as image:
-        image = ImageOps.exif_transpose(image)
+    with photos.open_photo(source) as image:
+        image = ImageOps.exif_transpose(photos.decode_at_least(image, (width, width * 4 // 3)))
         image = _to_srgb(image)
         image = ImageOps.fit(image, (width, width * 4 // 3), Image.Resampling.LANCZOS)
     out = io.BytesIO()

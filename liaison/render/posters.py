@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup
 from PIL import Image, ImageOps
 
-from .. import pdf, printspec
+from .. import pdf, photos, printspec
 from ..model import Site, Station
 
 PHOTO_PPI = 300  # enough for a sharp print; more only makes the file heavier
@@ -38,8 +38,8 @@ def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content
 def portrait_asset(source: Path) -> pdf.Asset:
     """Cropped to the uniform 3:4 frame, at most PHOTO_PPI at printed size."""
     frame = [printspec.min_pixels(mm, PHOTO_PPI) for mm in printspec.POSTER_PHOTO_MM]
-    with Image.open(source) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
+    with photos.open_photo(source) as image:
+        image = ImageOps.exif_transpose(photos.decode_at_least(image, (frame[0], frame[1]))).convert("RGB")
         scale = min(1.0, image.width / frame[0], image.height / frame[1])
         size = (max(1, round(frame[0] * scale)), max(1, round(frame[1] * scale)))
         image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
