@@ -8,13 +8,56 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated, Literal
+from types import UnionType
+from typing import Annotated, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
+                      model_validator)
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_silent_conversion(cls, value: object, info: ValidationInfo) -> object:
+        return _refuse_conversion(cls.model_fields[info.field_name].annotation, value)
+
+
+class Mistyped:
+    """A YAML value pydantic would quietly turn into another type: `floor: yes` into 1, `start: 900` into
+    00:15 UTC, `date: 0` into 1970-01-01. Wrapped, it fails the field's own type check, at its location."""
+
+    def __init__(self, value: object):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return str(self.value).lower() if isinstance(self.value, bool) else str(self.value)
+
+
+def type_members(annotation: object) -> list[object]:
+    """The types a field takes, with Annotated and unions (Optional) taken apart."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return type_members(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return [member for arg in get_args(annotation) for member in type_members(arg)]
+    return [annotation]
+
+
+def _refuse_conversion(annotation: object, value: object) -> object:
+    kinds = type_members(annotation)
+    numeric = int in kinds or float in kinds
+    if isinstance(value, bool):
+        return Mistyped(value) if numeric and bool not in kinds else value
+    if isinstance(value, (int, float)):
+        return Mistyped(value) if not numeric and (dt.date in kinds or dt.time in kinds) else value
+    for kind in kinds:
+        if get_origin(kind) is list and isinstance(value, list):
+            return [_refuse_conversion(get_args(kind)[0], item) for item in value]
+        if get_origin(kind) is dict and isinstance(value, dict):
+            return {key: _refuse_conversion(get_args(kind)[1], item) for key, item in value.items()}
+    return value
 
 
 # ---- formats ---------------------------------------------------------------
@@ -36,6 +79,13 @@ def _phone(value: str) -> str:
 def _url(value: str) -> str:
     if not _URL.match(value):
         raise ValueError("网址格式不正确：应以 http:// 或 https:// 开头，并包含完整域名")
+    return value
+
+
+def _content_path(value: str) -> str:
+    # The operating system refuses a NUL byte or a name over 255 bytes with an exception, not a "no".
+    if "\x00" in value or len(value) > 1024 or any(len(part.encode()) > 255 for part in value.split("/")):
+        raise ValueError("文件路径不正确：应为相对于内容目录的路径（如 photos/li-yan.jpg），每一级名称不超过 255 字节")
     return value
 
 
@@ -67,6 +117,7 @@ def _directory_url(value: str) -> str:
 
 
 Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone)]
+ContentPath = Annotated[str, AfterValidator(_content_path)]  # a file in the content directory
 Url = Annotated[str, AfterValidator(_url)]
 Line = Annotated[str, AfterValidator(_plain_line)]
 Markdown = str
@@ -243,8 +294,8 @@ class Poster(Record):
 
 class Signage(Record):
     convention: NamingConvention = NamingConvention.JIANGSU
-    font: str | None = None  # a licensed font file (e.g. 方正大标宋), relative to the content directory
-    emblem: str | None = None  # the national emblem image, supplied by the user; never shipped
+    font: ContentPath | None = None  # a licensed font file (e.g. 方正大标宋), relative to the content directory
+    emblem: ContentPath | None = None  # the national emblem image, supplied by the user; never shipped
     plate: Plate = Plate()
     poster: Poster = Poster()
     # Plate materials by station kind; unset kinds follow the convention's practice.
@@ -367,7 +418,7 @@ class Membership(Record):
 
 class Deputy(Record):
     name: Line
-    photo: str | None = None
+    photo: ContentPath | None = None
     seats: Annotated[list[Seat], Field(min_length=1)]
     unit: Line
     position: Line

@@ -72,13 +72,26 @@ def _locate(raw: RawRecord, model: type[BaseModel], error: dict[str, Any]) -> Pr
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     if loc and loc[-1] == "[key]":  # a bad key of a mapping such as staff_duties
-        return raw.problem(loc[:-1], _message(error), key=True)
+        return raw.problem(loc[:-1], _message(error, str(error.get("input"))), key=True)
     if kind == "extra_forbidden":
         return raw.problem(loc, _unknown_key_message(model, loc), key=True)
     if kind == "missing":
         line, col = raw.marks.of_value(loc[:-1])
         return Problem(raw.path, line, col, field_path(loc), "缺少必填字段")
-    return raw.problem(loc, _message(error))
+    return raw.problem(loc, _message(error, _shown(raw, loc, error.get("input"))))
+
+
+def _shown(raw: RawRecord, loc: Loc, value: Any) -> str:
+    """A wrong value as the clerk typed it (`9.00`, `yes`), rather than as YAML read it (9.0, True)."""
+    written = raw.marks.written(loc)
+    if written:
+        quoted = len(written) >= 2 and written[0] == written[-1] and written[0] in "'\""
+        return written[1:-1] if quoted else written
+    if value is None:
+        return "空值"
+    if isinstance(value, (list, dict)):
+        return "列表" if isinstance(value, list) else "映射"
+    return repr(value) if isinstance(value, schema.Mistyped) else str(value)
 
 
 def _unknown_key_message(model: type[BaseModel], loc: Loc) -> str:
@@ -122,20 +135,21 @@ def _inner_model(annotation: Any) -> Any:
 _QUOTED = re.compile(r"'([^']*)'")
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], shown: str) -> str:
+    """A pydantic error in Chinese, with the form the value should take; shown is the value as typed."""
     kind: str = error["type"]
     ctx = error.get("ctx", {})
     if kind in ("enum", "literal_error"):
         choices = _QUOTED.findall(str(ctx.get("expected", "")))
-        return f"取值“{error.get('input')}”无效，应为以下之一：{'、'.join(choices)}"
+        return f"取值“{shown}”无效，应为以下之一：{'、'.join(choices)}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_pattern_mismatch":
         return "编号只能用小写字母、数字和连字符（如 qingshi-town），且须是另一个记录的文件名"
     if kind.startswith(("date_", "datetime_")):
-        return f"“{error.get('input')}”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"
+        return f"“{shown}”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"
     if kind.startswith("time_"):
-        return f"“{error.get('input')}”不是有效时间，应写成 HH:MM（如 09:00）"
+        return f"“{shown}”不是有效时间，应写成 \"09:00\" 这样的 24 小时制时间（小时、英文冒号、两位分钟）"
     if kind in ("too_short",):
         return f"至少需要 {ctx.get('min_length')} 项"
     if kind in ("too_long",):
@@ -147,14 +161,15 @@ def _message(error: dict[str, Any]) -> str:
         return f"{bounds[kind]} {limit}"
     types = {
         "string_type": "应为文字（含特殊字符时请加引号）",
-        "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-        "float_type": "应为数字", "float_parsing": "应为数字",
+        "int_type": "应为整数（如 3）", "int_parsing": "应为整数（如 3）", "int_from_float": "应为整数（如 3）",
+        "float_type": "应为数字（如 120）", "float_parsing": "应为数字（如 120）",
+        "finite_number": "应为数字（如 120），不能是 .nan 或 .inf",
         "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
         "list_type": "应为列表（每项一行，以“- ”开头）",
         "dict_type": "应为“字段: 值”形式的映射", "model_type": "应为“字段: 值”形式的映射",
         "model_attributes_type": "应为“字段: 值”形式的映射",
     }
-    return types.get(kind, str(error["msg"]))
+    return types.get(kind, f"“{shown}”不符合此处的要求，请对照说明检查写法")
 
 
 # ---- cross-record stage -------------------------------------------------------------

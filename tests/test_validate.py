@@ -64,7 +64,32 @@ def test_bad_date_and_time(mini: Path) -> None:
     replace_in(event, 'end: "11:30"', 'end: "25:00"')
     lines = messages(mini)
     assert "events/2026-12-01-centre.yaml:3:7: date: “2026-12-32”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）" in lines
-    assert "events/2026-12-01-centre.yaml:5:6: end: “25:00”不是有效时间，应写成 HH:MM（如 09:00）" in lines
+    assert "events/2026-12-01-centre.yaml:5:6: end: “25:00”不是有效时间，应写成 \"09:00\" 这样的 24 小时制时间" \
+           "（小时、英文冒号、两位分钟）" in lines
+
+
+TIME_FORM = '不是有效时间，应写成 "09:00" 这样的 24 小时制时间（小时、英文冒号、两位分钟）'
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    # YAML reads these as numbers or booleans; pydantic would have turned 900 into 00:15 UTC, yes into 1
+    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 900", f"events/2026-12-01-centre.yaml:4:8: start: “900”{TIME_FORM}"),
+    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 9.00", f"events/2026-12-01-centre.yaml:4:8: start: “9.00”{TIME_FORM}"),
+    ("site.yaml", 'start: "09:00"', "start: 9.30", f"site.yaml:5:62: reception_rule.start: “9.30”{TIME_FORM}"),
+    ("events/2026-12-01-centre.yaml", "date: 2026-12-01", "date: 0",
+     "events/2026-12-01-centre.yaml:3:7: date: “0”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"),
+    ("site.yaml", "reception_rule: {kind: nth_weekday, n: 1, weekday: 2,", "reception_rule: {kind: dates, dates: [2026-01-06, 0],",
+     "site.yaml:5:51: reception_rule.dates[1]: “0”不是有效日期"),
+    ("stations/centre.yaml", "area_m2: 120", "area_m2: 120\nfloor: yes", "stations/centre.yaml:8:8: floor: 应为整数（如 3）"),
+    ("stations/centre.yaml", "area_m2: 120", "area_m2: true", "stations/centre.yaml:7:10: area_m2: 应为数字（如 120）"),
+    ("stations/centre.yaml", "area_m2: 120", "area_m2: .nan", "stations/centre.yaml:7:10: area_m2: 应为数字（如 120），不能是 .nan 或 .inf"),
+    ("events/2026-12-01-centre.yaml", "kind: 接待日", "kind: [接待日]", "events/2026-12-01-centre.yaml:1:7: kind: 取值“列表”无效"),
+])
+def test_values_yaml_reads_as_another_type_are_refused_with_the_form_to_write(
+        mini: Path, file: str, old: str, new: str, expected: str) -> None:
+    replace_in(mini / file, old, new)
+    lines = messages(mini)
+    assert any(line.startswith(expected) for line in lines), lines
 
 
 def test_single_digit_hour_is_accepted(mini: Path) -> None:
