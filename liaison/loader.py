@@ -7,6 +7,7 @@ came from; the schema stage uses those marks to locate its messages.
 from __future__ import annotations
 
 import codecs
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,10 +156,12 @@ class LoadResult:
     records: dict[str, list[RawRecord]]
     problems: list[Problem]
     ids: dict[str, set[str]] = field(default_factory=dict)  # every file's id, even one that did not parse
+    unread: list[Path] = field(default_factory=list)  # files and folders no record kind reads
 
 
 def load_content(content_dir: Path) -> LoadResult:
     problems: list[Problem] = []
+    unread: list[Path] = []
     records: dict[str, list[RawRecord]] = {kind: [] for kind in RECORD_DIRS}
     ids: dict[str, set[str]] = {kind: set() for kind in RECORD_DIRS}
     if not content_dir.is_dir():
@@ -180,7 +183,10 @@ def load_content(content_dir: Path) -> LoadResult:
             continue
         seen: dict[str, Path] = {}
         for path in sorted(directory.iterdir()):
-            if path.name.startswith((".", "_")) or path.is_dir():
+            if path.name.startswith((".", "_")):
+                continue
+            if path.is_dir():
+                unread.append(path)
                 continue
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
@@ -204,7 +210,33 @@ def load_content(content_dir: Path) -> LoadResult:
             record = _load_file(kind, record_id, path, problems)
             if record is not None:
                 records[kind].append(record)
-    return LoadResult(site, records, problems, ids)
+    unread.extend(path for path in sorted(content_dir.iterdir()) if path.name not in (SITE_FILE, *RECORD_DIRS)
+                  and not path.name.startswith((".", "_")) and not path.name.upper().startswith("README"))
+    return LoadResult(site, records, problems, ids, unread)
+
+
+def unread_warnings(unread: list[Path], content_dir: Path, referenced: set[Path]) -> list[Problem]:
+    """referenced: resolved paths of the files records name. A warning for each file or folder no record kind reads and no record refers to (photos/ is
+    referred to by the deputies' photos): a misspelt `staions/` would otherwise pass in silence."""
+    problems = []
+    kinds = "、".join(f"{kind}/" for kind in RECORD_DIRS)
+    for path in unread:
+        if any(ref.is_relative_to(path.resolve()) for ref in referenced):
+            continue
+        name = path.relative_to(content_dir).as_posix()
+        if path.parent != content_dir:
+            message = f"子目录“{name}/”中的文件不会被读取：{path.parent.name}/ 目录下的记录文件不能再放进子目录"
+        elif path.is_dir():
+            hint = difflib.get_close_matches(path.name.lower(), list(RECORD_DIRS), n=1, cutoff=0.6)
+            message = f"目录“{name}/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：" + (
+                f"是否想写“{hint[0]}/”？" if hint else f"记录目录为 {kinds}")
+        elif difflib.get_close_matches(path.name.lower(), [SITE_FILE], n=1, cutoff=0.6):
+            message = f"文件“{name}”不会被读取：站点设置文件应命名为 {SITE_FILE}"
+        else:
+            message = (f"文件“{name}”不会被读取：内容目录下只读取 {SITE_FILE}，记录文件应放在 {kinds} 中，"
+                       "图片、字体等文件须由记录引用")
+        problems.append(Problem(path, 0, 0, "", message, "warning"))
+    return problems
 
 
 def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -> RawRecord | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import Enum
 from types import UnionType
 from typing import Annotated, Literal, Union, get_args, get_origin
@@ -490,6 +491,17 @@ class Assessment(Record):
     date: dt.date
     scores: dict[str, Annotated[float, Field(ge=0)]]
     notes: dict[str, Line] = {}
+
+
+def file_references(record: BaseModel) -> Iterator[str]:
+    """Every file in the content directory a record names (its ContentPath fields, at any depth)."""
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        if value and ContentPath in (info.annotation, *get_args(info.annotation)):
+            yield value
+        for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel):
+                yield from file_references(item)
 
 
 MODELS: dict[str, type[Record]] = {

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from . import fonts, photos, printspec, privacy, schema, signboard, syntax
-from .loader import LoadResult, Loc, RawRecord
+from .loader import LoadResult, Loc, RawRecord, unread_warnings
 from .problems import Problem, field_path
 from .schema import OpinionStatus, Route, StaffRole
 
@@ -50,6 +50,9 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
                 typed.records[kind][raw.id] = record
                 typed.raw[(kind, raw.id)] = raw
     problems.extend(Rules(typed, content_dir).run())
+    referenced = {(content_dir / name).resolve() for record in [typed.site, *(r for rs in typed.records.values()
+                  for r in rs.values())] if record is not None for name in schema.file_references(record)}
+    problems.extend(unread_warnings(loaded.unread, content_dir, referenced))
     for raw in [loaded.site, *(r for records in loaded.records.values() for r in records)]:
         if raw is not None:
             problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))

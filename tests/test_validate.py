@@ -220,3 +220,38 @@ def test_field_names_that_parsed_only_because_of_full_width_characters(mini: Pat
     assert "site.yaml:3:10: region.province：示例省: 字段名“province：示例省”用了中文冒号“：”，请改为英文冒号“:”" \
            "（冒号后加一个空格）" in lines
     assert "stations/centre.yaml:2:1: \u3000tier: 字段名“\u3000tier”有全角空格（中文输入法下的空格），请改为半角空格" in lines
+
+
+def test_folders_and_files_no_record_kind_reads_are_warned_about(mini: Path) -> None:
+    from PIL import Image
+
+    write(mini / "deputy" / "zhang-san.yaml", "name: 张三\n")
+    write(mini / "staions" / "west.yaml", "name: 西村\n")
+    write(mini / "misc" / "notes.txt", "备忘\n")
+    write(mini / "site.yml", "title: 旧设置\n")
+    write(mini / "plan.docx", "x")
+    write(mini / "stations" / "old" / "centre.yaml", "name: 旧\n")
+    write(mini / "README.md", "# 说明\n")  # documentation beside the content
+    (mini / "emblem").mkdir()  # an asset folder a record refers to
+    Image.new("RGB", (100, 100), "red").save(mini / "emblem" / "national.png")
+    replace_in(mini / "site.yaml", "opinion_categories:", "signage: {emblem: emblem/national.png}\nopinion_categories:")
+    kinds = "stations/、deputies/、systems/、events/、opinions/、notices/、assessments/"
+    assert messages(mini) == []
+    assert sorted(messages(mini, "warning")) == [
+        "deputy:0:0: -: 警告: 目录“deputy/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取："
+        "是否想写“deputies/”？",
+        f"misc:0:0: -: 警告: 目录“misc/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：记录目录为 {kinds}",
+        f"plan.docx:0:0: -: 警告: 文件“plan.docx”不会被读取：内容目录下只读取 site.yaml，记录文件应放在 {kinds} 中，"
+        "图片、字体等文件须由记录引用",
+        "site.yml:0:0: -: 警告: 文件“site.yml”不会被读取：站点设置文件应命名为 site.yaml",
+        "staions:0:0: -: 警告: 目录“staions/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取："
+        "是否想写“stations/”？",
+        "stations/old:0:0: -: 警告: 子目录“stations/old/”中的文件不会被读取：stations/ 目录下的记录文件不能再放进子目录",
+    ]
+
+
+def test_a_photo_folder_nothing_refers_to_is_warned_about(mini: Path) -> None:
+    replace_in(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png\n", "")
+    assert [line for line in messages(mini, "warning") if "photos" in line] == [
+        "photos:0:0: -: 警告: 目录“photos/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：记录目录为 "
+        "stations/、deputies/、systems/、events/、opinions/、notices/、assessments/"]
