@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,7 +244,7 @@ def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(path, 0, 0, "", f"无法读取文件：{exc.strerror}"))
+        problems.append(Problem(path, 0, 0, "", f"无法读取文件：{_OS_ERRORS.get(exc.errno, f'系统错误 {exc.errno}')}"))
         return None
     if len(raw) > MAX_FILE_BYTES:
         problems.append(Problem(path, 0, 0, "", f"文件过大（{len(raw)} 字节，上限 {MAX_FILE_BYTES}）"))
@@ -264,6 +265,8 @@ def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -
     return RawRecord(kind, record_id, path, data, marks)
 
 
+_OS_ERRORS = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
+              errno.ENOENT: "文件在读取时已被移走或删除", errno.EIO: "磁盘读取出错，请检查存储设备"}
 RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8”后保存"
 
 

@@ -194,3 +194,16 @@ def test_aliases_nested_in_mappings_are_refused(mini: Path, levels: int) -> None
     # 18 levels stalled the check for minutes: the alias guard's node set was shadowed by a key set
     write(mini / "stations" / "nested.yaml", _nested_aliases(levels))
     assert "stations/nested.yaml:2:17: -: 不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来" in problems_of(mini)
+
+
+def test_a_file_that_cannot_be_read_says_why_in_chinese(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = mini / "stations" / "centre.yaml"
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == locked:  # chmod 000 does not stop root, who runs the tests
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert "stations/centre.yaml:0:0: -: 无法读取文件：没有读取权限，请检查文件的权限设置" in problems_of(mini)
