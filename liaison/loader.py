@@ -33,6 +33,9 @@ SITE_FILE = "site.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 50  # nesting levels; content never needs more, and deeper input exhausts the stack
+RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8”后保存"
+_OS_ERRORS = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
+              errno.ENOENT: "文件在读取时已被移走或删除", errno.EIO: "磁盘读取出错，请检查存储设备"}
 # ids whose public URL a generated file already takes
 RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml"}
 
@@ -217,8 +220,8 @@ def load_content(content_dir: Path) -> LoadResult:
 
 
 def unread_warnings(unread: list[Path], content_dir: Path, referenced: set[Path]) -> list[Problem]:
-    """referenced: resolved paths of the files records name. A warning for each file or folder no record kind reads and no record refers to (photos/ is
-    referred to by the deputies' photos): a misspelt `staions/` would otherwise pass in silence."""
+    """A warning for each file or folder no record kind reads and no record refers to (referenced: the
+    resolved paths records name, so photos/ is not warned about): a misspelt `staions/` passed in silence."""
     problems = []
     kinds = "、".join(f"{kind}/" for kind in RECORD_DIRS)
     for path in unread:
@@ -265,17 +268,10 @@ def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -
     return RawRecord(kind, record_id, path, data, marks)
 
 
-_OS_ERRORS = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
-              errno.ENOENT: "文件在读取时已被移走或删除", errno.EIO: "磁盘读取出错，请检查存储设备"}
-RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8”后保存"
-
-
 def _decode(path: Path, raw: bytes, problems: list[Problem]) -> str | None:
-    """UTF-8 (with or without BOM); UTF-16/32 with a BOM and GB18030 are read too, with a warning.
+    """UTF-8 (with or without BOM); UTF-16/32 with a BOM and GBK are read too, with a warning.
 
-    Windows Notepad and WPS save "ANSI" (GBK) or "Unicode" (UTF-16 with a BOM). A BOM is unambiguous;
-    text that is not UTF-8 but is valid GB18030 almost always is GBK, unless it is UTF-8 with a few
-    broken bytes, which is reported where the bytes are instead of being misread as a whole.
+    Windows Notepad and WPS save "ANSI" (GBK) or "Unicode" (UTF-16 with a BOM). A BOM is unambiguous.
     """
     for bom, codec, name in ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
                              (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
@@ -289,22 +285,25 @@ def _decode(path: Path, raw: bytes, problems: list[Problem]) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        broken = exc
+        return _not_utf8(path, raw, exc.start, problems)
+
+
+def _not_utf8(path: Path, raw: bytes, broken: int, problems: list[Problem]) -> str | None:
+    """Text that is not UTF-8 but is valid GB18030 almost always is GBK; unless it is UTF-8 with a few
+    broken bytes, which are reported where they are instead of misreading the whole file."""
     if raw.count(b"\x00") * 8 > len(raw):
         problems.append(Problem(path, 0, 0, "", f"文件像是没有 BOM 的 UTF-16 编码，无法可靠读取：{RESAVE}"))
         return None
     lossy = raw.decode("utf-8", errors="replace")
     bad = lossy.count("\ufffd")
-    if sum(1 for char in lossy if ord(char) > 0x7F) - bad > bad:  # mostly good UTF-8, not another encoding
-        line, col = _byte_position(raw, broken.start)
-        problems.append(Problem(path, line, col, "", "这里有不是 UTF-8 的字节（多半是从别处粘贴带进来的乱码）："
-                                                     "请删去这个字符后重新输入，并以 UTF-8 编码保存"))
+    if sum(1 for char in lossy if ord(char) > 0x7F) - bad > bad:
+        problems.append(Problem(path, *_byte_position(raw, broken), "", "这里有不是 UTF-8 的字节（多半是从别处粘贴带进来的"
+                                                                      "乱码）：请删去这个字符后重新输入，并以 UTF-8 编码保存"))
         return None
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        line, col = _byte_position(raw, broken.start)
-        problems.append(Problem(path, line, col, "", f"文件不是 UTF-8 编码，也不是 GBK，无法读取：{RESAVE}"))
+        problems.append(Problem(path, *_byte_position(raw, broken), "", f"文件不是 UTF-8 编码，也不是 GBK，无法读取：{RESAVE}"))
         return None
     number, sample = next(((n, line) for n, line in enumerate(text.splitlines(), 1) if not line.isascii()), (1, ""))
     problems.append(Problem(path, number, 1, "", f"文件是 GBK（GB18030）编码，已按 GBK 读取，请核对这一行读作"

@@ -54,12 +54,10 @@ def mistake_on(line: str, number: int, offset: int = 0) -> Located | None:
     if "\t" in indent:
         return number, indent.index("\t"), f"{PREFIX}第 {shown} 行用 Tab 键缩进，请改用空格（同一层的字段左对齐）"
     if "\u3000" in indent:
-        return (number, indent.index("\u3000"),
-                f"{PREFIX}第 {shown} 行开头{_SPACE_FIX}")
+        return number, indent.index("\u3000"), f"{PREFIX}第 {shown} 行开头{_SPACE_FIX}"
     colon = _FULLWIDTH_COLON.match(line)
     if colon:
-        return (number, colon.start(1),
-                f"{PREFIX}第 {shown} 行{_COLON_FIX}")
+        return number, colon.start(1), f"{PREFIX}第 {shown} 行{_COLON_FIX}"
     bare = _NO_SPACE.match(line)
     if bare:
         return (number, bare.end(1), f"{PREFIX}第 {shown} 行冒号后缺少空格："
@@ -87,6 +85,8 @@ def plain_document(text: str, offset: int = 0) -> Located | None:
 
 @dataclass(frozen=True)
 class _Failure:
+    """Where PyYAML failed; messages may name a file line as {line}."""
+
     problem: yaml.Mark
     context: yaml.Mark | None
     lines: list[str]
