@@ -19,6 +19,8 @@ MAX_PIXELS = 250_000_000  # 200 MP phone sensors (16320×12240), with room to sp
 # size needing more pixels per byte than this cannot be a real picture.
 MAX_PIXELS_PER_BYTE = 4096
 RESAVE = "请在手机或电脑上打开这张照片，另存（导出）为 JPEG 格式后替换"
+# What phones save that cannot be read here, by file extension.
+UNSUPPORTED = {".heic": "苹果手机的 HEIC 格式，无法读取", ".heif": "HEIF 格式，无法读取"}
 
 
 def open_photo(path: Path) -> Image.Image:

@@ -493,15 +493,24 @@ class Assessment(Record):
     notes: dict[str, Line] = {}
 
 
-def file_references(record: BaseModel) -> Iterator[str]:
-    """Every file in the content directory a record names (its ContentPath fields, at any depth)."""
-    for name, info in type(record).model_fields.items():
-        value = getattr(record, name)
-        if value and ContentPath in (info.annotation, *get_args(info.annotation)):
-            yield value
-        for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]:
-            if isinstance(item, BaseModel):
-                yield from file_references(item)
+def file_references(model: type[BaseModel], data: object) -> Iterator[str]:
+    """Every file in the content directory a record names (its ContentPath fields, at any depth), read from
+    its raw data, so that a record with a mistake elsewhere still counts; names that are no path are skipped."""
+    if not isinstance(data, dict):
+        return
+    for name, info in model.model_fields.items():
+        value = data.get(name)
+        if isinstance(value, str) and ContentPath in (info.annotation, *get_args(info.annotation)):
+            try:
+                yield _content_path(value)
+            except ValueError:
+                pass
+        for kind in type_members(info.annotation):
+            listed = get_origin(kind) is list
+            inner = get_args(kind)[0] if listed else kind
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                for item in value if listed and isinstance(value, list) else [value]:
+                    yield from file_references(inner, item)
 
 
 MODELS: dict[str, type[Record]] = {

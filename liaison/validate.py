@@ -50,12 +50,12 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
                 typed.records[kind][raw.id] = record
                 typed.raw[(kind, raw.id)] = raw
     problems.extend(Rules(typed, content_dir).run())
-    referenced = {(content_dir / name).resolve() for record in [typed.site, *(r for rs in typed.records.values()
-                  for r in rs.values())] if record is not None for name in schema.file_references(record)}
+    raws = [raw for raw in [loaded.site, *(r for rs in loaded.records.values() for r in rs)] if raw is not None]
+    referenced = {(content_dir / name).resolve() for raw in raws
+                  for name in schema.file_references(schema.MODELS[raw.kind], raw.data)}
     problems.extend(unread_warnings(loaded.unread, content_dir, referenced))
-    for raw in [loaded.site, *(r for records in loaded.records.values() for r in records)]:
-        if raw is not None:
-            problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))
+    for raw in raws:
+        problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))
     return typed, problems
 
 
@@ -386,7 +386,10 @@ class Rules:
                     return None
                 photos.decode_at_least(image, (1, 1))  # every byte is read (a truncated file fails), at 1/8 scale
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
-            self._add(*record, loc, f"{label}“{relative}”无法读取：不是图片，或文件已损坏、不完整")
+            if path.suffix.lower() in photos.UNSUPPORTED:
+                self._add(*record, loc, f"{label}“{relative}”是{photos.UNSUPPORTED[path.suffix.lower()]}：{photos.RESAVE}")
+            else:
+                self._add(*record, loc, f"{label}“{relative}”无法读取：不是图片，或文件已损坏、不完整")
             return None
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient

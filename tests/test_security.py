@@ -227,6 +227,13 @@ def test_photos_lose_their_metadata_turn_upright_and_become_srgb(mini: Path, tmp
 RESAVE = "请在手机或电脑上打开这张照片，另存（导出）为 JPEG 格式后替换"
 
 
+def test_an_iphone_heic_photo_says_how_to_convert_it(mini: Path) -> None:
+    (mini / "photos" / "wang-kun.heic").write_bytes(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic")
+    edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.heic")
+    assert f"deputies/wang-kun.yaml:2:8: photo: 照片“photos/wang-kun.heic”是苹果手机的 HEIC 格式，无法读取：{RESAVE}" \
+        in messages(mini)
+
+
 @pytest.mark.parametrize(("make", "reason"), [
     (lambda p: p.write_bytes(b"not an image at all"), "无法读取：不是图片，或文件已损坏、不完整"),
     (lambda p: p.write_bytes(_jpeg(300, 400)[:2000]), "无法读取：不是图片，或文件已损坏、不完整"),

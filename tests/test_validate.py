@@ -255,3 +255,8 @@ def test_a_photo_folder_nothing_refers_to_is_warned_about(mini: Path) -> None:
     assert [line for line in messages(mini, "warning") if "photos" in line] == [
         "photos:0:0: -: 警告: 目录“photos/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：记录目录为 "
         "stations/、deputies/、systems/、events/、opinions/、notices/、assessments/"]
+
+
+def test_a_photo_folder_is_not_warned_about_when_its_deputy_has_another_mistake(mini: Path) -> None:
+    replace_in(mini / "deputies" / "wang-kun.yaml", "name: 王堃", "name: [王堃]")
+    assert messages(mini, "warning") == []
