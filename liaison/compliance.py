@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import schedule, workdays
 from .model import Event, Opinion, Site, Station
-from .schema import (RECEPTION_KINDS, EventKind, NamingConvention, Profile, Route, SeatLevel, StationKind,
-                     Tier)
+from .schema import (RECEPTION_KINDS, EventKind, NamingConvention, Profile, ReceptionRule, Route, SeatLevel,
+                     StationKind, Tier)
 
 PASS, FAIL, RISK = "pass", "fail", "risk"
 STATUS_LABELS = {PASS: "符合", FAIL: "不符合", RISK: "预警"}
@@ -23,7 +23,9 @@ QUZHOU = "《衢州市人大代表联络站工作条例》"
 XIXIA = "西峡县《人大代表联络站工作制度》"
 WUXI = "无锡市“家站点”建设指导意见附件3《星级评分标准》"
 JIANGSU = "江苏省《关于加强和规范基层人大代表履职平台建设的指导意见》"
-CHENZHOU = "郴州市北湖区联络站建设实践"
+WUXI_OPINION = "无锡市《关于高质量推进人大代表“家站点”建设的意见》"
+CHENZHOU = "郴州市人大常委会《代表联络站“建管用”提质增效工作提示》"
+BEIHU = "北湖区人大常委会《持续推进平台建设 保障代表依法履职》"
 
 
 @dataclass(frozen=True)
@@ -75,17 +77,19 @@ class Context:
     def source(self, rule: str) -> str:
         return "；".join(self.sources[rule])
 
-    def finding(self, rule: str, kind: str, subject_id: str, name: str, status: str, detail: str) -> Finding:
-        return Finding(rule, RULES[rule].title, self.source(rule), kind, subject_id, name, status, detail)
+    def finding(self, rule: str, kind: str, subject_id: str, name: str, status: str, detail: str,
+                source: str | None = None) -> Finding:
+        """A finding citing the profiles' source of the rule, or the source given."""
+        return Finding(rule, RULES[rule].title, source or self.source(rule), kind, subject_id, name, status, detail)
 
     def events(self, station: Station | None = None) -> list[Event]:
         pool = self.site.events_at(station) if station else self.site.events.values()
         return [e for e in pool if e.date.year == self.year]
 
-    def remaining_reception_days(self) -> int:
-        """Reception days the rule still offers this year after today."""
-        start = max(self.site.today + dt.timedelta(days=1), dt.date(self.year, 1, 1))
-        return len(list(schedule.rule_dates(self.site.settings.reception_rule, start, dt.date(self.year, 12, 31))))
+    def remaining_reception_days(self, stations: Iterable[Station]) -> int:
+        """Reception days the stations' rules still offer this year after today (a day shared counts once)."""
+        start, end = max(self.site.today + dt.timedelta(days=1), dt.date(self.year, 1, 1)), dt.date(self.year, 12, 31)
+        return len({day for station in stations for day in self.site.rule_days(station, start, end)})
 
     def year_over(self) -> bool:
         return self.site.today > dt.date(self.year, 12, 31)
@@ -131,20 +135,20 @@ def monthly_reception(ctx: Context) -> Iterator[Finding]:
 
 def reception_months(ctx: Context, station: Station) -> tuple[list[int], list[int]]:
     """(months due so far, those of them without a reception at the station)."""
-    rule = ctx.site.settings.reception_rule
+    rule = ctx.site.reception_rule(station)
     months_with = {e.date.month for e in ctx.events(station) if e.kind in RECEPTION_KINDS and e.date <= ctx.end}
     due = [m for m in range(1, 13) if _month_due(ctx, rule, m)]
     return due, [m for m in due if m not in months_with]
 
 
-def _month_due(ctx: Context, rule, month: int) -> bool:
-    """A month counts once it is over, or once its reception day has passed."""
+def _month_due(ctx: Context, rule: ReceptionRule, month: int) -> bool:
+    """A month counts once it is over, or once its last reception day has passed."""
     if (ctx.year, month) < (ctx.site.today.year, ctx.site.today.month):
         return True
     if (ctx.year, month) > (ctx.site.today.year, ctx.site.today.month):
         return False
-    day = schedule.reception_day(rule, ctx.year, month)
-    return day is not None and day < ctx.site.today
+    days = schedule.reception_days_in_month(rule, ctx.year, month)
+    return bool(days) and days[-1] < ctx.site.today
 
 
 def notice_lead(ctx: Context) -> Iterator[Finding]:
@@ -175,10 +179,11 @@ def notice_problems(ctx: Context, station: Station, lead: int) -> tuple[int, lis
 
 def deputy_visits(ctx: Context) -> Iterator[Finding]:
     minimum_by_level = ctx.params["deputy_visits"]
-    remaining = ctx.remaining_reception_days()
     for deputy in ctx.site.deputies_sorted():
-        if not ctx.site.assignments(deputy):
+        assignments = ctx.site.assignments(deputy)
+        if not assignments:
             continue
+        remaining = ctx.remaining_reception_days(m.station for m in assignments)
         need = max(minimum_by_level.get(seat.level, 0) for seat in deputy.seats)
         if need == 0:
             continue
@@ -274,44 +279,100 @@ def feedback_counts(ctx: Context, station: Station) -> tuple[int, int, list[tupl
     return due, answered, overdue
 
 
-NAMING = {
+@dataclass(frozen=True)
+class NameForm:
+    """An official form of station name: what it names, as its source writes it, and the pattern that checks it."""
+
+    what: str
+    text: str
+    pattern: str
+    source: str
+
+
+# The forms each signage convention gives, by the kind of place a station is (see _place).
+NAMING: dict[NamingConvention, dict[str, NameForm]] = {
     NamingConvention.CHENZHOU: {
-        Tier.TOWNSHIP: r"^.+?(镇|乡|街道)人大代表联络站$",
-        Tier.VILLAGE: r"^.+?(镇|乡|街道).+?(村|社区)人大代表联络站$",
+        "township": NameForm("乡镇（街道）联络站", "××乡镇（街道）人大代表联络站",
+                             r"^.+?(镇|乡|街道)人大代表联络站$", CHENZHOU + "一、2"),
+        "village": NameForm("村（社区）联络站", "××乡镇（街道）××村（社区）人大代表联络站",
+                            r"^.+?(镇|乡|街道).+?(村|社区)人大代表联络站$", CHENZHOU + "一、2"),
+        "contact": NameForm("联络点", "××人大代表联络点（联系点）", r"^.+?人大代表(联络|联系)点$", BEIHU + "二"),
     },
     NamingConvention.WUXI: {
-        StationKind.HOME: r"^.+?(镇|街道)人大代表之家$",
-        Tier.VILLAGE: r"^.+?(村|社区)人大代表联络站$",
+        "home": NameForm("代表之家", "××市（县、区）或××镇（街道、园区）人大代表之家",
+                         r"^.+?(市|县|区|镇|街道|园区)人大代表之家$", WUXI_OPINION + "三（一）1、2（有统一标识）"),
+        "village": NameForm("村（社区）联络站", "××村（社区）人大代表联络站",
+                            r"^.+?(村|社区)人大代表联络站$", WUXI_OPINION + "三（一）2（有统一标识）"),
+        "contact": NameForm("联系点", "××人大代表联系点", r"^.+?人大代表联系点$", WUXI_OPINION + "三（一）1"),
     },
     NamingConvention.JIANGSU: {
-        Tier.TOWNSHIP: r"^.+?(镇|乡|街道|园区)人大代表(工作站|之家)$",
-        Tier.VILLAGE: r"^.+?(村|社区)人大代表工作站$",
+        "township": NameForm("乡镇（街道、园区）工作站", "××乡镇（街道、园区）人大代表工作站（人大代表之家）",
+                             r"^.+?(镇|乡|街道|园区)人大代表(工作站|之家)$", JIANGSU + "二、附件"),
+        "home": NameForm("代表之家", "××乡镇（街道、园区）人大代表工作站（人大代表之家）",
+                         r"^.+?(镇|乡|街道|园区)人大代表(工作站|之家)$", JIANGSU + "二、附件"),
+        "village": NameForm("村（社区）工作站", "××村（社区）人大代表工作站",
+                            r"^.+?(村|社区)人大代表工作站$", JIANGSU + "二、附件"),
+        "contact": NameForm("联系点", "××人大代表联系点", r"^.+?人大代表联系点$", JIANGSU + "二、附件"),
     },
 }
-TOP_LEVEL = r"^.+?(市|县|区)人大代表联络(中心|总)站$"
-CONTACT_POINT = r"^.+?人大代表(联系|联络)点$"
+# The passage of each convention that sets its names.
+CONVENTION_SOURCES: dict[NamingConvention, str] = {
+    NamingConvention.CHENZHOU: CHENZHOU + "一、2", NamingConvention.WUXI: WUXI_OPINION + "三（一）",
+    NamingConvention.JIANGSU: JIANGSU + "二、附件",
+}
+# Where the convention in force names no form for a kind of place, the form the other sources give.
+GENERAL_NAMING: dict[str, NameForm] = {
+    "top": NameForm("联络总站和联络中心站", "××市人大代表联络总站、××县（市、区）人大代表联络中心站",
+                    r"^.+?(市|县|区)人大代表联络(中心|总)站$", QUZHOU + "第二条、第七条"),
+    "township": NameForm("乡镇（街道）联络站", "××乡（镇）、街道、开发区（园区）人大代表联络站",
+                         r"^.+?(镇|乡|街道|园区)人大代表联络站$", QUZHOU + "第二条"),
+    "home": NAMING[NamingConvention.WUXI]["home"],
+    "professional": NameForm("专业（行业）联络站", "××（区域）××专业（行业）人大代表联络站",
+                             r"^.+?(专业|行业)人大代表(联络站|工作站)$",
+                             "专业（行业）人大代表联络站的通行命名（所列各规范均未单列）"),
+}
+NOT_NAMED_AFTER_DEPUTIES = JIANGSU + "三；" + WUXI_OPINION + "三（一）1"
+
+
+# The kind of place a station is, for its name: by its kind where the kind has a name of its own, else by tier.
+PLACE_BY_KIND = {StationKind.CONTACT_POINT: "contact", StationKind.HOME: "home",
+                 StationKind.PROFESSIONAL: "professional", StationKind.GENERAL: "top", StationKind.CENTRE: "top"}
+PLACE_BY_TIER = {Tier.CITY: "top", Tier.COUNTY: "top", Tier.TOWNSHIP: "township", Tier.VILLAGE: "village"}
+
+
+def _place(station: Station) -> str:
+    return PLACE_BY_KIND.get(station.kind) or PLACE_BY_TIER[station.tier]
+
+
+def name_form(convention: NamingConvention, station: Station) -> tuple[NameForm, bool]:
+    """The form the station's name must take, and whether the convention itself gives it."""
+    place = _place(station)
+    given = NAMING[convention].get(place)
+    return (given, True) if given else (GENERAL_NAMING[place], False)
 
 
 def naming(ctx: Context) -> Iterator[Finding]:
     convention = ctx.site.settings.signage.convention
-    patterns = NAMING[convention]
     deputy_names = {d.name for d in ctx.site.deputies.values()}
     for station in ctx.site.stations.values():
-        if station.kind == StationKind.CONTACT_POINT:
-            pattern = CONTACT_POINT
-        elif station.tier in (Tier.CITY, Tier.COUNTY):
-            pattern = TOP_LEVEL
-        else:
-            pattern = patterns.get(station.kind) or patterns.get(station.tier) or CONTACT_POINT
         named_after = [name for name in deputy_names if name in station.name]
         if named_after:
             yield ctx.finding("naming", "station", station.id, station.name, FAIL,
-                              f"站名含代表姓名“{named_after[0]}”：联系点不以代表个人命名")
-        elif not re.match(pattern, station.name):
-            yield ctx.finding("naming", "station", station.id, station.name, FAIL,
-                              f"不符合{convention.value}的统一命名规范")
+                              f"站名含代表姓名“{named_after[0]}”：不以代表个人名义冠名",
+                              source=NOT_NAMED_AFTER_DEPUTIES)
+            continue
+        form, given = name_form(convention, station)
+        ok = re.match(form.pattern, station.name) is not None
+        if given:
+            detail = f"符合{convention.value}命名规范“{form.text}”" if ok else \
+                f"不符合{convention.value}命名规范：{form.what}应命名为“{form.text}”"
+            source = form.source
         else:
-            yield ctx.finding("naming", "station", station.id, station.name, PASS, f"符合{convention.value}命名规范")
+            detail = (f"{convention.value}命名规范未规定{form.what}的名称，按“{form.text}”核对："
+                      + ("符合" if ok else "不符合"))
+            source = f"{CONVENTION_SOURCES[convention]}（未单列{form.what}）；{form.source}"
+        yield ctx.finding("naming", "station", station.id, station.name, PASS if ok else FAIL, detail,
+                          source=source)
 
 
 def _stations(ctx: Context, tiers: set[Tier]) -> list[Station]:
@@ -331,8 +392,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
 )}
 
 BASE_TIERS = {Tier.COUNTY, Tier.TOWNSHIP}
-# Which rules each profile applies, with its thresholds and the source it cites.
-PROFILES: dict[Profile, dict[str, tuple[dict, str]]] = {
+# Which rules each profile applies, with its thresholds and the source it cites. Naming findings cite
+# the signage convention in force (NAMING), whichever profile asks for the check.
+PROFILES: dict[Profile, dict[str, tuple[dict, str | None]]] = {
     Profile.QUZHOU: {
         "six_items": ({}, QUZHOU + "第十一条"),
         "monthly_reception": ({"tiers": BASE_TIERS}, QUZHOU + "第十四条"),
@@ -351,14 +413,14 @@ PROFILES: dict[Profile, dict[str, tuple[dict, str]]] = {
         "monthly_reception": ({"tiers": BASE_TIERS | {Tier.VILLAGE}}, WUXI + "·联系群众2"),
         "deputy_visits": ({level: 1 for level in SeatLevel}, WUXI + "·联系群众2"),
         "feedback": ({}, WUXI + "·联系群众3"),
-        "naming": ({}, "无锡“家站点”命名要求"),
+        "naming": ({}, None),
     },
     Profile.JIANGSU: {
         "notice_lead": ({"days": 1}, JIANGSU + "第二部分"),
-        "naming": ({}, JIANGSU + "第二部分"),
+        "naming": ({}, None),
     },
     Profile.CHENZHOU: {
-        "naming": ({}, CHENZHOU + "（统一命名）"),
+        "naming": ({}, None),
     },
 }
 
@@ -369,7 +431,8 @@ def merged(profiles: list[Profile]) -> tuple[dict[str, dict], dict[str, list[str
     sources: dict[str, list[str]] = {}
     for profile in profiles:
         for rule, (values, source) in PROFILES[profile].items():
-            sources.setdefault(rule, []).append(source)
+            if source:
+                sources.setdefault(rule, []).append(source)
             current = params.setdefault(rule, {})
             for key, value in values.items():
                 if isinstance(value, set):

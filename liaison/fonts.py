@@ -2,6 +2,12 @@
 
 Web, kiosk and print all need this: the web ships glyphs that phones may lack,
 print refuses characters a signboard font cannot draw.
+
+A character the face in use lacks is drawn by fontconfig's fallback, the face it
+picks for that character: WeasyPrint (through Pango) does so for print, and the
+web and kiosk embed subsets of the same faces. So a character is covered in
+every medium if any installed font has it (scripts/run.sh installs
+fonts-babelstone-han for the rare characters of names that Noto CJK lacks).
 """
 from __future__ import annotations
 
@@ -35,15 +41,20 @@ class FontFile:
 def find(pattern: str) -> FontFile:
     """The face fontconfig picks for a pattern; FontMissing unless its family is the one asked for."""
     family = pattern.split(":")[0]
+    path, index, families = _fc_match(pattern)
+    if family not in families.split(","):
+        raise FontMissing(f"系统中没有字体“{family}”，请先运行 bash scripts/run.sh build 安装所需字体")
+    return FontFile(Path(path), int(index))
+
+
+def _fc_match(pattern: str) -> list[str]:
+    """fontconfig's best face for a pattern: file, face index, families."""
     try:
         answer = subprocess.run(["fc-match", "-f", "%{file}\t%{index}\t%{family}", pattern],
                                 capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
         raise FontMissing(f"无法查找字体（fontconfig 不可用）：{exc}") from exc
-    path, index, families = answer.split("\t")
-    if family not in families.split(","):
-        raise FontMissing(f"系统中没有字体“{family}”，请先运行 bash scripts/run.sh build 安装所需字体")
-    return FontFile(Path(path), int(index))
+    return answer.split("\t")
 
 
 @functools.cache
@@ -52,11 +63,49 @@ def coverage(font: FontFile) -> frozenset[int]:
     return frozenset(font.open().getBestCmap())
 
 
+def face_for(char: str, pattern: str) -> FontFile | None:
+    """The face that draws `char` in text set in `pattern`: that face, else fontconfig's fallback; None if no
+    installed font has the character."""
+    face = find(pattern)
+    if ord(char) in coverage(face):
+        return face
+    return _fallback(ord(char), pattern)
+
+
+@functools.cache
+def _fallback(code: int, pattern: str) -> FontFile | None:
+    # The charset element outranks the family in fontconfig's matching: the best face that has the character.
+    answer = _fc_match(f"{pattern}:charset={code:x}")
+    face = FontFile(Path(answer[0]), int(answer[1]))
+    return face if code in coverage(face) else None
+
+
+def faces_for(text: str, pattern: str) -> tuple[dict[FontFile, str], str]:
+    """The characters of `text` by the face that draws them (the pattern's face first), and those none can."""
+    faces: dict[FontFile, str] = {find(pattern): ""}
+    missing = ""
+    for char in sorted(set(text)):
+        if unicodedata.category(char) == "Cc":
+            continue  # line breaks and tabs are never drawn
+        face = face_for(char, pattern)
+        if face is None:
+            missing += char
+        else:
+            faces[face] = faces.get(face, "") + char
+    return faces, missing
+
+
+def unicode_range(chars: str) -> str:
+    """A CSS unicode-range naming exactly these characters."""
+    return ", ".join(f"U+{ord(char):X}" for char in sorted(set(chars)))
+
+
 def subset_woff2(font: FontFile, text: str) -> bytes:
     """A WOFF2 font holding only the glyphs for `text`; the same input gives the same bytes."""
     face = font.open()
     options = subset.Options()
     options.hinting = False  # screens render CJK unhinted anyway; saves a third of the size and time
+    options.drop_tables += ["meta"]  # BabelStone Han's; fontTools cannot subset it and says so on every build
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(face)

@@ -1,7 +1,15 @@
-"""Markdown from content, rendered without raw HTML and sanitised."""
+"""Content text, sanitised once for every medium.
+
+`render_markdown` gives the HTML of web pages, print files and feeds: Markdown without
+raw HTML, cleaned by nh3. `plain_text` gives the words of that same sanitised HTML for
+text media (the lobby screen's intro), so nothing reaches a medium by another route.
+"""
 from __future__ import annotations
 
+import re
+import unicodedata
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -12,6 +20,17 @@ ALLOWED_TAGS = {
     "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+BLOCKS = {"p", "li", "blockquote", "pre", "hr", "h3", "h4", "h5", "h6", "tr", "ul", "ol", "table"}
+
+# Characters that never belong in published text: C0 and C1 controls (a carriage return splits
+# an iCalendar line), line and paragraph separators, and the bidi overrides and isolates that
+# make text read otherwise than it was typed (U+202A-U+202E, U+2066-U+2069).
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+_NAMES = {"\t": "制表符", "\n": "换行符", "\r": "回车符", "\x85": "换行符",
+          "\u2028": "行分隔符", "\u2029": "段分隔符"}
+_HARD_BREAK = "\x00"  # stands for <br> in plain_text; never in sanitised text
 
 
 class _DemoteHeadings(markdown.treeprocessors.Treeprocessor):
@@ -31,9 +50,71 @@ class _ContentMarkdown(markdown.Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 0)
 
 
+def character_name(character: str) -> str:
+    """How a message names an unwanted character: '回车符 U+000D'."""
+    if character in _NAMES:
+        name = _NAMES[character]
+    elif "\u202a" <= character <= "\u202e" or "\u2066" <= character <= "\u2069":
+        name = "双向文字控制符"
+    else:
+        name = "控制字符"
+    return f"{name} U+{ord(character):04X}"
+
+
 def render_markdown(text: str) -> Markup:
-    html = markdown.markdown(text, extensions=[_ContentMarkdown(), "tables", "sane_lists"],
+    """Sanitised HTML of Markdown content: no raw HTML, no scripts, handlers or unsafe links."""
+    html = markdown.markdown(_clean_characters(text), extensions=[_ContentMarkdown(), "tables", "sane_lists"],
                              output_format="html")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                      url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener")
+                      url_schemes=URL_SCHEMES, link_rel="noopener")
     return Markup(clean)
+
+
+def plain_text(text: str) -> str:
+    """The words of render_markdown(text), one paragraph (or list item, heading …) per block,
+    blocks separated by a blank line; links keep their text, never their address."""
+    parser = _Words()
+    parser.feed(str(render_markdown(text)))
+    parser.close()
+    blocks = (_join_lines("".join(block)).strip(" ") for block in parser.blocks)
+    return "\n\n".join(block.replace(_HARD_BREAK, "\n") for block in blocks if block)
+
+
+def _clean_characters(text: str) -> str:
+    """Every line break as \\n, and no other control or bidi character (a tab stays)."""
+    text = _LINE_BREAKS.sub("\n", text)
+    return CONTROL_CHARACTERS.sub(lambda m: m.group() if m.group() in "\n\t" else "", text)
+
+
+class _Words(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCKS:
+            self.blocks.append([])
+        elif tag == "br":
+            self.blocks[-1].append(_HARD_BREAK)
+        elif tag in ("td", "th"):
+            self.blocks[-1].append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.blocks.append([])
+
+    def handle_data(self, data: str) -> None:
+        self.blocks[-1].append(data)
+
+
+def _join_lines(text: str) -> str:
+    """A soft line break inside a paragraph: nothing between two Han characters, else a space."""
+    def joined(match: re.Match[str]) -> str:
+        before, after = match.string[match.start() - 1:match.start()], match.string[match.end():match.end() + 1]
+        return "" if before == _HARD_BREAK or (_wide(before) and _wide(after)) else " "
+
+    return re.sub(r"[ \t]*\n[ \t]*", joined, text.strip("\n"))
+
+
+def _wide(character: str) -> bool:
+    return bool(character) and unicodedata.east_asian_width(character) in ("W", "F")

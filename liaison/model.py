@@ -8,7 +8,7 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
@@ -104,10 +104,22 @@ class OpinionSummary:
 
 @dataclass(frozen=True)
 class ReceptionDay:
-    """A date selected by the region's rule, with the events announced for it."""
+    """A reception day of one station's rule, or of any station's, with the receptions planned for it."""
 
     date: dt.date
     events: tuple[Event, ...]
+    announced: tuple[Event, ...]  # those of the events whose notice is public by today
+    scopes: tuple[RuleScope, ...] = ()  # whose rule the day is (site-wide listings only)
+
+
+@dataclass(frozen=True)
+class RuleScope:
+    """Where a reception rule is set, and the stations that follow it."""
+
+    rule: schema.ReceptionRule
+    stations: tuple[Station, ...]
+    tier: Tier | None = None  # a tier's rule (site.tier_reception_rules)
+    station: Station | None = None  # a station's own rule, which the stations below it inherit
 
 
 @dataclass(frozen=True)
@@ -209,15 +221,62 @@ class Site:
     def past(self, events: Iterable[Event]) -> list[Event]:
         return sorted((e for e in events if e.date < self.today), key=_event_key, reverse=True)
 
+    def reception_rule(self, station: Station | None = None) -> schema.ReceptionRule:
+        """The rule a station receives by (see _rule_scope); the site-wide rule without a station."""
+        return self._rule_scope(station)[0] if station else self.settings.reception_rule
+
+    def _rule_scope(self, station: Station) -> tuple[schema.ReceptionRule, Station | Tier | None]:
+        """The station's own rule, else its nearest ancestor's, else its tier's, else the site's; with its owner."""
+        node: Station | None = station
+        while node is not None:
+            if node.reception_rule is not None:
+                return node.reception_rule, node
+            node = self.parent(node)
+        if station.tier in self.settings.tier_reception_rules:
+            return self.settings.tier_reception_rules[station.tier], station.tier
+        return self.settings.reception_rule, None
+
+    def rule_scopes(self) -> list[RuleScope]:
+        """Every rule some station follows, with its followers: the site-wide rule, tiers', then stations'.
+
+        A site without stations has the site-wide rule alone."""
+        scopes: dict[tuple, RuleScope] = {}
+        for station in sorted(self.stations.values(), key=_station_key):
+            rule, owner = self._rule_scope(station)
+            if owner is None:
+                key, scope = (0,), RuleScope(rule, ())
+            elif isinstance(owner, Tier):
+                key, scope = (1, TIER_ORDER.index(owner)), RuleScope(rule, (), tier=owner)
+            else:
+                key, scope = (2, _station_key(owner)), RuleScope(rule, (), station=owner)
+            scope = scopes.get(key, scope)
+            scopes[key] = replace(scope, stations=scope.stations + (station,))
+        return [scopes[key] for key in sorted(scopes)] or [RuleScope(self.settings.reception_rule, ())]
+
+    def rule_days(self, station: Station, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The station's reception days from start to end inclusive, holidays applied."""
+        return list(schedule.rule_dates(self.reception_rule(station), start, end))
+
     def reception_days(self, count: int = 3, station: Station | None = None) -> list[ReceptionDay]:
-        """The next `count` rule days from today, with any receptions announced for them."""
-        rule = self.settings.reception_rule
+        """The next `count` reception days from today, of the station's rule or of any station's,
+        with the receptions planned for them."""
         horizon = self.today + dt.timedelta(days=31 * (count + 1))
-        days = list(schedule.rule_dates(rule, self.today, horizon))[:count]
+        whose: dict[dt.date, tuple[RuleScope, ...]] = defaultdict(tuple)
+        if station is not None:
+            for day in self.rule_days(station, self.today, horizon):
+                whose[day] = ()
+        else:
+            for scope in self.rule_scopes():
+                for day in schedule.rule_dates(scope.rule, self.today, horizon):
+                    whose[day] += (scope,)
         pool = self.events_at(station) if station else tuple(self.events.values())
-        receptions = [e for e in pool if e.kind in RECEPTION_KINDS]
-        return [ReceptionDay(day, tuple(sorted((e for e in receptions if e.date == day), key=_event_key)))
-                for day in days]
+        receptions = sorted((e for e in pool if e.kind in RECEPTION_KINDS), key=_event_key)
+
+        def reception_day(day: dt.date) -> ReceptionDay:
+            events = tuple(e for e in receptions if e.date == day)
+            return ReceptionDay(day, events, tuple(e for e in events if self.notice_published(e)), whose[day])
+
+        return [reception_day(day) for day in sorted(whose)[:count]]
 
     def upcoming_receptions(self, station: Station | None = None) -> list[Event]:
         pool = self.events_at(station) if station else tuple(self.events.values())

@@ -11,7 +11,7 @@ from .model import Site, build_site
 from .problems import ContentError, Problem
 from . import compliance, linkcheck, theme
 from .render import Output, assets, calendar, data, kiosk, report, signage, web
-from .validate import validate
+from .validate import Typed, validate
 from .writer import WriteReport, discard, stage, swap_in
 
 Progress = Callable[[str, int], None]  # (target, files done so far)
@@ -36,12 +36,17 @@ class BuildReport:
 
 def check(config: Config) -> tuple[Site, list[Problem]]:
     """Load and validate; raise ContentError with every problem, or return the model and warnings."""
+    typed, warnings = _validated(config)
+    return build_site(typed, config.today), warnings
+
+
+def _validated(config: Config) -> tuple[Typed, list[Problem]]:
     loaded = load_content(config.content)
     typed, problems = validate(loaded, config.content)
     errors = [p for p in problems if p.severity == "error" or config.strict]
     if errors:
         raise ContentError(problems)
-    return build_site(typed, config.today), problems
+    return typed, problems
 
 
 def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
@@ -51,7 +56,7 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
     def site_outputs() -> Iterator[Output]:
         pages = list(web.pages(site, env))
         yield from pages
-        yield assets.rare_glyph_font(pages)
+        yield from assets.rare_glyph_fonts(pages)
         yield from kiosk.kiosks(site, env, config.content)
         yield from data.exports(site)
         yield from calendar.feeds(site, env)
@@ -64,14 +69,17 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
 
 
 def build(config: Config, progress: Progress | None = None) -> BuildReport:
-    site, warnings = check(config)
+    typed, warnings = _validated(config)
+    site = build_site(typed, config.today)
+    records = [typed.site_raw, *typed.raw.values()] if typed.site_raw else list(typed.raw.values())
     directories = {"site": config.site_dir, "signage": config.signage_dir}
     written: dict[str, WriteReport] = {}
     try:
         for name, outputs in targets(site, config).items():
             if name == "site":
                 outputs = list(outputs)  # checked whole before a byte is staged
-                broken = linkcheck.broken_links(outputs, site.settings.base_url)
+                broken = linkcheck.broken_links(outputs, site.settings.base_url, records=records,
+                                                theme_dir=config.theme_dir)
                 if broken:
                     raise ContentError(broken)
             written[name] = stage(directories[name], _counted(iter(outputs), name, progress))

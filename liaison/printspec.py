@@ -4,6 +4,7 @@ Validation, the print renderer and the tests all read these numbers.
 """
 from __future__ import annotations
 
+MM_PER_PT = 25.4 / 72
 BLEED_MM = 3.0
 MIN_IMAGE_PPI = 150  # photos and textures at printed size
 
@@ -22,10 +23,16 @@ QR_DEPUTY_MM = 35.0   # on the poster, scanned from ~30 cm: at least 3 cm
 QR_STATION_MM = 80.0  # the station code, scanned from ~80 cm: at least 8 cm
 QR_CARD_DEPUTY_MM = 50.0  # standalone deputy code for the wall
 QR_NOTICE_MM = 35.0   # the station code on an A4 reception notice, scanned from ~35 cm
+QR_CARD_MIN_PT = 14  # a card's caption shrinks to fit its width down to this (5 mm), then wraps
 
 # Reception notice for the bulletin board: A4 from an office printer, so no bleed
 # (the sheet is the page; printers cannot print to the edge anyway).
 A4_MM = (210.0, 297.0)
+
+
+def fitting_pt(text: str, width_mm: float, smallest: float, largest: float) -> float:
+    """The largest size within the bounds at which `text` fits one line of `width_mm`, a full em a character."""
+    return max(smallest, min(largest, width_mm / max(len(text), 1) / MM_PER_PT))
 
 
 def min_pixels(size_mm: float, ppi: int = MIN_IMAGE_PPI) -> int:

@@ -1,4 +1,4 @@
-"""Reception-day rules: which days of a month a region's rule selects."""
+"""Reception-day rules: which days of a month a rule (the site's, a tier's or a station's) selects."""
 from __future__ import annotations
 
 import calendar
@@ -12,54 +12,54 @@ WEEKDAY_NAMES = "一二三四五六日"
 ORDINALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", -1: "最后一"}
 
 
-def day_in_month(rule: ReceptionRule, year: int, month: int) -> dt.date | None:
-    """The day the rule names in the given month, before any holiday shift; None if there is none."""
+def days_in_month(rule: ReceptionRule, year: int, month: int) -> list[dt.date]:
+    """Every day the rule names in the given month, in order, before any holiday shift.
+
+    A weekday rule names at most one day a month; a `dates` rule may name several.
+    """
     if rule.kind == "dates":
-        return next((d for d in sorted(rule.dates) if (d.year, d.month) == (year, month)), None)
+        return sorted({d for d in rule.dates if (d.year, d.month) == (year, month)})
     weekday = rule.weekday - 1  # Monday = 0, as in datetime
     days_in_month = calendar.monthrange(year, month)[1]
     matches = [dt.date(year, month, d) for d in range(1, days_in_month + 1)
                if dt.date(year, month, d).weekday() == weekday]
     if rule.kind == "nth_weekday":
         index = rule.n - 1 if rule.n > 0 else -1
-        return matches[index] if -len(matches) <= index < len(matches) else None
+        return [matches[index]] if -len(matches) <= index < len(matches) else []
     # nth_week_weekday: week 1 is the Monday-to-Sunday week holding day 1.
     first = dt.date(year, month, 1)
     week_of = {d: (d.day + first.weekday() - 1) // 7 + 1 for d in matches}
-    if rule.n == -1:
-        last_week = (days_in_month + first.weekday() - 1) // 7 + 1
-        wanted = [d for d in matches if week_of[d] == last_week]
-    else:
-        wanted = [d for d in matches if week_of[d] == rule.n]
-    return wanted[0] if wanted else None
+    wanted_week = (days_in_month + first.weekday() - 1) // 7 + 1 if rule.n == -1 else rule.n
+    return [d for d in matches if week_of[d] == wanted_week][:1]
 
 
-def reception_day(rule: ReceptionRule, year: int, month: int) -> dt.date | None:
-    """The month's reception day: the rule's day, moved past a public holiday if the rule says so.
+def reception_days_in_month(rule: ReceptionRule, year: int, month: int) -> list[dt.date]:
+    """The month's reception days: the rule's days, moved past public holidays if the rule says so.
 
     Decision (documented in the README): a rule day that is not a working day, such
     as 2026-10-06 in the National Day week, moves to the next working day
-    (2026-10-08), because the station is closed and its staff are off. The moved day
-    may fall in the next month; it still counts as the month's reception day.
+    (2026-10-08), because the station is closed and its staff are off. A moved day
+    may fall in the next month; it still counts as a reception day of its own month.
+    Two days that move onto the same working day are one reception day.
     """
-    day = day_in_month(rule, year, month)
-    if day is None or rule.on_holiday == "keep":
-        return day
-    return workdays.next_workday(day)
+    days = days_in_month(rule, year, month)
+    if rule.on_holiday == "keep":
+        return days
+    return sorted({workdays.next_workday(day) for day in days})
 
 
 def rule_dates(rule: ReceptionRule, start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    """Every reception day from start to end inclusive, holidays already applied."""
+    """Every reception day from start to end inclusive, in order, holidays already applied."""
     year, month = start.year, start.month
     if month == 1:
         year, month = year - 1, 12
     else:
         month -= 1  # a shifted day of the previous month may land inside the range
+    found: set[dt.date] = set()
     while (year, month) <= (end.year, end.month):
-        day = reception_day(rule, year, month)
-        if day is not None and start <= day <= end:
-            yield day
+        found.update(day for day in reception_days_in_month(rule, year, month) if start <= day <= end)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    yield from sorted(found)
 
 
 def describe(rule: ReceptionRule) -> str:

@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from enum import Enum
 from types import UnionType
 from typing import Annotated, Literal, Union, get_args, get_origin
+from urllib.parse import urlsplit
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
                       model_validator)
+
+from .markup import CONTROL_CHARACTERS, character_name
 
 
 class Record(BaseModel):
@@ -78,8 +81,11 @@ def _phone(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if not _URL.match(value):
+    if not _URL.match(value) or CONTROL_CHARACTERS.search(value) or not _splits(value):
         raise ValueError("网址格式不正确：应以 http:// 或 https:// 开头，并包含完整域名")
+    if "@" in urlsplit(value).netloc:
+        # https://rd.gov.cn@evil.example/ leads to evil.example: whoever scans it is misled
+        raise ValueError("网址格式不正确：不能含用户名或密码（域名前带“@”的部分）")
     return value
 
 
@@ -90,11 +96,21 @@ def _content_path(value: str) -> str:
     return value
 
 
+def _splits(url: str) -> bool:
+    """False for what urlsplit, and so every reader of the URL, refuses: an unclosed [, a port out of range."""
+    try:
+        urlsplit(url).port  # noqa: B018 (reading the port checks its range)
+    except ValueError:
+        return False
+    return True
+
+
 def _plain_line(value: str) -> str:
-    if "\n" in value:
-        raise ValueError("此处只能写一行文字")
     if not value:
         raise ValueError("不能为空")
+    if found := CONTROL_CHARACTERS.search(value):
+        raise ValueError(f"此处只能写一行文字：第 {found.start() + 1} 个字符是{character_name(found.group())}，请删除"
+                         "（换行、控制字符和改变文字方向的字符都不能出现在一行文字中）")
     return value
 
 
@@ -112,6 +128,9 @@ def _clock_text(value: object) -> object:
 
 ClockTime = Annotated[dt.time, BeforeValidator(_clock_text)]
 def _directory_url(value: str) -> str:
+    if "?" in value or "#" in value:
+        raise ValueError("base_url 不能含“?”或“#”及其后的部分：二维码、网站地图和订阅源中的网址都由它拼接而成，"
+                         "例如 https://rd.example.gov.cn/lianluozhan/")
     if not value.endswith("/"):
         raise ValueError("base_url 应以 / 结尾，例如 https://rd.example.gov.cn/lianluozhan/")
     return value
@@ -133,6 +152,7 @@ class StationKind(str, Enum):
     STATION = "联络站"
     WORKSTATION = "工作站"
     HOME = "代表之家"
+    PROFESSIONAL = "专业联络站"  # organised by trade or field, not by place: ××区法律服务专业人大代表联络站
     CONTACT_POINT = "联系点"
 
 
@@ -216,7 +236,7 @@ class Region(Record):
 
 
 class ReceptionRule(Record):
-    """The region's recurring reception day.
+    """A recurring reception day: the site's, a tier's (site.tier_reception_rules) or a station's own.
 
     kind "nth_weekday": the n-th given weekday of the month (每月第一个周二).
     kind "nth_week_weekday": the given weekday in the n-th calendar week of the
@@ -344,6 +364,8 @@ class Site(Record):
     base_url: Annotated[Url, AfterValidator(_directory_url)]
     locale: Literal["zh-CN"] = "zh-CN"
     reception_rule: ReceptionRule
+    # Tiers whose stations receive on another day; a station's own rule (or its parent's) comes first.
+    tier_reception_rules: dict[Tier, ReceptionRule] = {}
     notice_lead_days: Annotated[int, Field(ge=0, le=60)] = 3
     signage: Signage = Signage()
     kiosk: Kiosk = Kiosk()
@@ -386,6 +408,7 @@ class Station(Record):
     tier: Tier
     parent: Id | None = None
     name: Line
+    name_lines: list[Line] | None = None  # the name as the signboard's lines, where the automatic break is wrong
     short_name: Line
     locality: Line
     address: Line
@@ -400,6 +423,7 @@ class Station(Record):
     scenarios: list[Scenario] = []
     disclosures: list[Disclosure] = []
     qr_target: Url | None = None
+    reception_rule: ReceptionRule | None = None  # None: the parent's, else the tier's, else the site's
 
 
 # ---- deputies ----------------------------------------------------------------------

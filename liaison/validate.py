@@ -348,14 +348,15 @@ class Rules:
         font_name, covered = self._signboard_font(site)
         for sid, station in self.t.of("stations").items():
             try:
-                signboard.break_lines(station.name, site.signage.plate)
+                signboard.break_lines(station.name, site.signage.plate, station.name_lines)
             except signboard.DoesNotFit as exc:
-                self._add("stations", sid, ("name",), str(exc))
+                self._add("stations", sid, ("name_lines",) if station.name_lines else ("name",), str(exc))
             if covered is not None:
                 for char in dict.fromkeys(ch for ch in station.name if ord(ch) not in covered):
                     self._add("stations", sid, ("name",),
                               f"标识牌字体“{font_name}”缺少字符“{char}”（U+{ord(char):04X}），"
                               "印出来会是空框：请在 signage.font 指定含此字的字体文件")
+        self._name_glyphs()
         need = tuple(printspec.min_pixels(mm) for mm in printspec.POSTER_PHOTO_MM)
         for did, deputy in self.t.of("deputies").items():
             size = self._image_size(("deputies", did), deputy.photo, "照片")
@@ -367,6 +368,29 @@ class Rules:
                 self._add("deputies", did, ("photo",),
                           f"{deputy.name}的照片只有 {width}×{height} 像素，印在公示栏上不够清晰："
                           f"至少需要 {need[0]}×{need[1]} 像素（{printspec.MIN_IMAGE_PPI} ppi）", "warning")
+
+    def _name_glyphs(self) -> None:
+        """Every character of every shown name must be drawable where it is shown, fallback fonts included."""
+        for sid, station in self.t.of("stations").items():
+            self._glyphs("stations", sid, ("name",), station.name, NAME_MEDIA["station"])
+            self._glyphs("stations", sid, ("short_name",), station.short_name, NAME_MEDIA["short_name"])
+            for index, person in enumerate(station.staff):
+                self._glyphs("stations", sid, ("staff", index, "name"), person.name, NAME_MEDIA["staff"])
+        for did, deputy in self.t.of("deputies").items():
+            media = NAME_MEDIA["deputy"] if deputy.memberships else NAME_MEDIA["deputy"][len(POSTER):]
+            self._glyphs("deputies", did, ("name",), deputy.name, media)
+
+    def _glyphs(self, kind: str, record_id: str, loc: Loc, text: str, media: tuple[str, ...]) -> None:
+        for char in dict.fromkeys(text):
+            try:
+                lacking = [m for m in media if fonts.face_for(char, MEDIUM_FACE[m]) is None]
+            except fonts.FontMissing:
+                return  # the missing font itself is reported with the signboard font
+            if lacking:
+                severity = "error" if set(lacking) & set(POSTER) else "warning"
+                self._add(kind, record_id, loc,
+                          f"“{char}”（U+{ord(char):04X}）没有任何已安装的字体能显示，{'、'.join(lacking)}上会是空框或缺字："
+                          "请安装含此字的字体（见 README“生僻字与字体”）", severity)
 
     def _image_size(self, record: tuple[str, str], relative: str | None, label: str) -> tuple[int, int] | None:
         """The pixel size of an image in content, or None after reporting why it cannot be used."""
@@ -411,6 +435,20 @@ class Rules:
         except fonts.FontMissing as exc:
             self.problems.append(self.t.site_raw.problem(("signage",), str(exc)))
             return "", None
+
+
+# Where each kind of name is shown. Print sets names in the serif, screens in the sans; either falls back
+# to any installed font (fonts.face_for). Posters come first: a name they cannot print is an error.
+POSTER = ("公示栏",)
+NAME_MEDIA = {
+    "station": (*POSTER, "站码卡片", "接待公告", "大厅电子屏", "网站"),
+    "short_name": ("站码卡片", "大厅电子屏", "网站"),
+    "staff": (*POSTER, "网站"),
+    "deputy": (*POSTER, "代表码卡片", "接待公告", "大厅电子屏", "网站"),
+}
+MEDIUM_FACE = {"公示栏": printspec.SIGNBOARD_FONT, "站码卡片": printspec.SIGNBOARD_FONT,
+               "代表码卡片": printspec.SIGNBOARD_FONT, "接待公告": printspec.SIGNBOARD_FONT,
+               "大厅电子屏": fonts.WEB_FALLBACK, "网站": fonts.WEB_FALLBACK}
 
 
 def _member_on(deputy: schema.Deputy, station: str, day: Any) -> bool:

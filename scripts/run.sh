@@ -19,6 +19,7 @@ SYSTEM_PACKAGES=(
     libharfbuzz-subset0
     fonts-noto-cjk
     fonts-noto-cjk-extra # heavy serif weights (Noto Serif CJK SC Black)
+    fonts-babelstone-han # rare characters of names that Noto CJK lacks (𪚥): Chinese glyph forms, Ext. B to H
 )
 # Needed only by `test`: Debian's Chromium, which Playwright drives by its path (no browser download).
 TEST_SYSTEM_PACKAGES=(

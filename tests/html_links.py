@@ -1,35 +1,12 @@
 """Test support: read the links, sources and ids out of built HTML pages."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from liaison.linkcheck import css_urls, links_in
 
-@dataclass
-class Page:
-    links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attribute, url)
-    ids: set[str] = field(default_factory=set)
-
-
-class _Parser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.page = Page()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name == "id" and value:
-                self.page.ids.add(value)
-            if name in ("href", "src") and value is not None:
-                self.page.links.append((tag, name, value))
-
-
-def parse(html: str) -> Page:
-    parser = _Parser()
-    parser.feed(html)
-    return parser.page
+parse = links_in  # a page's links and ids, extracted as the build's link check does
 
 
 def is_external(url: str) -> bool:
@@ -66,14 +43,15 @@ def external_resources(root: Path) -> list[str]:
     found = []
     for path in root.rglob("*.html"):
         for tag, attribute, url in parse(path.read_text(encoding="utf-8")).links:
-            loads = attribute == "src" or (tag == "link" and attribute == "href")
+            loads = attribute in ("src", "srcset", "style", "poster") or tag == "style" or (
+                tag == "link" and attribute == "href")
             if loads and is_remote(url) and path.name != "404.html":
                 # <link rel=canonical> names the public address; it is not fetched.
                 if tag == "link" and "canonical" in _link_rel(path, url):
                     continue
                 found.append(f"{path.relative_to(root)}: <{tag} {attribute}={url}>")
     for path in root.rglob("*.css"):
-        if "url(http" in path.read_text(encoding="utf-8") or "@import" in path.read_text(encoding="utf-8"):
+        if any(is_remote(url) for url in css_urls(path.read_text(encoding="utf-8"))):
             found.append(str(path.relative_to(root)))
     return found
 

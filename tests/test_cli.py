@@ -128,7 +128,7 @@ def test_report_needs_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "--report 只能与 check 一起使用" in capsys.readouterr().err
 
 
-def test_a_broken_internal_link_in_content_fails_the_build_naming_page_and_link(
+def test_a_broken_internal_link_in_content_fails_the_build_naming_file_line_page_and_link(
         mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(mini, tmp_path) == 0
     before = snapshot(tmp_path / "site")
@@ -137,6 +137,8 @@ def test_a_broken_internal_link_in_content_fails_the_build_naming_page_and_link(
     capsys.readouterr()
     assert run(mini, tmp_path) == 1
     err = capsys.readouterr().err
-    assert "网页 systems/reception/index.html 中的链接“../opinion-handling/”指向不存在的页面或文件" in err
-    assert "网页 systems/reception/index.html 中的链接“../../stations/centre/#nowhere”页面中没有锚点“#nowhere”" in err
+    assert ("systems/reception.md:9:12: body: 链接“../opinion-handling/”指向不存在的页面或文件"
+            "（在网页 systems/reception/index.html 中）") in err
+    assert ("systems/reception.md:9:39: body: 链接“../../stations/centre/#nowhere”页面中没有锚点“#nowhere”"
+            "（在网页 systems/reception/index.html 中）") in err
     assert snapshot(tmp_path / "site") == before

@@ -104,3 +104,105 @@ def test_unanswered_opinion_is_overdue_only_after_the_answer_period(mini: Path) 
     opinion.write_text(text.replace("status: 已答复", "status: 已交办"))
     assert not any(rule == "feedback" for rule, _, _ in problems(site_at(mini, dt.date(2026, 11, 26))))
     assert ("feedback", "2026-0001", FAIL) in problems(site_at(mini, dt.date(2026, 12, 20)))
+
+
+# ---- reception days: several a month, and a station's own rule ----------------------------
+
+TWICE_IN_DECEMBER = ('reception_rule: {kind: dates, start: "09:00", end: "11:30", '
+                     'dates: [2026-11-05, 2026-11-19, 2026-12-03, 2026-12-17]}')
+
+
+def set_rule(content: Path, rule: str) -> None:
+    path = content / "site.yaml"
+    path.write_text(path.read_text().replace(
+        'reception_rule: {kind: nth_weekday, n: 1, weekday: 2, start: "09:00", end: "11:30"}', rule))
+
+
+def finding(site, rule: str, subject: str):
+    return next(f for f in compliance.check(site, 2026).findings if f.rule == rule and f.subject == subject)
+
+
+def test_two_reception_days_left_in_a_month_can_still_make_up_a_deputys_visits(mini: Path) -> None:
+    """李䶮 (township seat) has one visit of three; on 2026-11-26 the rule still offers 3 and 17 December."""
+    set_profiles(mini, "衢州")
+    set_rule(mini, TWICE_IN_DECEMBER)
+    visits = finding(site_at(mini, dt.date(2026, 11, 26)), "deputy_visits", "li-yan")
+    assert visits.status == RISK and visits.detail.endswith("还差 2 次")
+    # after 3 December one day is left: now it cannot be made up
+    assert finding(site_at(mini, dt.date(2026, 12, 4)), "deputy_visits", "li-yan").status == FAIL
+
+
+def test_a_month_is_due_once_its_last_reception_day_has_passed(mini: Path) -> None:
+    set_profiles(mini, "无锡")  # villages too must receive every month
+    set_rule(mini, TWICE_IN_DECEMBER)
+    # East village's only reception was on 3 November; on 10 December, 17 December is still to come.
+    detail = finding(site_at(mini, dt.date(2026, 12, 10)), "monthly_reception", "east-village").detail
+    assert detail.startswith("1月、") and detail.endswith("10月没有开展代表接待活动")
+    late = finding(site_at(mini, dt.date(2026, 12, 18)), "monthly_reception", "east-village").detail
+    assert late.endswith("10月、12月没有开展代表接待活动")
+
+
+def test_monthly_reception_and_remaining_days_follow_the_stations_own_rule(mini: Path) -> None:
+    set_profiles(mini, "无锡")
+    station = mini / "stations" / "east-village.yaml"
+    station.write_text(station.read_text() + 'reception_rule: {kind: nth_weekday, n: 3, weekday: 4, '
+                                             'start: "14:30", end: "16:30"}\n')
+    site = site_at(mini, dt.date(2026, 12, 10))
+    # the centre's first Tuesday (1 December) has passed, the village's third Thursday (17 December) has not
+    assert compliance.reception_months(compliance.Context(site, 2026), site.stations["centre"])[0][-1] == 12
+    assert compliance.reception_months(compliance.Context(site, 2026), site.stations["east-village"])[0][-1] == 11
+    # 李䶮 is at the village only: one day left (17 December); 王堃 also at the centre: none more there
+    ctx = compliance.Context(site, 2026)
+    assert ctx.remaining_reception_days([site.stations["east-village"]]) == 1
+    assert ctx.remaining_reception_days([site.stations["centre"]]) == 0
+
+
+# ---- naming: the convention in force, for every kind of station --------------------------
+
+def rename_east(content: Path, kind: str, tier: str, name: str) -> None:
+    path = content / "stations" / "east-village.yaml"
+    text = path.read_text().replace("kind: 联络站", f"kind: {kind}").replace("tier: 村", f"tier: {tier}")
+    path.write_text(text.replace("name: 城关镇东村人大代表联络站", f"name: {name}"))
+
+
+@pytest.mark.parametrize(("convention", "kind", "tier", "name", "status", "detail", "source"), [
+    # 郴州 names township and village 联络站 only: a 代表之家 and a professional station take their own names
+    ("郴州", "代表之家", "乡镇", "城关镇人大代表之家", PASS,
+     "郴州命名规范未规定代表之家的名称，按“××市（县、区）或××镇（街道、园区）人大代表之家”核对：符合", "郴州市人大常委会"),
+    ("郴州", "专业联络站", "县", "示例县法律服务专业人大代表联络站", PASS,
+     "郴州命名规范未规定专业（行业）联络站的名称", "郴州市人大常委会"),
+    ("郴州", "专业联络站", "乡镇", "城关镇物流行业人大代表联络站", PASS, "核对：符合", "郴州市人大常委会"),
+    ("郴州", "专业联络站", "县", "示例县法律服务人大代表联络站", FAIL, "核对：不符合", "郴州市人大常委会"),
+    ("郴州", "联络站", "村", "东村人大代表联络站", FAIL,
+     "不符合郴州命名规范：村（社区）联络站应命名为“××乡镇（街道）××村（社区）人大代表联络站”", "郴州市人大常委会"),
+    ("郴州", "代表之家", "乡镇", "城关镇人大代表联络站", FAIL, "核对：不符合", "郴州市人大常委会"),
+    # 无锡 gives 代表之家 at city, county and township level
+    ("无锡", "代表之家", "县", "示例县人大代表之家", PASS, "符合无锡命名规范", "无锡市《关于高质量推进"),
+    ("无锡", "代表之家", "乡镇", "城关镇人大代表之家", PASS, "符合无锡命名规范", "无锡市《关于高质量推进"),
+    ("无锡", "联络站", "村", "城关镇东村人大代表工作站", FAIL, "应命名为“××村（社区）人大代表联络站”", "无锡市"),
+    ("无锡", "专业联络站", "县", "示例县律师行业人大代表联络站", PASS, "无锡命名规范未规定专业（行业）联络站", "无锡市"),
+    # 江苏: township 工作站 or 之家, village 工作站
+    ("江苏", "工作站", "乡镇", "城关镇人大代表工作站", PASS, "符合江苏命名规范", "江苏省"),
+    ("江苏", "代表之家", "乡镇", "城关镇人大代表之家", PASS, "符合江苏命名规范", "江苏省"),
+    ("江苏", "工作站", "村", "东村社区人大代表工作站", PASS, "符合江苏命名规范", "江苏省"),
+])
+def test_naming_follows_and_cites_the_convention_in_force(mini: Path, convention, kind, tier, name, status,
+                                                          detail, source) -> None:
+    set_profiles(mini, "无锡, 江苏, 郴州")  # every profile that asks for the check: the convention decides
+    path = mini / "site.yaml"
+    path.write_text(path.read_text() + f"signage: {{convention: {convention}}}\n")
+    rename_east(mini, kind, tier, name)
+    found = finding(site_at(mini), "naming", "east-village")
+    assert found.status == status and detail in found.detail
+    assert found.source.startswith(source)  # the convention in force, not the profiles
+
+
+def test_every_kind_of_station_has_a_form_under_every_convention() -> None:
+    from liaison.schema import NamingConvention, StationKind
+
+    for convention in NamingConvention:
+        for kind in StationKind:
+            for tier in Tier:
+                station = type("S", (), {"kind": kind, "tier": tier})()
+                form, _ = compliance.name_form(convention, station)
+                assert form.text and form.source

@@ -18,7 +18,11 @@ def test_demo_covers_what_the_issue_asks(demo) -> None:
     kinds = [s.kind for s in site.stations.values()]
     assert kinds.count(StationKind.CENTRE) == 1
     assert len([s for s in site.stations.values() if s.tier.value == "乡镇"]) == 3
-    assert len([s for s in site.stations.values() if s.tier.value == "村"]) == 4
+    assert len([s for s in site.stations.values() if s.tier.value == "村"]) == 6
+    # a station with its own rule: two reception days in some months (城南社区, the 10th and the 25th)
+    own = [s for s in site.stations.values() if s.reception_rule]
+    assert any(len({d for d in s.reception_rule.dates if (d.year, d.month) == month}) == 2
+               for s in own for month in {(d.year, d.month) for d in s.reception_rule.dates})
     assert StationKind.CONTACT_POINT in kinds
     assert len(site.deputies) >= 25
     assert {seat.level for d in site.deputies.values() for seat in d.seats} == set(SeatLevel)
@@ -35,6 +39,18 @@ def test_demo_covers_what_the_issue_asks(demo) -> None:
     months = {(e.date.year, e.date.month) for e in site.events.values()}
     assert len(months) >= 12
     assert all(d.photo for d in site.deputies.values())
+
+
+def test_demo_holds_what_real_content_breaks(demo) -> None:
+    """content/README.md: a long name with 市场 inside the place name, a deputy's name in no Noto CJK font."""
+    from liaison import fonts, signboard
+
+    site = demo[0].site
+    market = site.stations["chengdong-market-community"]
+    assert signboard.break_lines(market.name, site.settings.signage.plate) == (
+        "荷花街道", "城东农副产品市场社区", "人大代表联络站")
+    noto = fonts.coverage(fonts.find(fonts.WEB_FALLBACK))
+    assert [d.name for d in site.deputies.values() if any(ord(ch) not in noto for ch in d.name)] == ["司马𪚥"]
 
 
 def test_every_station_and_deputy_has_a_page_with_the_six_items(demo) -> None:

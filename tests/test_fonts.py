@@ -29,3 +29,38 @@ def test_weasyprint_has_its_fast_subsetting_path() -> None:
     from weasyprint.text.ffi import harfbuzz
 
     assert weasy_fonts.harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0)
+
+
+def test_faces_for_splits_text_by_the_face_that_draws_it() -> None:
+    faces, missing = fonts.faces_for("司马𪚥欧阳𠮷\U0002EBF0", fonts.WEB_FALLBACK)
+    main, *fallbacks = faces
+    assert main == fonts.find(fonts.WEB_FALLBACK) and set(faces[main]) == set("司马欧阳𠮷")
+    assert [faces[f] for f in fallbacks] == ["𪚥"] and ord("𪚥") in fonts.coverage(fallbacks[0])
+    assert missing == "\U0002EBF0"  # Extension I: no font installed here has it
+    assert fonts.unicode_range("𪚥𠮷") == "U+20BB7, U+2A6A5"
+
+
+def test_a_name_only_a_fallback_font_has_prints_and_shows_everywhere(mini, tmp_path) -> None:
+    """司马𪚥: the poster and QR card embed the fallback face, the kiosk and the web ship its glyph."""
+    import base64
+    import io
+    import re
+
+    from liaison.pipeline import Config, build
+    from tests.conftest import TODAY
+    from tests.pdf_reading import font_names, text
+
+    path = mini / "deputies" / "li-yan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 李䶮", "name: 司马𪚥"), encoding="utf-8")
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY,
+                 strict=True))
+    for pdf in ("east-village/poster-1.pdf", "east-village/qr-deputy-li-yan.pdf"):
+        data = (tmp_path / "signage" / pdf).read_bytes()
+        assert "司马𪚥" in text(data) and any("BabelStone" in name for name in font_names(data)), pdf
+    kiosk = (tmp_path / "site" / "kiosk" / "east-village" / "index.html").read_text()
+    [fallback] = re.findall(r'unicode-range: ([^;]+); src: url\("data:font/woff2;base64,([^"]+)"\)', kiosk)
+    assert fallback[0] == "U+2A6A5"
+    assert ord("𪚥") in TTFont(io.BytesIO(base64.b64decode(fallback[1]))).getBestCmap()
+    css = (tmp_path / "site" / "static" / "fonts" / "rare-glyphs.css").read_text()
+    [name] = re.findall(r'url\("([^"]+)"\) format\("woff2"\); unicode-range: U\+2A6A5;', css)
+    assert ord("𪚥") in TTFont(tmp_path / "site" / "static" / "fonts" / name).getBestCmap()

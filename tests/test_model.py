@@ -77,3 +77,46 @@ def test_graph_is_immutable(site: Site) -> None:
 def test_public_urls_derive_from_ids(site: Site) -> None:
     assert site.public_url(site.stations["centre"]) == "https://rd.example.cn/lianluozhan/stations/centre/"
     assert site.qr_target(site.deputies["li-yan"]) == "https://rd.example.cn/lianluozhan/deputies/li-yan/"
+
+
+FIRST_WEDNESDAY = '{kind: nth_weekday, n: 1, weekday: 3, start: "09:00", end: "11:00"}'
+THIRD_THURSDAY = '{kind: nth_weekday, n: 3, weekday: 4, start: "14:30", end: "16:30"}'
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
+@pytest.mark.parametrize(("centre_rule", "tier_rule", "east_rule", "centre_day", "east_day"), [
+    (None, None, None, "first Tuesday", "first Tuesday"),              # the site's rule
+    (None, THIRD_THURSDAY, None, "first Tuesday", "third Thursday"),   # the village tier's
+    (FIRST_WEDNESDAY, None, None, "first Wednesday", "first Wednesday"),  # inherited from the parent
+    (FIRST_WEDNESDAY, THIRD_THURSDAY, None, "first Wednesday", "first Wednesday"),  # the parent's before the tier's
+    (FIRST_WEDNESDAY, None, THIRD_THURSDAY, "first Wednesday", "third Thursday"),   # its own above all
+])
+def test_a_station_follows_its_own_rule_then_its_parents_then_its_tiers_then_the_sites(
+        mini: Path, centre_rule, tier_rule, east_rule, centre_day: str, east_day: str) -> None:
+    if centre_rule:
+        _append(mini / "stations" / "centre.yaml", f"reception_rule: {centre_rule}\n")
+    if east_rule:
+        _append(mini / "stations" / "east-village.yaml", f"reception_rule: {east_rule}\n")
+    if tier_rule:
+        _append(mini / "site.yaml", f"tier_reception_rules: {{村: {tier_rule}}}\n")
+    site = site_at(mini)
+    december = {"first Tuesday": dt.date(2026, 12, 1), "first Wednesday": dt.date(2026, 12, 2),
+                "third Thursday": dt.date(2026, 12, 17)}
+    for station, day in (("centre", centre_day), ("east-village", east_day)):
+        [first] = site.reception_days(1, site.stations[station])
+        assert first.date == december[day], station
+    scopes = site.rule_scopes()
+    assert sum(len(scope.stations) for scope in scopes) == 2  # every station follows exactly one rule
+    assert len(scopes) == len({centre_day, east_day})
+
+
+def test_site_wide_reception_days_say_whose_they_are(mini: Path) -> None:
+    _append(mini / "stations" / "east-village.yaml", f"reception_rule: {THIRD_THURSDAY}\n")
+    site = site_at(mini)
+    days = site.reception_days(3)
+    assert [(d.date, [s.station.id if s.station else None for s in d.scopes]) for d in days] == [
+        (dt.date(2026, 12, 1), [None]), (dt.date(2026, 12, 17), ["east-village"]), (dt.date(2027, 1, 5), [None])]
+    assert [e.id for e in days[0].events] == ["2026-12-01-centre"]

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
+from liaison.linkcheck import css_urls
 from tests.html_links import parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,6 @@ TYPES = {
 FEED = "notices/feed.xml"
 TEXTUAL = {"image/svg+xml", "application/json", "application/xml", "application/atom+xml"}  # and text/*
 SKIPPED_SCHEMES = {"tel", "mailto", "data", "javascript"}
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
 
 
 @dataclass
@@ -226,7 +226,7 @@ def crawl(served: Served) -> tuple[dict[str, str], list[str]]:
         if media == "text/html":
             links = [link for _tag, _attribute, link in parse(body.decode("utf-8")).links]
         elif media == "text/css":
-            links = CSS_URL.findall(body.decode("utf-8"))
+            links = css_urls(body.decode("utf-8"))
         else:
             continue
         for link in links:

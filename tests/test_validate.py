@@ -170,6 +170,34 @@ def test_site_settings_are_checked(mini: Path) -> None:
     assert any(line.startswith("site.yaml:5:17: reception_rule: n 不能为 0") for line in lines)
 
 
+@pytest.mark.parametrize(("base_url", "message"), [
+    # every QR code, the sitemap and the feeds would become …/?from=qr/stations/<id>/
+    ("https://rd.example.cn/lianluozhan/?from=qr/", "base_url 不能含“?”或“#”及其后的部分"),
+    ("https://rd.example.cn/lianluozhan/#top/", "base_url 不能含“?”或“#”及其后的部分"),
+    ("https://rd.example.cn/lianluozhan?/", "base_url 不能含“?”或“#”及其后的部分"),
+    ("https://user:pw@rd.example.cn/lianluozhan/", "网址格式不正确：不能含用户名或密码"),
+    ("ftp://rd.example.cn/lianluozhan/", "网址格式不正确"),
+    ("https://[rd.example.cn/lianluozhan/", "网址格式不正确"),
+    ("https://rd.example.cn:70000/lianluozhan/", "网址格式不正确"),
+])
+def test_base_url_is_the_plain_address_of_the_sites_root(mini: Path, base_url: str, message: str) -> None:
+    replace_in(mini / "site.yaml", "base_url: https://rd.example.cn/lianluozhan/", f"base_url: {base_url}")
+    [line] = messages(mini)
+    assert line.startswith(f"site.yaml:4:11: base_url: {message}")
+
+
+def test_station_and_tier_reception_rules_are_checked_where_they_are_written(mini: Path) -> None:
+    write(mini / "stations" / "east-village.yaml", (mini / "stations" / "east-village.yaml").read_text()
+          + 'reception_rule: {kind: dates, start: "09:00", end: "11:30"}\n')
+    write(mini / "site.yaml", (mini / "site.yaml").read_text() + "tier_reception_rules:\n"
+          '  村庄: {kind: nth_weekday, n: 3, weekday: 4, start: "14:30", end: "16:30"}\n'
+          '  乡镇: {kind: nth_weekday, n: 1, weekday: 9, start: "14:30", end: "16:30"}\n')
+    lines = messages(mini)
+    assert "site.yaml:11:3: tier_reception_rules.村庄: 取值“村庄”无效，应为以下之一：市、县、乡镇、村" in lines
+    assert "site.yaml:12:42: tier_reception_rules.乡镇.weekday: 应不大于 7" in lines
+    assert "stations/east-village.yaml:14:17: reception_rule: kind 为 dates 时须在 dates 中列出接待日期" in lines
+
+
 def test_all_problems_reported_in_one_run(mini: Path) -> None:
     write(mini / "stations" / "broken.yaml", "name: [\n")
     replace_in(mini / "stations" / "centre.yaml", "address:", "adress:")
@@ -196,7 +224,24 @@ def test_name_that_cannot_fit_the_plate(mini: Path) -> None:
                "name: 城关镇东村第一居民小组人大代表联络站")
     assert messages(mini) == [
         "stations/east-village.yaml:4:7: name: 站名“城关镇东村第一居民小组人大代表联络站”在标识牌上排不下："
-        "120pt 字号下安全区内每行最多 12 个字、最多 1 行，且只能在地名和“人大代表……”之间换行"]
+        "120pt 字号下安全区内每行最多 12 个字、最多 1 行，且只能在地名和“人大代表……”之间换行；"
+        "如自动断行不对，可在站点记录中用 name_lines 逐行写出标识牌上的站名"]
+
+
+def test_name_lines_are_checked_against_the_name_and_the_plate(mini: Path) -> None:
+    station = mini / "stations" / "east-village.yaml"
+    replace_in(station, "name: 城关镇东村人大代表联络站",
+               "name: 白沙洲农副产品综合大市场社区人大代表联络站")
+    assert messages(mini) == [
+        "stations/east-village.yaml:4:7: name: 站名“白沙洲农副产品综合大市场社区人大代表联络站”在标识牌上排不下："
+        "120pt 字号下安全区内每行最多 12 个字、最多 6 行，且只能在地名和“人大代表……”之间换行；"
+        "如自动断行不对，可在站点记录中用 name_lines 逐行写出标识牌上的站名"]
+    replace_in(station, "short_name:", "name_lines: [白沙洲农副产品综合, 大市场社区, 人大代表联络站]\nshort_name:")
+    assert messages(mini) == []
+    replace_in(station, "name_lines: [白沙洲农副产品综合, 大市场社区,", "name_lines: [白沙洲农副产品综合大市场社区,")
+    assert messages(mini) == [
+        "stations/east-village.yaml:5:13: name_lines: name_lines 第 1 行“白沙洲农副产品综合大市场社区”有 14 个字，"
+        "标识牌上 120pt 字号下每行最多 12 个字"]
 
 
 def test_character_missing_from_the_signboard_font(mini: Path) -> None:
@@ -260,3 +305,26 @@ def test_a_photo_folder_nothing_refers_to_is_warned_about(mini: Path) -> None:
 def test_a_photo_folder_is_not_warned_about_when_its_deputy_has_another_mistake(mini: Path) -> None:
     replace_in(mini / "deputies" / "wang-kun.yaml", "name: 王堃", "name: [王堃]")
     assert messages(mini, "warning") == []
+
+
+RARE = "\U0002EBF0"  # a Han character of Extension I (Unicode 15.1) that no font installed here draws
+
+
+def test_a_name_character_no_font_has_is_an_error_on_posters_and_a_warning_elsewhere(mini: Path) -> None:
+    replace_in(mini / "deputies" / "li-yan.yaml", "name: 李䶮", f"name: 司马{RARE}")
+    replace_in(mini / "stations" / "east-village.yaml", "short_name: 东村站", f"short_name: 东{RARE}村站")
+    replace_in(mini / "stations" / "east-village.yaml", "{name: 孙三, role: 站长}", f"{{name: 欧阳{RARE}, role: 站长}}")
+    reason = f"“{RARE}”（U+2EBF0）没有任何已安装的字体能显示，"
+    hint = "上会是空框或缺字：请安装含此字的字体（见 README“生僻字与字体”）"
+    assert messages(mini) == [
+        f"stations/east-village.yaml:13:12: staff[0].name: {reason}公示栏、网站{hint}",
+        f"deputies/li-yan.yaml:1:7: name: {reason}公示栏、代表码卡片、接待公告、大厅电子屏、网站{hint}"]
+    assert messages(mini, "warning") == [
+        f"stations/east-village.yaml:5:13: short_name: 警告: {reason}站码卡片、大厅电子屏、网站{hint}"]
+
+
+def test_rare_characters_that_a_fallback_font_has_are_covered(mini: Path) -> None:
+    # 𪚥 is in no Noto CJK face; fonts-babelstone-han (scripts/run.sh) draws it, 𠮷 𫖯 堃 昇 喆 are in Noto
+    replace_in(mini / "deputies" / "li-yan.yaml", "name: 李䶮", "name: 司马𪚥")
+    replace_in(mini / "stations" / "east-village.yaml", "{name: 孙三, role: 站长}", "{name: 欧阳𠮷𫖯堃昇喆, role: 站长}")
+    assert messages(mini) == [] and messages(mini, "warning") == []

@@ -22,14 +22,23 @@ def theme_static(theme_dir: Path) -> Iterator[Output]:
             yield Output("static/" + path.relative_to(static).as_posix(), path.read_bytes())
 
 
-def rare_glyph_font(pages: list[Output]) -> Output:
-    """Glyphs of the rare characters the pages use (a deputy named 李䶮), as the font stack's last fallback.
+def rare_glyph_fonts(pages: list[Output]) -> Iterator[Output]:
+    """Glyphs of the rare characters the pages use (a deputy named 李䶮), as the font stack's last fallback:
+    from Noto Sans CJK SC, and for those it lacks (司马𪚥) from the face fontconfig falls back to, each face
+    limited by unicode-range to its characters. style.css imports the stylesheet.
 
-    A browser fetches it only when a character is missing from the reader's own fonts.
+    A browser fetches a font only when a character is missing from the reader's own fonts.
     """
     text = "".join(page.data.decode("utf-8") for page in pages if page.path.endswith(".html"))
-    font = fonts.find(fonts.WEB_FALLBACK)
-    return Output("static/fonts/rare-glyphs.woff2", fonts.subset_woff2(font, fonts.rare_characters(text)))
+    faces, _ = fonts.faces_for(fonts.rare_characters(text), fonts.WEB_FALLBACK)  # `check` names what none has
+    rules = []
+    for number, (face, chars) in enumerate(faces.items(), 1):
+        name = "rare-glyphs.woff2" if number == 1 else f"rare-glyphs-{number}.woff2"
+        yield Output(f"static/fonts/{name}", fonts.subset_woff2(face, chars))
+        scope = f" unicode-range: {fonts.unicode_range(chars)};" if number > 1 else ""
+        rules.append(f'@font-face {{ font-family: "Liaison Rare Glyphs"; src: url("{name}") format("woff2");'
+                     f"{scope} font-display: swap; }}\n")
+    yield Output("static/fonts/rare-glyphs.css", "".join(rules).encode("utf-8"))
 
 
 def portraits(site: Site, content_dir: Path) -> Iterator[Output]:
@@ -41,14 +50,24 @@ def portraits(site: Site, content_dir: Path) -> Iterator[Output]:
 
 @functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
 def portrait_jpeg(source: Path, width: int = PORTRAIT_WIDTHS[-1]) -> bytes:
-    """Upright, cropped to 3:4, converted to sRGB, re-encoded with no metadata (EXIF, GPS, XMP, ICC)."""
-    with photos.open_photo(source) as image:
-        image = ImageOps.exif_transpose(photos.decode_at_least(image, (width, width * 4 // 3)))
-        image = _to_srgb(image)
-        image = ImageOps.fit(image, (width, width * 4 // 3), Image.Resampling.LANCZOS)
+    """The portrait for screens, `width` pixels wide."""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True)  # no exif=, icc_profile= or xmp=: nothing carried over
+    portrait(source, (width, width * 4 // 3)).save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()
+
+
+def portrait(source: Path, frame: tuple[int, int], enlarge: bool = True) -> Image.Image:
+    """The one portrait path for web, kiosk and print: upright, converted to sRGB, cropped to the frame's shape
+    at the frame's size (or, with enlarge=False, at most the photo's own resolution).
+
+    The caller encodes it with no exif=, icc_profile= or xmp=: no metadata is carried over.
+    """
+    with photos.open_photo(source) as image:
+        image = _to_srgb(ImageOps.exif_transpose(photos.decode_at_least(image, frame)))
+    if not enlarge:
+        scale = min(1.0, image.width / frame[0], image.height / frame[1])
+        frame = (max(1, round(frame[0] * scale)), max(1, round(frame[1] * scale)))
+    return ImageOps.fit(image, frame, Image.Resampling.LANCZOS)
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:

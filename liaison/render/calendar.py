@@ -1,7 +1,7 @@
 """iCalendar feeds of the schedule: calendar/all.ics (every station) and calendar/<station-id>.ics.
 
-A feed holds every event of its station(s) and, for the next 12 months, the rule's
-reception days that have no reception at that station yet. Nothing depends on the
+A feed holds every event of its station(s) and, for the next 12 months, each station's
+reception days (by its own rule, see Site.reception_rule) that have no reception there yet. Nothing depends on the
 clock: DTSTAMP is site.today at midnight in Beijing, and UIDs are made from ids, so a
 calendar app that subscribed once updates its entries in place.
 """
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import jinja2
 
-from .. import schedule, urls
+from .. import urls
 from ..model import Event, Site, Station
 from ..schema import RECEPTION_KINDS, EventKind
 from . import Output
@@ -52,7 +52,7 @@ def pending_days(site: Site, station: Station) -> list[dt.date]:
     """Rule days in the 12 months from today with no reception at the station yet."""
     taken = {e.date for e in site.events_at(station) if e.kind in RECEPTION_KINDS}
     last = _year_later(site.today) - dt.timedelta(days=1)
-    return [day for day in schedule.rule_dates(site.settings.reception_rule, site.today, last) if day not in taken]
+    return [day for day in site.rule_days(station, site.today, last) if day not in taken]
 
 
 def _calendar(site: Site, texts: Any, station: Station | None) -> icalendar.Calendar:
@@ -84,7 +84,7 @@ def _event(site: Site, texts: Any, event: Event) -> icalendar.Event:
 
 
 def _pending(site: Site, texts: Any, station: Station, day: dt.date) -> icalendar.Event:
-    rule = site.settings.reception_rule
+    rule = site.reception_rule(station)
     url = urls.canonical(site.settings.base_url, urls.page_path("stations", station.id)) + "#schedule"
     return icalendar.Event.new(
         uid=f"reception-{station.id}-{day:%Y%m%d}@{_host(site)}", stamp=_stamp(site),

@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import fonts, parallel, schedule
+from .. import fonts, parallel
+from ..markup import plain_text
 from ..model import Site, Station
 from ..schema import RECEPTION_KINDS
 from . import Output
@@ -56,8 +57,8 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
         config_json=Markup(json.dumps(config, ensure_ascii=False)),
         intro=_first_paragraph(station.intro),
         receptions=receptions,
-        rule_days=[d.isoformat() for d in schedule.rule_dates(
-            site.settings.reception_rule, site.today, site.today + dt.timedelta(days=RULE_DAYS_AHEAD))],
+        rule_days=[d.isoformat() for d in site.rule_days(
+            station, site.today, site.today + dt.timedelta(days=RULE_DAYS_AHEAD))],
         deputy_pages=[members[i:i + per_slide] for i in range(0, len(members), per_slide)],
         notice_pages=[notices[i:i + NOTICES_PER_SLIDE] for i in range(0, len(notices), NOTICES_PER_SLIDE)],
         summary=site.opinion_summary(station, since=_months_ago(site.today, 12)),
@@ -73,11 +74,18 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
 
 
 def _font_faces(text: str) -> str:
-    """@font-face rules with the two weights, subset to exactly the characters the page can show."""
+    """@font-face rules with the two weights, subset to exactly the characters the page can show, then for the
+    characters they lack the fallback faces fontconfig picks (司马𪚥), limited to those characters."""
     rules = []
     for weight, pattern in FACES.items():
         data = fonts.subset_woff2(fonts.find(pattern), text)
         rules.append(f'@font-face {{ font-family: "Kiosk Sans"; font-weight: {weight}; '
+                     f'src: url("{_data_uri(data, "font/woff2")}") format("woff2"); }}')
+    faces, _ = fonts.faces_for(text, FACES["400"])  # characters no font has are reported by `check`
+    for face, chars in list(faces.items())[1:]:
+        data = fonts.subset_woff2(face, chars)
+        rules.append(f'@font-face {{ font-family: "Kiosk Sans"; font-weight: 100 900; '
+                     f'unicode-range: {fonts.unicode_range(chars)}; '
                      f'src: url("{_data_uri(data, "font/woff2")}") format("woff2"); }}')
     return "\n".join(rules)
 
@@ -90,8 +98,7 @@ def _visible_text(page: str) -> str:
 
 
 def _first_paragraph(markdown_text: str, limit: int = 110) -> str:
-    paragraph = markdown_text.strip().split("\n\n")[0]
-    plain = re.sub(r"[*_`#>\[\]]|\(https?://[^)]*\)", "", paragraph).replace("\n", "")
+    plain = plain_text(markdown_text).split("\n\n")[0].replace("\n", " ")
     if len(plain) <= limit:
         return plain
     cut = max(plain.rfind(mark, 0, limit) for mark in "。；！？")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
-from PIL import Image, ImageOps
 
-from .. import pdf, photos, printspec
+from .. import pdf, printspec
 from ..model import Site, Station
+from .assets import portrait
 
 PHOTO_PPI = 300  # enough for a sharp print; more only makes the file heavier
 CARD_MIN_WIDTH_MM = 250
@@ -36,15 +36,11 @@ def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content
 
 
 def portrait_asset(source: Path) -> pdf.Asset:
-    """Cropped to the uniform 3:4 frame, at most PHOTO_PPI at printed size."""
-    frame = [printspec.min_pixels(mm, PHOTO_PPI) for mm in printspec.POSTER_PHOTO_MM]
-    with photos.open_photo(source) as image:
-        image = ImageOps.exif_transpose(photos.decode_at_least(image, (frame[0], frame[1]))).convert("RGB")
-        scale = min(1.0, image.width / frame[0], image.height / frame[1])
-        size = (max(1, round(frame[0] * scale)), max(1, round(frame[1] * scale)))
-        image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
+    """The uniform 3:4 frame in sRGB, like the web copy, at most PHOTO_PPI at printed size."""
+    frame = (printspec.min_pixels(printspec.POSTER_PHOTO_MM[0], PHOTO_PPI),
+             printspec.min_pixels(printspec.POSTER_PHOTO_MM[1], PHOTO_PPI))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
+    portrait(source, frame, enlarge=False).save(out, "JPEG", quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
     return pdf.Asset(out.getvalue(), "image/jpeg")
 
 
@@ -60,5 +56,4 @@ def _emblem(site: Site, content_dir: Path) -> dict[str, pdf.Asset]:
 def _title_pt(name: str, inner_mm: float) -> int:
     """The station name on one line in the masthead, between 56 and 96 pt."""
     room_mm = inner_mm - 70 - 100 - 24  # emblem, station code, gaps
-    fit = room_mm / max(len(name), 1) / (25.4 / 72)
-    return int(max(56, min(96, fit)))
+    return int(printspec.fitting_pt(name, room_mm, 56, 96))

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from .posters import poster_sheets
 from .reception_notices import notice_sheet, receptions_to_post
 from .signboards import signboard_files
 
+CARD_LINE_HEIGHT = 1.2
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,11 @@ def station_print_files(site: Site, env: jinja2.Environment, station: Station, c
         yield PrintFile(Output(f"{station.id}/poster-{number}.pdf", sheet), station.id, f"公示栏第 {number} 张",
                         poster_mm, 1, "户外背胶PP纸或写真布，覆哑膜", 1)
     yield from _qr_files(site, env, station, station, f"{station.id}/qr-station", printspec.QR_STATION_MM,
-                         "站码", "扫码查看本站代表和信息", 2)
+                         "扫码查看本站代表和信息", 2)
     for member in site.members(station):
         deputy = member.deputy
         yield from _qr_files(site, env, station, deputy, f"{station.id}/qr-deputy-{deputy.id}",
-                             printspec.QR_CARD_DEPUTY_MM, f"{deputy.name}代表", "扫码联系代表", 1)
+                             printspec.QR_CARD_DEPUTY_MM, "扫码联系代表", 1)
     for event in receptions_to_post(site, station):
         sheet, pages = notice_sheet(site, env, event)
         yield PrintFile(Output(f"{station.id}/reception-notice-{event.id}.pdf", sheet), station.id, "接待公告（A4）",
@@ -79,21 +81,28 @@ def station_print_files(site: Site, env: jinja2.Environment, station: Station, c
 
 
 def _qr_files(site: Site, env: jinja2.Environment, station: Station, entity: Station | Deputy, stem: str,
-              symbol_mm: float, title: str, hint: str, quantity: int) -> Iterator[PrintFile]:
+              symbol_mm: float, hint: str, quantity: int) -> Iterator[PrintFile]:
     target = site.qr_target(entity)
     caption = f"{entity.name}{'站码' if entity is station else '代表码'}"
     svg = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(qr.svg(target, caption, symbol_mm=symbol_mm)) + "\n")
     yield PrintFile(Output(f"{stem}.svg", svg.encode("utf-8")), station.id, f"{caption}（矢量原稿）",
                     None, 1, "矢量原稿，供制版", 0)
+    name, label = (entity.short_name, " 站码") if entity is station else (entity.name, "代表")
+    title = name + label
     pad = 8.0
     width = symbol_mm * 1.1 + 2 * pad
-    height = width + symbol_mm * 0.45
+    name_pt = printspec.fitting_pt(title, width - 2 * pad, printspec.QR_CARD_MIN_PT, round(symbol_mm * 0.4))
+    hint_pt = printspec.fitting_pt(hint, width - 2 * pad, printspec.QR_CARD_MIN_PT, round(symbol_mm * 0.25))
+    # A name too long even at the smallest size wraps: the card grows by its extra lines, never onto a second sheet.
+    name_lines = math.ceil(len(title) * name_pt * printspec.MM_PER_PT / (width - 2 * pad))
+    height = width + symbol_mm * 0.45 + (name_lines - 1) * name_pt * printspec.MM_PER_PT * CARD_LINE_HEIGHT
     html = env.get_template("print/qr-card.html").render(
-        target=target, caption=caption, title=title if entity is not station else entity.short_name + " 站码",
-        hint=hint, symbol_mm=symbol_mm, width_mm=round(width, 1), height_mm=round(height, 1),
-        pad_mm=pad, bleed_mm=printspec.BLEED_MM, name_pt=round(symbol_mm * 0.4), hint_pt=round(symbol_mm * 0.25))
-    yield PrintFile(Output(f"{stem}.pdf", pdf.write(pdf.document(html))), station.id, f"{caption}卡片",
-                    (round(width, 1), round(height, 1)), 1, "PVC 卡片或背胶贴纸，覆哑膜", quantity)
+        target=target, caption=caption, name=name, label=label, hint=hint, symbol_mm=symbol_mm, width_mm=round(width, 1),
+        height_mm=round(height, 1), pad_mm=pad, bleed_mm=printspec.BLEED_MM, name_pt=math.floor(name_pt * 10) / 10,
+        hint_pt=math.floor(hint_pt * 10) / 10, line_height=CARD_LINE_HEIGHT)
+    document = pdf.document(html)
+    yield PrintFile(Output(f"{stem}.pdf", pdf.write(document)), station.id, f"{caption}卡片",
+                    (round(width, 1), round(height, 1)), len(document.pages), "PVC 卡片或背胶贴纸，覆哑膜", quantity)
 
 
 def _row(f: PrintFile) -> dict[str, object]:

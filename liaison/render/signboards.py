@@ -23,7 +23,7 @@ def signboard_files(site: Site, env: jinja2.Environment, station: Station,
     """(output, role, material): the production artwork, then a proof PDF and PNG per material."""
     signage = site.settings.signage
     font = _font_asset(signage.font, content_dir)
-    lines = signboard.break_lines(station.name, signage.plate)
+    lines = signboard.break_lines(station.name, signage.plate, station.name_lines)
     cmyk = "device-cmyk({} {} {} {})".format(*printspec.PLATE_RED_CMYK)
     production = _render(env, station, signage.plate, lines, cmyk, font, texture_material=None)
     yield Output(f"{station.id}/signboard-production.pdf", production), "production", None
@@ -36,7 +36,7 @@ def signboard_files(site: Site, env: jinja2.Environment, station: Station,
 
 def line_tops_mm(lines: tuple[str, ...], plate: Plate) -> list[float]:
     """Top of each line's em box, the block centred vertically on the plate."""
-    em = plate.text_pt * signboard.MM_PER_PT
+    em = plate.text_pt * printspec.MM_PER_PT
     pitch = em * plate.line_height
     block = em + pitch * (len(lines) - 1)
     first = (plate.height_mm - block) / 2

@@ -17,13 +17,18 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from liaison.pipeline import Config, build
-from tests.conftest import MINI, TODAY
+from tests.conftest import MINI, ROOT, TODAY
 from tests.html_links import parse
 
-SIZES = [(1920, 1080), (1080, 1920)]
+SIZES = [(1920, 1080), (1080, 1920), (1366, 768)]
+SIZE_IDS = ["landscape", "portrait", "small-landscape"]
 MIN_TEXT_VMIN = 3.2  # readable from 3 m: about 35 px on a 1080-line screen
+MIN_QR_VMIN = 15  # a code on the screen is scanned from about 1 m
+CROWDED = ROOT / "tests" / "fixtures" / "crowded"  # laid over mini: the longest content of a real district
 
 # Run in the page: everything on the active slide inside the screen, nothing cut, nothing too small.
+# A .clamp is cut on purpose, after its last whole line (those lines' rects lie below its box): it
+# must show at least one line and carry its full text in its title.
 LAYOUT_PROBLEMS = """() => {
   const vw = innerWidth, vh = innerHeight, problems = [];
   const root = document.documentElement;
@@ -39,7 +44,9 @@ LAYOUT_PROBLEMS = """() => {
       if (!node.textContent.trim() || el.closest('svg') || el.closest('[hidden]') || !el.getClientRects().length) continue;
       const range = document.createRange();
       range.selectNodeContents(node);
+      const clamp = el.closest('.clamp'), shown = clamp ? clamp.getBoundingClientRect() : null;
       for (const r of range.getClientRects()) {   // every line of the text, as drawn
+        if (shown && r.top >= shown.bottom - 1) continue;  // clamped away
         if (r.left < box.left - 1 || r.top < box.top - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1)
           problems.push('outside: ' + node.textContent.trim().slice(0, 20));
       }
@@ -49,7 +56,13 @@ LAYOUT_PROBLEMS = """() => {
     for (const el of scope.querySelectorAll('*')) {  // boxes that clip must not hide anything
       if (el.closest('svg')) continue;
       const style = getComputedStyle(el);
-      if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+      if (el.matches('.clamp')) {   // cut on purpose, by whole lines only
+        if (!el.getClientRects().length) continue;
+        const full = text => text.replace(/\\s+/g, '');
+        if (full(el.title) !== full(el.textContent) || el.clientHeight < parseFloat(style.lineHeight) - 1
+            || el.scrollWidth > el.clientWidth + 1)
+          problems.push('clamped: ' + el.tagName + ' ' + el.textContent.trim().slice(0, 20));
+      } else if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
         if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
           problems.push('clipped: ' + el.tagName + ' ' + el.textContent.trim().slice(0, 20));
       }
@@ -57,6 +70,44 @@ LAYOUT_PROBLEMS = """() => {
   }
   return problems;
 }""" % MIN_TEXT_VMIN
+
+# Run in the page: every QR code on the active slide whole, square, not shrunk, inside the screen and
+# inside its card (or its slide), and no line of text drawn over it.
+QR_PROBLEMS = """() => {
+  const vw = innerWidth, vh = innerHeight, problems = [];
+  const slide = document.querySelector('.slide.active');
+  const minPx = Math.min(vw, vh) * %s / 100;
+  const inside = (r, b) => r.left >= b.left - 0.5 && r.top >= b.top - 0.5 && r.right <= b.right + 0.5 && r.bottom <= b.bottom + 0.5;
+  const lines = [];
+  const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || el.closest('svg')) continue;
+    const clamp = el.closest('.clamp'), shown = clamp ? clamp.getBoundingClientRect() : null;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects())
+      if (!shown || r.top < shown.bottom - 1) lines.push([r, node.textContent.trim().slice(0, 20)]);
+  }
+  const codes = [...slide.querySelectorAll('.qr-box')].filter(box => box.getClientRects().length);
+  for (const box of codes) {
+    const q = box.getBoundingClientRect(), name = box.querySelector('svg').getAttribute('aria-label');
+    if (!inside(q, {left: 0, top: 0, right: vw, bottom: vh})) problems.push('off screen: ' + name);
+    if (!inside(q, (box.closest('.card') || slide).getBoundingClientRect())) problems.push('outside its card: ' + name);
+    if (Math.abs(q.width - q.height) > 1 || q.width < minPx) problems.push('squeezed: ' + name + ' ' + q.width + 'x' + q.height);
+    for (const [r, text] of lines)
+      if (r.right > q.left + 1 && r.left < q.right - 1 && r.bottom > q.top + 1 && r.top < q.bottom - 1)
+        problems.push('text over ' + name + ': ' + text);
+  }
+  return {problems, deputies: codes.filter(box => box.closest('.deputy')).length};
+}""" % MIN_QR_VMIN
+
+# Run in the page: the titles of the clamps on the active slide that have lines cut away.
+CLAMPED = """() => [...document.querySelectorAll('.slide.active .clamp, .bar .clamp')].filter(el => {
+  const range = document.createRange(), box = el.getBoundingClientRect();
+  range.selectNodeContents(el);
+  return el.getClientRects().length && [...range.getClientRects()].some(r => r.top >= box.bottom - 1);
+}).map(el => el.title)"""
 
 
 def open_kiosk(browser, url: str, size: tuple[int, int], when: str = "2026-11-26T10:00:00"):
@@ -99,8 +150,68 @@ def served(mini_site: Path, tmp_path: Path) -> Iterator[tuple[str, Path, Threadi
         server.server_close()
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["landscape", "portrait"])
-def test_every_demo_kiosk_fits_both_orientations(browser, demo, size: tuple[int, int]) -> None:
+def build_crowded(out: Path, settings: str = ""):
+    """mini with tests/fixtures/crowded laid over it and `settings` added to site.yaml, built:
+    (report, site directory)."""
+    shutil.copytree(MINI, out / "content")
+    shutil.copytree(CROWDED, out / "content", dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    with (out / "content" / "site.yaml").open("a", encoding="utf-8") as site_yaml:
+        site_yaml.write(settings)
+    report = build(Config(content=out / "content", site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
+    return report, out / "site"
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory):
+    return build_crowded(tmp_path_factory.mktemp("crowded"))
+
+
+@pytest.fixture(scope="module", params=[1, 6], ids=["one-a-slide", "six-a-slide"])
+def crowded_per_slide(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    return build_crowded(tmp_path_factory.mktemp("per-slide"), f"kiosk: {{deputies_per_slide: {request.param}}}\n")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_longest_content_fits_and_every_qr_code_shows_whole(browser, crowded, size: tuple[int, int]) -> None:
+    report, site = crowded
+    longest = report.site.deputies["ouyang-mingyue"]  # 79 characters of unit and position, three seats
+    clamped: set[str] = set()
+    for station in report.site.stations.values():
+        page, errors = open_kiosk(browser, (site / "kiosk" / station.id / "index.html").as_uri(), size)
+        deputy_codes = 0
+        for index in range(page.evaluate("__kiosk.eligible(new Date()).length")):
+            page.evaluate(f"__kiosk.show(__kiosk.eligible(new Date())[{index}])")
+            where = (station.id, size, active_kind(page))
+            assert page.evaluate(LAYOUT_PROBLEMS) == [], where
+            codes = page.evaluate(QR_PROBLEMS)
+            assert codes["problems"] == [], where
+            deputy_codes += codes["deputies"]
+            clamped.update(page.evaluate(CLAMPED))
+        assert deputy_codes == len(report.site.members(station)), station.id  # every deputy's code was seen
+        assert errors == [], station.id
+        page.context.close()
+    assert f"{longest.unit} {longest.position}" in clamped  # cut on screen, whole in its title
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_deputy_cards_fit_at_the_fewest_and_most_a_slide(browser, crowded_per_slide, size: tuple[int, int]) -> None:
+    report, site = crowded_per_slide
+    page, errors = open_kiosk(browser, (site / "kiosk" / "moon-bay" / "index.html").as_uri(), size)
+    deputy_codes = 0
+    for index in range(page.evaluate("__kiosk.eligible(new Date()).length")):
+        page.evaluate(f"__kiosk.show(__kiosk.eligible(new Date())[{index}])")
+        if active_kind(page) == "deputies":
+            assert page.evaluate(LAYOUT_PROBLEMS) == [], size
+            codes = page.evaluate(QR_PROBLEMS)
+            assert codes["problems"] == [], size
+            deputy_codes += codes["deputies"]
+    assert deputy_codes == len(report.site.members(report.site.stations["moon-bay"]))
+    assert errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_every_demo_kiosk_fits_every_size(browser, demo, size: tuple[int, int]) -> None:
     report, out = demo
     for station_id in report.site.stations:
         page, errors = open_kiosk(browser, (out / "site" / "kiosk" / station_id / "index.html").as_uri(), size,

@@ -156,3 +156,85 @@ def test_national_emblem_only_when_the_user_supplies_it(mini: Path, tmp_path: Pa
     write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {emblem: emblem.png}\nopinion_categories:"))
     build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
     assert len(reader((tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes()).pages[0].images) == 2
+
+
+def _text_lines(data: bytes) -> list[str]:
+    """The page's text line by line, top to bottom."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        rows: dict[int, list[dict]] = {}
+        for char in pdf.pages[0].chars:
+            rows.setdefault(round(char["top"]), []).append(char)
+    return ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for _, row in sorted(rows.items())]
+
+
+def test_signboard_lines_never_split_a_word_and_follow_name_lines(mini: Path, tmp_path: Path) -> None:
+    station = mini / "stations" / "east-village.yaml"
+    text_ = station.read_text().replace("name: 城关镇东村人大代表联络站", "name: 清源县城关镇东门农贸市场社区人大代表联络站")
+    write(station, text_)
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    production = tmp_path / "signage" / "east-village" / "signboard-production.pdf"
+    assert _text_lines(production.read_bytes()) == ["清源县城关镇", "东门农贸市场社区", "人大代表联络站"]
+    write(station, text_.replace("short_name:", "name_lines: [清源县城关镇东门, 农贸市场社区, 人大代表联络站]\nshort_name:"))
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    assert _text_lines(production.read_bytes()) == ["清源县城关镇东门", "农贸市场社区", "人大代表联络站"]
+
+
+def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path, tmp_path: Path) -> None:
+    """Long short names (7 to 17 characters) and a long deputy name: each card stays one sheet, and every PDF
+    has exactly the pages the manifest declares."""
+    for path, old, new in [
+        ("stations/east-village.yaml", "short_name: 东村站", "short_name: 白沙洲农副产品综合大市场社区联络站"),
+        ("stations/centre.yaml", "short_name: ", "short_name: 城关镇东门社区联络站  # was: "),
+        ("deputies/li-yan.yaml", "name: 李䶮", "name: 阿卜杜热合曼·买买提"),
+    ]:
+        text_ = (mini / path).read_text()
+        assert old in text_, (path, old)
+        write(mini / path, text_.replace(old, new, 1))
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    rows = json.loads((tmp_path / "signage" / "manifest.json").read_text())
+    pdfs = [row for row in rows if row["file"].endswith(".pdf")]
+    assert pdfs
+    for row in pdfs:
+        pages = len(reader((tmp_path / "signage" / row["file"]).read_bytes()).pages)
+        assert pages == row["sheets"], row["file"]
+        if "/qr-" in row["file"]:
+            assert pages == 1, row["file"]
+    card = (tmp_path / "signage" / "east-village" / "qr-station.pdf").read_bytes()
+    assert "白沙洲农副产品综合大市场社区联络站站码" in text(card)
+
+
+def display_p3_profile() -> bytes:
+    """An ICC profile with Display P3's primaries (as phones tag their photos): LittleCMS's sRGB profile with its
+    red, green and blue colorants replaced by P3's, adapted to D50."""
+    import struct
+
+    from PIL import ImageCms
+
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    colorants = {b"rXYZ": (0.5151, 0.2412, -0.0011), b"gXYZ": (0.2920, 0.6922, 0.0419),
+                 b"bXYZ": (0.1571, 0.0666, 0.7841)}
+    (count,) = struct.unpack_from(">I", data, 128)
+    for index in range(count):
+        signature, offset, _ = struct.unpack_from(">4sII", data, 132 + 12 * index)
+        if signature in colorants:
+            struct.pack_into(">3i", data, offset + 8, *(round(v * 65536) for v in colorants[signature]))
+    data[84:100] = bytes(16)  # the profile id (an MD5 of the old contents) no longer holds
+    return bytes(data)
+
+
+def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Path, tmp_path: Path) -> None:
+    from PIL import Image, ImageStat
+
+    p3_red = (200, 40, 40)
+    Image.new("RGB", (600, 800), p3_red).save(mini / "photos" / "wang-kun.jpg", quality=95,
+                                                icc_profile=display_p3_profile())
+    text_ = (mini / "deputies" / "wang-kun.yaml").read_text()
+    write(mini / "deputies" / "wang-kun.yaml", text_.replace("photos/wang-kun.png", "photos/wang-kun.jpg"))
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    [printed] = reader((tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes()).pages[0].images
+    web = Image.open(tmp_path / "site" / "media" / "deputies" / "wang-kun.jpg")
+    print_rgb, web_rgb = (ImageStat.Stat(im.image.convert("RGB") if hasattr(im, "image") else im.convert("RGB")).mean
+                          for im in (printed, web))
+    assert all(abs(p - w) <= 2 for p, w in zip(print_rgb, web_rgb)), (print_rgb, web_rgb)
+    assert web_rgb[0] > p3_red[0] + 10  # converted: P3's red is redder than the same numbers in sRGB
+    assert abs(printed.image.width / printed.image.height - 3 / 4) < 0.01

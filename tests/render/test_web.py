@@ -145,4 +145,6 @@ def test_rare_glyphs_are_shipped_for_readers_whose_fonts_lack_them(built: Path) 
 
     assert set(TTFont(font).getBestCmap()) == {ord("䶮"), ord("堃")}  # 李䶮 and 王堃 in the fixture
     css = (built / "site" / "static" / "style.css").read_text()
-    assert 'url("fonts/rare-glyphs.woff2")' in css
+    assert '@import url("fonts/rare-glyphs.css");' in css
+    faces = (built / "site" / "static" / "fonts" / "rare-glyphs.css").read_text()
+    assert faces.count("@font-face") == 1 and 'url("rare-glyphs.woff2")' in faces  # Noto has both

@@ -68,6 +68,43 @@
   function show(slide) {
     slides.forEach(function (s) { s.classList.toggle("active", s === slide); });
     current = slide;
+    safely(function () { fit(slide); });
+  }
+
+  // The layout (kiosk.css) fixes every size and place; here only the number of lines of each .clamp
+  // is chosen: while the slide or a .fit box in it overflows, the clamp showing the most lines (the
+  // lowest on a tie) gives one up. A slide marked data-crowded first trades its photos for names.
+  function fit(slide) {
+    var clamps = slide.querySelectorAll(".clamp");
+    function reset() { Array.prototype.forEach.call(clamps, function (el) { el.style.removeProperty("--lines"); }); }
+    function squeeze(box) {
+      var inside = box.querySelectorAll(".clamp");
+      for (var guard = 0; overflows(box) && guard < 200; guard += 1) {
+        var most = null, lines = 1;
+        Array.prototype.forEach.call(inside, function (el) {
+          var n = shownLines(el);
+          if (n >= lines && n > 1) { most = el; lines = n; }
+        });
+        if (!most) { return false; }
+        most.style.setProperty("--lines", String(lines - 1));
+      }
+      return !overflows(box);
+    }
+    function squeezeAll() {
+      var fits = squeeze(slide);
+      Array.prototype.forEach.call(slide.querySelectorAll(".fit"), function (box) { fits = squeeze(box) && fits; });
+      return fits;
+    }
+    slide.classList.remove("crowded");
+    reset();
+    if (squeezeAll() || !slide.hasAttribute("data-crowded")) { return; }
+    slide.classList.add("crowded");
+    reset();
+    squeezeAll();
+  }
+  function overflows(box) { return box.scrollHeight > box.clientHeight + 1; }
+  function shownLines(el) {
+    return el.getClientRects().length ? Math.round(el.clientHeight / parseFloat(getComputedStyle(el).lineHeight)) : 0;
   }
 
   function advance() {
@@ -126,6 +163,8 @@
   window.__kiosk = { slides: slides, eligible: eligible, show: show, advance: advance, version: cfg.version };
   safely(tick);
   safely(advance);
+  window.addEventListener("resize", function () { if (current) { show(current); } });
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { if (current) { show(current); } }); }
   setInterval(function () { safely(tick); }, 1000);
   setInterval(function () { safely(advance); }, cfg.slideSeconds * 1000);
   setInterval(function () { safely(shift); }, 60 * 1000);
