@@ -411,7 +411,8 @@ class Rules:
                 photos.decode_at_least(image, (1, 1))  # every byte is read (a truncated file fails), at 1/8 scale
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
             if path.suffix.lower() in photos.UNSUPPORTED:
-                self._add(*record, loc, f"{label}“{relative}”是{photos.UNSUPPORTED[path.suffix.lower()]}：{photos.RESAVE}")
+                what = photos.UNSUPPORTED[path.suffix.lower()]
+                self._add(*record, loc, f"{label}“{relative}”是{what}：{photos.RESAVE}")
             else:
                 self._add(*record, loc, f"{label}“{relative}”无法读取：不是图片，或文件已损坏、不完整")
             return None

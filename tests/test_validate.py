@@ -73,16 +73,20 @@ TIME_FORM = '不是有效时间，应写成 "09:00" 这样的 24 小时制时间
 
 @pytest.mark.parametrize(("file", "old", "new", "expected"), [
     # YAML reads these as numbers or booleans; pydantic would have turned 900 into 00:15 UTC, yes into 1
-    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 900", f"events/2026-12-01-centre.yaml:4:8: start: “900”{TIME_FORM}"),
-    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 9.00", f"events/2026-12-01-centre.yaml:4:8: start: “9.00”{TIME_FORM}"),
+    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 900",
+     f"events/2026-12-01-centre.yaml:4:8: start: “900”{TIME_FORM}"),
+    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 9.00",
+     f"events/2026-12-01-centre.yaml:4:8: start: “9.00”{TIME_FORM}"),
     ("site.yaml", 'start: "09:00"', "start: 9.30", f"site.yaml:5:62: reception_rule.start: “9.30”{TIME_FORM}"),
     ("events/2026-12-01-centre.yaml", "date: 2026-12-01", "date: 0",
      "events/2026-12-01-centre.yaml:3:7: date: “0”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"),
-    ("site.yaml", "reception_rule: {kind: nth_weekday, n: 1, weekday: 2,", "reception_rule: {kind: dates, dates: [2026-01-06, 0],",
+    ("site.yaml", "reception_rule: {kind: nth_weekday, n: 1, weekday: 2,",
+     "reception_rule: {kind: dates, dates: [2026-01-06, 0],",
      "site.yaml:5:51: reception_rule.dates[1]: “0”不是有效日期"),
     ("stations/centre.yaml", "area_m2: 120", "area_m2: 120\nfloor: yes", "stations/centre.yaml:8:8: floor: 应为整数（如 3）"),
     ("stations/centre.yaml", "area_m2: 120", "area_m2: true", "stations/centre.yaml:7:10: area_m2: 应为数字（如 120）"),
-    ("stations/centre.yaml", "area_m2: 120", "area_m2: .nan", "stations/centre.yaml:7:10: area_m2: 应为数字（如 120），不能是 .nan 或 .inf"),
+    ("stations/centre.yaml", "area_m2: 120", "area_m2: .nan",
+     "stations/centre.yaml:7:10: area_m2: 应为数字（如 120），不能是 .nan 或 .inf"),
     ("events/2026-12-01-centre.yaml", "kind: 接待日", "kind: [接待日]", "events/2026-12-01-centre.yaml:1:7: kind: 取值“列表”无效"),
 ])
 def test_values_yaml_reads_as_another_type_are_refused_with_the_form_to_write(
