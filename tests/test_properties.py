@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import shutil
 import tempfile
-import types
 import typing
 from collections.abc import Iterator
 from enum import Enum
