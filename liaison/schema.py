@@ -7,17 +7,61 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated, Literal
+from types import UnionType
+from typing import Annotated, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
+                      model_validator)
 
 from .markup import CONTROL_CHARACTERS, character_name
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_silent_conversion(cls, value: object, info: ValidationInfo) -> object:
+        return _refuse_conversion(cls.model_fields[info.field_name].annotation, value)
+
+
+class Mistyped:
+    """A YAML value pydantic would quietly turn into another type: `floor: yes` into 1, `start: 900` into
+    00:15 UTC, `date: 0` into 1970-01-01. Wrapped, it fails the field's own type check, at its location."""
+
+    def __init__(self, value: object):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return str(self.value).lower() if isinstance(self.value, bool) else str(self.value)
+
+
+def type_members(annotation: object) -> list[object]:
+    """The types a field takes, with Annotated and unions (Optional) taken apart."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return type_members(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return [member for arg in get_args(annotation) for member in type_members(arg)]
+    return [annotation]
+
+
+def _refuse_conversion(annotation: object, value: object) -> object:
+    kinds = type_members(annotation)
+    numeric = int in kinds or float in kinds
+    if isinstance(value, bool):
+        return Mistyped(value) if numeric and bool not in kinds else value
+    if isinstance(value, (int, float)):
+        return Mistyped(value) if not numeric and (dt.date in kinds or dt.time in kinds) else value
+    for kind in kinds:
+        if get_origin(kind) is list and isinstance(value, list):
+            return [_refuse_conversion(get_args(kind)[0], item) for item in value]
+        if get_origin(kind) is dict and isinstance(value, dict):
+            return {key: _refuse_conversion(get_args(kind)[1], item) for key, item in value.items()}
+    return value
 
 
 # ---- formats ---------------------------------------------------------------
@@ -42,6 +86,13 @@ def _url(value: str) -> str:
     if "@" in urlsplit(value).netloc:
         # https://rd.gov.cn@evil.example/ leads to evil.example: whoever scans it is misled
         raise ValueError("网址格式不正确：不能含用户名或密码（域名前带“@”的部分）")
+    return value
+
+
+def _content_path(value: str) -> str:
+    # The operating system refuses a NUL byte or a name over 255 bytes with an exception, not a "no".
+    if "\x00" in value or len(value) > 1024 or any(len(part.encode()) > 255 for part in value.split("/")):
+        raise ValueError("文件路径不正确：应为相对于内容目录的路径（如 photos/li-yan.jpg），每一级名称不超过 255 字节")
     return value
 
 
@@ -86,6 +137,7 @@ def _directory_url(value: str) -> str:
 
 
 Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone)]
+ContentPath = Annotated[str, AfterValidator(_content_path)]  # a file in the content directory
 Url = Annotated[str, AfterValidator(_url)]
 Line = Annotated[str, AfterValidator(_plain_line)]
 Markdown = str
@@ -263,8 +315,8 @@ class Poster(Record):
 
 class Signage(Record):
     convention: NamingConvention = NamingConvention.JIANGSU
-    font: str | None = None  # a licensed font file (e.g. 方正大标宋), relative to the content directory
-    emblem: str | None = None  # the national emblem image, supplied by the user; never shipped
+    font: ContentPath | None = None  # a licensed font file (e.g. 方正大标宋), relative to the content directory
+    emblem: ContentPath | None = None  # the national emblem image, supplied by the user; never shipped
     plate: Plate = Plate()
     poster: Poster = Poster()
     # Plate materials by station kind; unset kinds follow the convention's practice.
@@ -391,7 +443,7 @@ class Membership(Record):
 
 class Deputy(Record):
     name: Line
-    photo: str | None = None
+    photo: ContentPath | None = None
     seats: Annotated[list[Seat], Field(min_length=1)]
     unit: Line
     position: Line
@@ -463,6 +515,26 @@ class Assessment(Record):
     date: dt.date
     scores: dict[str, Annotated[float, Field(ge=0)]]
     notes: dict[str, Line] = {}
+
+
+def file_references(model: type[BaseModel], data: object) -> Iterator[str]:
+    """Every file in the content directory a record names (its ContentPath fields, at any depth), read from
+    its raw data, so that a record with a mistake elsewhere still counts; names that are no path are skipped."""
+    if not isinstance(data, dict):
+        return
+    for name, info in model.model_fields.items():
+        value = data.get(name)
+        if isinstance(value, str) and ContentPath in (info.annotation, *get_args(info.annotation)):
+            try:
+                yield _content_path(value)
+            except ValueError:
+                pass
+        for kind in type_members(info.annotation):
+            listed = get_origin(kind) is list
+            inner = get_args(kind)[0] if listed else kind
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                for item in value if listed and isinstance(value, list) else [value]:
+                    yield from file_references(inner, item)
 
 
 MODELS: dict[str, type[Record]] = {

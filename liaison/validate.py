@@ -5,7 +5,6 @@ All problems of a run are collected; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
-import warnings
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -16,10 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; more suggests a decompression bomb
-
-from . import fonts, printspec, privacy, schema, signboard
-from .loader import LoadResult, Loc, RawRecord
+from . import fonts, photos, printspec, privacy, schema, signboard, syntax
+from .loader import LoadResult, Loc, RawRecord, unread_warnings
 from .problems import Problem, field_path
 from .schema import OpinionStatus, Route, StaffRole
 
@@ -53,9 +50,12 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
                 typed.records[kind][raw.id] = record
                 typed.raw[(kind, raw.id)] = raw
     problems.extend(Rules(typed, content_dir).run())
-    for raw in [loaded.site, *(r for records in loaded.records.values() for r in records)]:
-        if raw is not None:
-            problems.extend(raw.problem(loc, message) for loc, message in privacy.problems(raw))
+    raws = [raw for raw in [loaded.site, *(r for rs in loaded.records.values() for r in rs)] if raw is not None]
+    referenced = {(content_dir / name).resolve() for raw in raws
+                  for name in schema.file_references(schema.MODELS[raw.kind], raw.data)}
+    problems.extend(unread_warnings(loaded.unread, content_dir, referenced))
+    for raw in raws:
+        problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))
     return typed, problems
 
 
@@ -75,18 +75,34 @@ def _locate(raw: RawRecord, model: type[BaseModel], error: dict[str, Any]) -> Pr
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     if loc and loc[-1] == "[key]":  # a bad key of a mapping such as staff_duties
-        return raw.problem(loc[:-1], _message(error), key=True)
+        return raw.problem(loc[:-1], _message(error, str(error.get("input"))), key=True)
     if kind == "extra_forbidden":
         return raw.problem(loc, _unknown_key_message(model, loc), key=True)
     if kind == "missing":
         line, col = raw.marks.of_value(loc[:-1])
         return Problem(raw.path, line, col, field_path(loc), "缺少必填字段")
-    return raw.problem(loc, _message(error))
+    return raw.problem(loc, _message(error, _shown(raw, loc, error.get("input"))))
+
+
+def _shown(raw: RawRecord, loc: Loc, value: Any) -> str:
+    """A wrong value as the clerk typed it (`9.00`, `yes`), rather than as YAML read it (9.0, True)."""
+    written = raw.marks.written(loc)
+    if written:
+        quoted = len(written) >= 2 and written[0] == written[-1] and written[0] in "'\""
+        return written[1:-1] if quoted else written
+    if value is None:
+        return "空值"
+    if isinstance(value, (list, dict)):
+        return "列表" if isinstance(value, list) else "映射"
+    return repr(value) if isinstance(value, schema.Mistyped) else str(value)
 
 
 def _unknown_key_message(model: type[BaseModel], loc: Loc) -> str:
     allowed = _fields_at(model, loc[:-1])
     key = str(loc[-1])
+    mistake = syntax.key_mistake(key)
+    if mistake:
+        return mistake
     hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     message = f"未知字段“{key}”"
     if hint:
@@ -122,20 +138,21 @@ def _inner_model(annotation: Any) -> Any:
 _QUOTED = re.compile(r"'([^']*)'")
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], shown: str) -> str:
+    """A pydantic error in Chinese, with the form the value should take; shown is the value as typed."""
     kind: str = error["type"]
     ctx = error.get("ctx", {})
     if kind in ("enum", "literal_error"):
         choices = _QUOTED.findall(str(ctx.get("expected", "")))
-        return f"取值“{error.get('input')}”无效，应为以下之一：{'、'.join(choices)}"
+        return f"取值“{shown}”无效，应为以下之一：{'、'.join(choices)}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_pattern_mismatch":
         return "编号只能用小写字母、数字和连字符（如 qingshi-town），且须是另一个记录的文件名"
     if kind.startswith(("date_", "datetime_")):
-        return f"“{error.get('input')}”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"
+        return f"“{shown}”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"
     if kind.startswith("time_"):
-        return f"“{error.get('input')}”不是有效时间，应写成 HH:MM（如 09:00）"
+        return f"“{shown}”不是有效时间，应写成 \"09:00\" 这样的 24 小时制时间（小时、英文冒号、两位分钟）"
     if kind in ("too_short",):
         return f"至少需要 {ctx.get('min_length')} 项"
     if kind in ("too_long",):
@@ -147,14 +164,15 @@ def _message(error: dict[str, Any]) -> str:
         return f"{bounds[kind]} {limit}"
     types = {
         "string_type": "应为文字（含特殊字符时请加引号）",
-        "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-        "float_type": "应为数字", "float_parsing": "应为数字",
+        "int_type": "应为整数（如 3）", "int_parsing": "应为整数（如 3）", "int_from_float": "应为整数（如 3）",
+        "float_type": "应为数字（如 120）", "float_parsing": "应为数字（如 120）",
+        "finite_number": "应为数字（如 120），不能是 .nan 或 .inf",
         "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
         "list_type": "应为列表（每项一行，以“- ”开头）",
         "dict_type": "应为“字段: 值”形式的映射", "model_type": "应为“字段: 值”形式的映射",
         "model_attributes_type": "应为“字段: 值”形式的映射",
     }
-    return types.get(kind, str(error["msg"]))
+    return types.get(kind, f"“{shown}”不符合此处的要求，请对照说明检查写法")
 
 
 # ---- cross-record stage -------------------------------------------------------------
@@ -384,18 +402,19 @@ class Rules:
         loc = ("photo",)
         lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint turns it on
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, with our message
-                image = Image.open(path)
-            with image:
+            with photos.open_photo(path) as image:
                 width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    self._add(*record, loc, f"{label}“{relative}”有 {width}×{height} 像素，超过上限 "
-                                            f"{MAX_IMAGE_PIXELS // 1_000_000} 百万像素（可能是恶意构造的文件）")
+                refused = photos.refusal(image.size, path.stat().st_size)
+                if refused:
+                    self._add(*record, loc, f"{label}“{relative}”{refused}")
                     return None
-                image.load()  # decodes every byte: a truncated file fails here
+                photos.decode_at_least(image, (1, 1))  # every byte is read (a truncated file fails), at 1/8 scale
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
-            self._add(*record, loc, f"{label}“{relative}”无法读取：不是图片，或文件已损坏、不完整")
+            if path.suffix.lower() in photos.UNSUPPORTED:
+                what = photos.UNSUPPORTED[path.suffix.lower()]
+                self._add(*record, loc, f"{label}“{relative}”是{what}：{photos.RESAVE}")
+            else:
+                self._add(*record, loc, f"{label}“{relative}”无法读取：不是图片，或文件已损坏、不完整")
             return None
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient

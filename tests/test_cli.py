@@ -41,7 +41,7 @@ def test_bad_content_exits_1_with_one_located_message_each_and_keeps_published_o
     assert relative == [
         "deputies/li-yan.yaml:5:11: position: 应为文字（含特殊字符时请加引号）",
         "events/2026-12-01-centre.yaml:7:12: deputies[0]: 引用的代表“zhang-san”不存在：deputies/ 目录下没有 zhang-san.yaml",
-        "notices/broken.md:3:5: -: YAML 语法错误：expected ',' or ']', but got ':'（while parsing a flow sequence，始于第 2 行第 8 列）",
+        "notices/broken.md:2:8: -: YAML 语法错误：第 2 行的“[”没有配对的“]”，或其中的项之间缺少英文逗号“,”",
         "stations/east-village.yaml:1:1: address: 缺少必填字段",
         "stations/east-village.yaml:7:1: adress: 未知字段“adress”，是否想写“address”？",
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -222,7 +224,7 @@ def test_resident_identity_numbers_are_refused_anywhere(mini: Path) -> None:
     edit(mini / "notices" / "december.md", "12月1日上午", "编号110105194912310021（校验位不对，不是身份证号）\n12月1日上午")
     lines = messages(mini)
     assert [line for line in lines if "身份证" in line] == [
-        "opinions/2026-0002.yaml:4:10: summary: 疑似居民身份证号（110***********002X），不得公开：请删除"]
+        "opinions/2026-0002.yaml:4:26: summary: 疑似居民身份证号（110***********002X），不得公开：请删除"]
 
 
 def test_mobile_numbers_only_in_contact_fields(mini: Path) -> None:
@@ -230,11 +232,59 @@ def test_mobile_numbers_only_in_contact_fields(mini: Path) -> None:
          "summary: 反映村道路面破损，雨天积水，联系人电话 139 0000 1234")
     edit(mini / "deputies" / "li-yan.yaml", "position: 教师", "position: 教师\nbio: 有事请打13900001234")
     lines = messages(mini)
-    assert "opinions/2026-0001.yaml:5:10: summary: 疑似手机号码（139****1234）：此处不是公开联系方式的字段，" \
+    assert "opinions/2026-0001.yaml:5:30: summary: 疑似手机号码（139****1234）：此处不是公开联系方式的字段，" \
            "意见台账等只写公开摘要，不写群众的个人信息" in lines
-    assert any(line.startswith("deputies/li-yan.yaml:6:6: bio: 疑似手机号码（139****1234）") for line in lines)
+    assert any(line.startswith("deputies/li-yan.yaml:6:10: bio: 疑似手机号码（139****1234）") for line in lines)
     # a deputy's and a staff member's public phone are where mobile numbers belong
     assert not any("phone" in line for line in lines)
+
+
+ID_FOUND = "疑似居民身份证号（420***********1325），不得公开：请删除"
+MOBILE_FOUND = "疑似手机号码（139****1234）：此处不是公开联系方式的字段，意见台账等只写公开摘要，不写群众的个人信息"
+
+
+@pytest.mark.parametrize(("new", "expected"), [
+    # as they were published: typed in groups, in full-width digits, with a Chinese dash, after +86
+    ("咨询劳动报酬，证件 4201 0619 9205 1713 25", f"4:20: summary: {ID_FOUND}"),
+    ("咨询劳动报酬，证件４２０１０６１９９２０５１７１３２５", f"4:19: summary: {ID_FOUND}"),
+    ("咨询劳动报酬，证件 4201-0619-9205-1713-25", f"4:20: summary: {ID_FOUND}"),
+    ("咨询劳动报酬，来电１３９００００１２３４", f"4:19: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电139－0000－1234", f"4:19: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电139—0000—1234", f"4:19: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电 +86 139 0000 1234", f"4:24: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，来电+8613900001234", f"4:22: summary: {MOBILE_FOUND}"),
+    ("咨询劳动报酬，回复至 zhangsan@qq.com", "4:21: summary: 疑似电子邮箱（z***@qq.com）：此处不是公开联系方式的字段"),
+    ("咨询劳动报酬，回复至 ｚｈａｎｇ＠ｑｑ．ｃｏｍ", "4:21: summary: 疑似电子邮箱（z***@qq.com）：此处不是公开联系方式的字段"),
+])
+def test_personal_data_is_found_however_it_was_typed(mini: Path, new: str, expected: str) -> None:
+    edit(mini / "opinions" / "2026-0002.yaml", "summary: 咨询劳动报酬纠纷如何处理", f"summary: {new}")
+    found = [line for line in messages(mini) if "疑似" in line]
+    assert len(found) == 1 and found[0].startswith(f"opinions/2026-0002.yaml:{expected}"), found
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    # a Markdown body: the second line of the notice's text
+    ("notices/december.md", "接待群众。", "接待群众。\n预约电话：139 0000 1234", "notices/december.md:8:6: body: "),
+    # a block scalar, a folded one, and a number folded across two lines
+    ("stations/centre.yaml", "  <script>alert(1)</script>", "  站长手机 13900001234", "stations/centre.yaml:14:8: intro: "),
+    ("stations/centre.yaml", "intro: |\n  县中心站是全县联络站的**枢纽**。\n\n  <script>alert(1)</script>",
+     "intro: >\n  县中心站是全县联络站的**枢纽**。\n  站长手机 139 0000\n  1234", "stations/centre.yaml:13:8: intro: "),
+    # inside a flow mapping of a list item
+    ("stations/centre.yaml", "{name: 赵一, role: 站长}", "{name: 赵一 13900001234, role: 站长}",
+     "stations/centre.yaml:16:15: staff[0].name: "),
+])
+def test_personal_data_is_reported_at_its_line_and_column(mini: Path, file: str, old: str, new: str,
+                                                         expected: str) -> None:
+    edit(mini / file, old, new)
+    assert [line for line in messages(mini) if "疑似" in line] == [expected + MOBILE_FOUND]
+
+
+def test_numbers_and_addresses_that_are_not_personal_data_pass(mini: Path) -> None:
+    edit(mini / "opinions" / "2026-0002.yaml", "summary: 咨询劳动报酬纠纷如何处理",
+         "summary: 受理编号 2026-1103-0001，转 12345 热线，县人社局 0579-61234567，涉及 139 户 2000 人，"
+         "单号 13900001234567，号码 139 0000 123")
+    edit(mini / "stations" / "centre.yaml", "  <script>alert(1)</script>", "  来信请寄 lianluozhan@example.gov.cn")
+    assert not [line for line in messages(mini) if "疑似" in line]
 
 
 def test_photos_lose_their_metadata_turn_upright_and_become_srgb(mini: Path, tmp_path: Path) -> None:
@@ -259,16 +309,86 @@ def test_photos_lose_their_metadata_turn_upright_and_become_srgb(mini: Path, tmp
     assert 'srcset="../../media/deputies/wang-kun-240.jpg 240w, ../../media/deputies/wang-kun.jpg 480w"' in html
 
 
+RESAVE = "请在手机或电脑上打开这张照片，另存（导出）为 JPEG 格式后替换"
+
+
+def test_an_iphone_heic_photo_says_how_to_convert_it(mini: Path) -> None:
+    (mini / "photos" / "wang-kun.heic").write_bytes(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic")
+    edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.heic")
+    assert f"deputies/wang-kun.yaml:2:8: photo: 照片“photos/wang-kun.heic”是苹果手机的 HEIC 格式，无法读取：{RESAVE}" \
+        in messages(mini)
+
+
 @pytest.mark.parametrize(("make", "reason"), [
     (lambda p: p.write_bytes(b"not an image at all"), "无法读取：不是图片，或文件已损坏、不完整"),
     (lambda p: p.write_bytes(_jpeg(300, 400)[:2000]), "无法读取：不是图片，或文件已损坏、不完整"),
-    (lambda p: Image.new("1", (10000, 10000)).save(p, "PNG"), "超过上限 40 百万像素"),
+    # decompression bombs: a few hundred bytes declaring 900 megapixels
+    (lambda p: p.write_bytes(_png_declaring(30000, 30000)), "声明有 30000×30000 像素，文件却只有 "),
+    (lambda p: p.write_bytes(_jpeg_declaring(30000, 30000)), "这不可能是正常的图片（文件已损坏，或是恶意构造的“解压炸弹”），"
+                                                              f"未予读取：{RESAVE}"),
+    (lambda p: p.write_bytes(_png_declaring(12000, 12000)), "声明有 12000×12000 像素"),
+    # plausible bytes, but beyond any camera
+    (lambda p: p.write_bytes(_png_declaring(20000, 20000, padding=200_000)),
+     "有 20000×20000 像素（400 百万像素），超过上限 250 百万像素：请把照片缩小（例如长边 4000 像素）后替换"),
 ])
 def test_broken_or_malicious_photos_are_errors_naming_the_file(mini: Path, make, reason: str) -> None:
     make(mini / "photos" / "wang-kun.png")
     lines = messages(mini)
     assert any(line.startswith("deputies/wang-kun.yaml:2:8: photo: 照片“photos/wang-kun.png”") and reason in line
                for line in lines), lines
+
+
+@pytest.mark.parametrize(("mode", "size"), [("RGB", (8000, 6000)), ("L", (16320, 12240))])
+def test_phone_photos_up_to_200_megapixels_are_accepted_and_downscaled(mini: Path, mode: str,
+                                                                      size: tuple[int, int]) -> None:
+    from liaison.render.assets import portrait_jpeg
+    from liaison.render.posters import portrait_asset
+
+    # a 48 MP phone photo and a 200 MP one; a flat colour keeps them small on disk
+    photo = mini / "photos" / "wang-kun.jpg"
+    Image.new(mode, size, 128).save(photo, "JPEG")
+    edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
+    assert messages(mini) == []
+    # the web page's and kiosk's portraits, and the poster's
+    assert Image.open(io.BytesIO(portrait_jpeg(photo, 240))).size == (240, 320)
+    assert Image.open(io.BytesIO(portrait_jpeg(photo))).size == (480, 640)
+    assert Image.open(io.BytesIO(portrait_asset(photo).data)).size == (472, 630)
+
+
+def test_a_build_with_a_48_megapixel_photo(mini: Path, tmp_path: Path) -> None:
+    Image.new("RGB", (8000, 6000), (90, 120, 150)).save(mini / "photos" / "wang-kun.jpg", "JPEG")
+    edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
+    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
+    assert Image.open(tmp_path / "site" / "media" / "deputies" / "wang-kun.jpg").size == (480, 640)
+    kiosk = (tmp_path / "site" / "kiosk" / "centre" / "index.html").read_text(encoding="utf-8")
+    assert kiosk.count("data:image/jpeg;base64,") >= 1
+    assert (tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(tmp_path: Path) -> None:
+    from liaison import photos
+
+    Image.new("RGB", (8000, 6000), (90, 120, 150)).save(tmp_path / "p.jpg", "JPEG")
+    with photos.open_photo(tmp_path / "p.jpg") as image:
+        # a 480×640 portrait needs 640 pixels on the short side: 1/8 scale gives 750, not 6000
+        assert photos.decode_at_least(image, (480, 640)).size == (1000, 750)
+
+
+def _png_declaring(width: int, height: int, padding: int = 0) -> bytes:
+    """A one-pixel PNG whose header declares width×height, the decompression bomb's trick."""
+    out = io.BytesIO()
+    Image.new("L", (1, 1)).save(out, "PNG")
+    data = bytearray(out.getvalue())
+    data[16:24] = struct.pack(">II", width, height)  # IHDR data follows the signature, length and type
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data) + b"\0" * padding
+
+
+def _jpeg_declaring(width: int, height: int) -> bytes:
+    data = bytearray(_jpeg(64, 64))
+    frame = data.index(b"\xff\xc0")  # start of frame: length, precision, then height and width
+    data[frame + 5:frame + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
 
 
 def _jpeg(width: int, height: int) -> bytes:

@@ -64,7 +64,36 @@ def test_bad_date_and_time(mini: Path) -> None:
     replace_in(event, 'end: "11:30"', 'end: "25:00"')
     lines = messages(mini)
     assert "events/2026-12-01-centre.yaml:3:7: date: “2026-12-32”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）" in lines
-    assert "events/2026-12-01-centre.yaml:5:6: end: “25:00”不是有效时间，应写成 HH:MM（如 09:00）" in lines
+    assert "events/2026-12-01-centre.yaml:5:6: end: “25:00”不是有效时间，应写成 \"09:00\" 这样的 24 小时制时间" \
+           "（小时、英文冒号、两位分钟）" in lines
+
+
+TIME_FORM = '不是有效时间，应写成 "09:00" 这样的 24 小时制时间（小时、英文冒号、两位分钟）'
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    # YAML reads these as numbers or booleans; pydantic would have turned 900 into 00:15 UTC, yes into 1
+    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 900",
+     f"events/2026-12-01-centre.yaml:4:8: start: “900”{TIME_FORM}"),
+    ("events/2026-12-01-centre.yaml", 'start: "09:00"', "start: 9.00",
+     f"events/2026-12-01-centre.yaml:4:8: start: “9.00”{TIME_FORM}"),
+    ("site.yaml", 'start: "09:00"', "start: 9.30", f"site.yaml:5:62: reception_rule.start: “9.30”{TIME_FORM}"),
+    ("events/2026-12-01-centre.yaml", "date: 2026-12-01", "date: 0",
+     "events/2026-12-01-centre.yaml:3:7: date: “0”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"),
+    ("site.yaml", "reception_rule: {kind: nth_weekday, n: 1, weekday: 2,",
+     "reception_rule: {kind: dates, dates: [2026-01-06, 0],",
+     "site.yaml:5:51: reception_rule.dates[1]: “0”不是有效日期"),
+    ("stations/centre.yaml", "area_m2: 120", "area_m2: 120\nfloor: yes", "stations/centre.yaml:8:8: floor: 应为整数（如 3）"),
+    ("stations/centre.yaml", "area_m2: 120", "area_m2: true", "stations/centre.yaml:7:10: area_m2: 应为数字（如 120）"),
+    ("stations/centre.yaml", "area_m2: 120", "area_m2: .nan",
+     "stations/centre.yaml:7:10: area_m2: 应为数字（如 120），不能是 .nan 或 .inf"),
+    ("events/2026-12-01-centre.yaml", "kind: 接待日", "kind: [接待日]", "events/2026-12-01-centre.yaml:1:7: kind: 取值“列表”无效"),
+])
+def test_values_yaml_reads_as_another_type_are_refused_with_the_form_to_write(
+        mini: Path, file: str, old: str, new: str, expected: str) -> None:
+    replace_in(mini / file, old, new)
+    lines = messages(mini)
+    assert any(line.startswith(expected) for line in lines), lines
 
 
 def test_single_digit_hour_is_accepted(mini: Path) -> None:
@@ -230,7 +259,56 @@ def test_character_missing_from_the_signboard_font(mini: Path) -> None:
 def test_a_file_that_does_not_parse_causes_no_dangling_reference_errors(mini: Path) -> None:
     (mini / "deputies" / "li-yan.yaml").write_text("name: [李䶮\n", encoding="utf-8")
     lines = messages(mini)
-    assert len(lines) == 1 and lines[0].startswith("deputies/li-yan.yaml:2:1: -: YAML 语法错误")
+    assert len(lines) == 1 and lines[0].startswith("deputies/li-yan.yaml:1:7: -: YAML 语法错误")
+
+
+def test_field_names_that_parsed_only_because_of_full_width_characters(mini: Path) -> None:
+    replace_in(mini / "site.yaml", "{province: 示例省,", "{province：示例省,")
+    replace_in(mini / "stations" / "centre.yaml", "tier: 县", "\u3000tier: 县")
+    lines = messages(mini)
+    assert "site.yaml:3:10: region.province：示例省: 字段名“province：示例省”用了中文冒号“：”，请改为英文冒号“:”" \
+           "（冒号后加一个空格）" in lines
+    assert "stations/centre.yaml:2:1: \u3000tier: 字段名“\u3000tier”有全角空格（中文输入法下的空格），请改为半角空格" in lines
+
+
+def test_folders_and_files_no_record_kind_reads_are_warned_about(mini: Path) -> None:
+    from PIL import Image
+
+    write(mini / "deputy" / "zhang-san.yaml", "name: 张三\n")
+    write(mini / "staions" / "west.yaml", "name: 西村\n")
+    write(mini / "misc" / "notes.txt", "备忘\n")
+    write(mini / "site.yml", "title: 旧设置\n")
+    write(mini / "plan.docx", "x")
+    write(mini / "stations" / "old" / "centre.yaml", "name: 旧\n")
+    write(mini / "README.md", "# 说明\n")  # documentation beside the content
+    (mini / "emblem").mkdir()  # an asset folder a record refers to
+    Image.new("RGB", (100, 100), "red").save(mini / "emblem" / "national.png")
+    replace_in(mini / "site.yaml", "opinion_categories:", "signage: {emblem: emblem/national.png}\nopinion_categories:")
+    kinds = "stations/、deputies/、systems/、events/、opinions/、notices/、assessments/"
+    assert messages(mini) == []
+    assert sorted(messages(mini, "warning")) == [
+        "deputy:0:0: -: 警告: 目录“deputy/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取："
+        "是否想写“deputies/”？",
+        f"misc:0:0: -: 警告: 目录“misc/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：记录目录为 {kinds}",
+        f"plan.docx:0:0: -: 警告: 文件“plan.docx”不会被读取：内容目录下只读取 site.yaml，记录文件应放在 {kinds} 中，"
+        "图片、字体等文件须由记录引用",
+        "site.yml:0:0: -: 警告: 文件“site.yml”不会被读取：站点设置文件应命名为 site.yaml",
+        "staions:0:0: -: 警告: 目录“staions/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取："
+        "是否想写“stations/”？",
+        "stations/old:0:0: -: 警告: 子目录“stations/old/”中的文件不会被读取：stations/ 目录下的记录文件不能再放进子目录",
+    ]
+
+
+def test_a_photo_folder_nothing_refers_to_is_warned_about(mini: Path) -> None:
+    replace_in(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png\n", "")
+    assert [line for line in messages(mini, "warning") if "photos" in line] == [
+        "photos:0:0: -: 警告: 目录“photos/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：记录目录为 "
+        "stations/、deputies/、systems/、events/、opinions/、notices/、assessments/"]
+
+
+def test_a_photo_folder_is_not_warned_about_when_its_deputy_has_another_mistake(mini: Path) -> None:
+    replace_in(mini / "deputies" / "wang-kun.yaml", "name: 王堃", "name: [王堃]")
+    assert messages(mini, "warning") == []
 
 
 RARE = "\U0002EBF0"  # a Han character of Extension I (Unicode 15.1) that no font installed here draws

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps
 
-from .. import fonts, urls
+from .. import fonts, photos, urls
 from ..model import Site
 from . import Output
 
@@ -62,8 +62,8 @@ def portrait(source: Path, frame: tuple[int, int], enlarge: bool = True) -> Imag
 
     The caller encodes it with no exif=, icc_profile= or xmp=: no metadata is carried over.
     """
-    with Image.open(source) as image:
-        image = _to_srgb(ImageOps.exif_transpose(image))
+    with photos.open_photo(source) as image:
+        image = _to_srgb(ImageOps.exif_transpose(photos.decode_at_least(image, frame)))
     if not enlarge:
         scale = min(1.0, image.width / frame[0], image.height / frame[1])
         frame = (max(1, round(frame[0] * scale)), max(1, round(frame[1] * scale)))

@@ -1,0 +1,60 @@
+"""Photos from content: which files are safe to decode, and decoding one no larger than it is needed.
+
+A phone photo today has 12 to 200 megapixels (48 MP is 8000×6000), more than Pillow's fixed limit
+(89 MP, refused above 179 MP) allows. What makes an image dangerous is not its size but a header
+that declares far more pixels than the file's bytes could hold (a decompression bomb): Pillow would
+allocate the declared size before reading a byte of it. So a photo is refused when its declared
+size is implausible for its byte size, or beyond any camera; every other photo is decoded, JPEGs
+at a reduced scale (DCT scaling), so a 200 MP photo never occupies 600 MB to become a 480 px portrait.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+MAX_PIXELS = 250_000_000  # 200 MP phone sensors (16320×12240), with room to spare
+# Flat colour compresses best: a flat 48 MP JPEG takes 64 pixels a byte, a flat 8-bit PNG at most
+# about 1,000 (deflate's limit) and a flat 1-bit PNG under 3,000 as Pillow writes it. A declared
+# size needing more pixels per byte than this cannot be a real picture.
+MAX_PIXELS_PER_BYTE = 4096
+RESAVE = "请在手机或电脑上打开这张照片，另存（导出）为 JPEG 格式后替换"
+# What phones save that cannot be read here, by file extension.
+UNSUPPORTED = {".heic": "苹果手机的 HEIC 格式，无法读取", ".heif": "HEIF 格式，无法读取"}
+
+
+def open_photo(path: Path) -> Image.Image:
+    """The image with only its header read; whether it is safe to decode is refusal()'s to say."""
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        return Image.open(path)
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def refusal(size: tuple[int, int], file_bytes: int) -> str | None:
+    """Why an image of this declared size in a file of this many bytes must not be decoded, or None."""
+    width, height = size
+    pixels = width * height
+    if pixels > MAX_PIXELS_PER_BYTE * max(file_bytes, 1):
+        return (f"声明有 {width}×{height} 像素，文件却只有 {_bytes(file_bytes)}，这不可能是正常的图片"
+                f"（文件已损坏，或是恶意构造的“解压炸弹”），未予读取：{RESAVE}")
+    if pixels > MAX_PIXELS:
+        return (f"有 {width}×{height} 像素（{pixels / 1_000_000:.0f} 百万像素），超过上限 "
+                f"{MAX_PIXELS // 1_000_000} 百万像素：请把照片缩小（例如长边 4000 像素）后替换")
+    return None
+
+
+def decode_at_least(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """Decode no more pixels than needed to fill box (in either orientation), then the rest is resampling.
+
+    Only JPEG can decode at a reduced scale (1/2, 1/4, 1/8); other formats decode whole.
+    """
+    side = max(box)
+    image.draft(None, (side, side))
+    image.load()
+    return image
+
+
+def _bytes(count: int) -> str:
+    return f"{count} 字节" if count < 10_000 else f"{count // 1000} KB"
