@@ -434,12 +434,27 @@ class Publication:
         number = _generation_number(self.store / "current")
         if number is not None:
             keep.add(f"gen-{number}")
-        if self.staging is not None and not self.published:
-            keep.add(self.staging.name)
         for entry in sorted(self.store.iterdir()) if self.store.is_dir() else []:
             if entry.name not in keep:
                 self._discard(entry)
+        self._tidy_targets()
+
+    def _cleanup(self) -> None:
+        """After a failure or a stop: the staging generation and half-made links go."""
+        if self.staging is not None:
+            _remove(self.staging, quiet=True)
+        self._tidy_targets()
+
+    def _tidy_targets(self) -> None:
+        """Beside each target, what adopting a folder left: a link caught between the two renames of the
+        fallback (no atomic exchange) goes into place, so the folder's view is back; the rest goes."""
         for path in self.targets.values():
+            link = _leftover(path, "link")
+            if link.is_symlink() and not os.path.lexists(path):
+                try:
+                    os.rename(link, path)
+                except OSError:
+                    pass
             for kind in ("link", "old"):
                 self._discard(_leftover(path, kind))
 
@@ -449,12 +464,6 @@ class Publication:
             _remove(path)
         except OSError as error:
             self.notify(f"无法删除 {shown(path).rstrip('/')}（{_cause(error)}），不影响本次生成；请排除原因或手动删除。")
-
-    def _cleanup(self) -> None:
-        """After a failure or a stop: the staging generation and half-made links go; errors are not news."""
-        for path in [self.staging] + [_leftover(p, kind) for p in self.targets.values() for kind in ("link", "old")]:
-            if path is not None:
-                _remove(path, quiet=True)
 
 
 def _check_path(path: str, seen: dict[str, str]) -> None:

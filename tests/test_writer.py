@@ -322,3 +322,32 @@ def test_permission_denied_at_the_switch_keeps_the_old_pair(tmp_path: Path, monk
     monkeypatch.undo()
     publish(targets, NEW)
     assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-2", "lock"]
+
+
+def test_without_an_atomic_exchange_a_cut_between_the_two_renames_is_put_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from liaison import writer
+
+    elsewhere = pair(tmp_path / "elsewhere")
+    publish(elsewhere, OLD)
+    targets = pair(tmp_path / "out")
+    for name in targets:
+        shutil.copytree(elsewhere[name], targets[name])  # real folders: the first build turns them into links
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)  # a system without renameat2
+    real_rename = os.rename
+    cuts = []
+
+    def cut(source, destination):
+        if Path(source).name == ".signage.liaison-link" and not cuts:
+            cuts.append(source)
+            raise KeyboardInterrupt  # stopped between moving the folder away and putting the link in
+        return real_rename(source, destination)
+
+    monkeypatch.setattr(os, "rename", cut)
+    with pytest.raises(KeyboardInterrupt):
+        publish(targets, NEW)
+    assert published(targets) == {name: files(outputs) for name, outputs in OLD.items()}
+    monkeypatch.setattr(os, "rename", real_rename)
+    publish(targets, NEW)
+    assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".site.liaison", "signage", "site"]
