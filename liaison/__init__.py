@@ -7,5 +7,5 @@ The pipeline, one module per stage:
     validate  typed records          -> cross-record problems
     model     typed records          -> an immutable graph (Site)
     render/*  Site                   -> outputs (path -> bytes), one pure function per file
-    writer    outputs                -> staged, then swapped into place atomically
+    writer    outputs                -> staged, then site/ and signage/ published together in one switch
 """

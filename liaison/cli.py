@@ -1,29 +1,37 @@
 """The command line: `python build.py [build|check] [options]`.
 
 Exit codes: 0 ok, 1 content problems, 2 usage, 3 failed compliance rules (check --report --strict),
-4 internal error; 130 interrupted. Published output is unchanged unless the exit code is 0.
+4 internal error, 5 an output folder refused or not writable, 6 another build holds the outputs,
+130 Ctrl-C, 143 SIGTERM. Published output is unchanged unless the exit code is 0.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
+import signal
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from .pipeline import BuildReport, Config, build, check
+from . import signals
+from .pipeline import BuildReport, Config, Notify, build, check, sources
 from .problems import ContentError, Problem
+from .writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已逐条列出）；{EXIT_USAGE} 命令用法错误；"
+          f"{EXIT_RULES} 合规检查有不符合的规则（check --report --strict）；{EXIT_INTERNAL} 程序内部错误；"
+          f"{EXIT_OUTPUT} 输出目录不能使用或无法写入（已说明目录和原因）；{EXIT_BUSY} 另一次生成正在写入同一输出目录；"
+          "130 被 Ctrl-C 中断；143 被 SIGTERM 终止。退出码不是 0 时，已发布的文件保持不变。")
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="liaison",
         description="把 content/ 中的联络站、代表、制度、活动和意见记录生成公开网站（site/）和制作文件（signage/）。",
-        epilog="退出码：0 成功；1 内容有错误（已逐条列出，已发布的文件保持不变）；2 命令用法错误。",
+        epilog=EPILOG,
     )
     p.add_argument("command", nargs="?", choices=["build", "check"], default="build",
                    help="build：校验并生成（默认）；check：只校验，不写任何文件")
@@ -36,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
                    help="与 check 一起使用：按规则检查各站、代表和意见办理，写出 HTML 和 JSON 报告（默认 report/）")
     p.add_argument("--year", type=int, metavar="YYYY", help="合规检查的年度（默认今天所在年度）")
     p.add_argument("--strict", action="store_true", help="警告也视为错误；与 --report 一起时，有不符合的规则即以 3 退出")
+    p.add_argument("--force", action="store_true",
+                   help="输出目录中有不是本程序生成的文件时仍然替换它（这些文件会被删除；"
+                        "内容目录、主目录、当前目录等任何时候都不会被替换）")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
 
@@ -49,21 +60,30 @@ def main(argv: list[str] | None = None) -> int:
         print("--report 只能与 check 一起使用：python build.py check --report", file=sys.stderr)
         return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
-                    today=args.today or _default_today(), strict=args.strict and args.report is None)
+                    today=args.today or _default_today(), strict=args.strict and args.report is None,
+                    force=args.force)
+    with signals.handled():
+        return _run(args, config)
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     started = time.monotonic()
+    notify = None if args.quiet else _notice
     try:
         if args.command == "check":
+            if args.report is not None:  # a refused folder is said before any work
+                check_targets({"report": args.report}, _report_sources(config), config.force)
             site, warnings = check(config)
             _print_problems(warnings)
             if not args.quiet:
                 print(f"校验通过：{len(site.stations)} 个联络站，{len(site.deputies)} 名代表，"
                       f"{len(site.events)} 项活动，{len(site.opinions)} 条意见；警告 {len(warnings)} 条")
             if args.report is not None:
-                return _compliance(site, config, args)
+                return _compliance(site, config, args, notify)
             return EXIT_OK
         progress = None if args.quiet else _Progress()
         try:
-            report = build(config, progress)
+            report = build(config, progress, notify)
         finally:
             if progress:
                 progress.clear()
@@ -72,9 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(1 for p in exc.problems if p.severity == "error" or config.strict)
         print(f"内容有 {errors} 处错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt:
-        print("\n已中断，已发布的内容保持不变。", file=sys.stderr)
-        return 130
+    except OutputError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt as exc:
+        stop = exc if isinstance(exc, signals.Interrupted) else signals.Interrupted(signal.SIGINT)
+        print(stop.message, file=sys.stderr)
+        return stop.exit_code
     except Exception:  # a bug, not a content problem: say so, keep the details for the report
         traceback.print_exc()
         print("程序内部错误（见上方详情，请报告给维护人员），已发布的内容保持不变。", file=sys.stderr)
@@ -85,17 +109,19 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _compliance(site, config: Config, args: argparse.Namespace) -> int:
+def _report_sources(config: Config) -> dict[str, Path]:
+    """The report goes neither over the content and theme nor into or around the build's outputs."""
+    return {**sources(config), "网站输出目录": config.site_dir, "制作文件输出目录": config.signage_dir}
+
+
+def _compliance(site, config: Config, args: argparse.Namespace, notify: Notify | None) -> int:
     from . import compliance, theme
     from .render.report import ratings_for, report_outputs, terminal_summary
-    from .writer import discard, stage, swap_in
 
     report = compliance.check(site, args.year)
-    try:
-        stage(args.report, report_outputs(site, report, theme.environment(site.today, config.theme_dir)))
-        swap_in(args.report)
-    finally:
-        discard(args.report)
+    with Publication({"report": args.report}, _report_sources(config), config.force, notify) as publication:
+        publication.stage("report", report_outputs(site, report, theme.environment(site.today, config.theme_dir)))
+        publication.publish()
     if not args.quiet or report.failed:
         for line in terminal_summary(report, ratings_for(site, report.year)):
             print(line)
@@ -108,6 +134,10 @@ def _summary(report: BuildReport, seconds: float) -> str:
     return (f"生成完成：网站 {site.written} 个文件（变化 {site.changed}，删除 {site.removed}），"
             f"制作文件 {signage.written} 个（变化 {signage.changed}），警告 {len(report.warnings)} 条，"
             f"用时 {seconds:.1f} 秒")
+
+
+def _notice(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _print_problems(problems: list[Problem]) -> None:

@@ -4,19 +4,35 @@ Workers are forked, so they inherit the immutable site graph and the Jinja
 environment instead of having them pickled; only the results travel back.
 Each output is a pure function of its inputs, so the order of work never
 changes what is written.
+
+Each worker has its own pipe and the parent alone hands out jobs, so no lock is
+shared between processes: a worker killed at any moment cannot leave another
+one waiting forever. Workers ignore Ctrl-C (it reaches the whole process
+group): the parent stops them. They are forked with the stop signals blocked,
+so a signal cannot hit a child before it has set its own handlers. A worker
+whose parent died reads end-of-file and exits.
 """
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import pickle
 import signal
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
+
+from . import signals
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _TASK: tuple[Callable, list] | None = None
+
+
+class WorkerDied(RuntimeError):
+    """A render worker ended without answering (killed from outside, out of memory)."""
 
 
 def cores() -> int:
@@ -32,19 +48,87 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         yield from map(func, jobs)
         return
     _TASK = (func, jobs)
+    processes: list[multiprocessing.Process] = []
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
-            yield from pool.imap(_run, range(len(jobs)))
+        pipes = [_start(processes) for _ in range(workers)]
+        yield from _results(pipes, len(jobs))
     finally:
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join()
         _TASK = None
 
 
-def _ignore_interrupt() -> None:
-    # Ctrl-C reaches the whole process group; the parent alone handles it and stops the pool.
+def _start(processes: list[multiprocessing.Process]) -> multiprocessing.connection.Connection:
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=_serve, args=(child_end,), daemon=True)
+    with signals.blocked():
+        process.start()
+    processes.append(process)
+    child_end.close()
+    return parent_end
+
+
+def _results(pipes: list[multiprocessing.connection.Connection], count: int) -> Iterator:
+    """Hand out job indices to idle workers; yield results in input order."""
+    waiting: dict[int, tuple[bool, object]] = {}
+    handed = 0
+    for pipe in pipes:
+        if handed < count:
+            pipe.send(handed)
+            handed += 1
+    for wanted in range(count):
+        while wanted not in waiting:
+            for pipe in multiprocessing.connection.wait(pipes):
+                try:
+                    index, ok, value = pickle.loads(pipe.recv_bytes())
+                except EOFError:
+                    signals.check()  # the whole group was stopped: that is the news, not the worker
+                    raise WorkerDied("渲染进程意外退出") from None
+                waiting[index] = (ok, value)
+                if handed < count:
+                    pipe.send(handed)
+                    handed += 1
+        ok, value = waiting.pop(wanted)
+        if not ok:
+            error, remote = value
+            raise error from RemoteTraceback(remote)
+        yield value
+
+
+def _serve(pipe: multiprocessing.connection.Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run(index: int):
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, signals.STOP_SIGNALS)
     assert _TASK is not None
     func, jobs = _TASK
-    return func(jobs[index])
+    while True:
+        try:
+            index = pipe.recv()
+        except EOFError:  # the parent is gone
+            return
+        try:
+            answer = pickle.dumps((index, True, func(jobs[index])))
+        except Exception as error:  # travels back and is raised in the parent, in order
+            answer = _failure(index, error)
+        try:
+            pipe.send_bytes(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class RemoteTraceback(Exception):
+    """Where in the worker an error was raised (shown as the cause of the error in the parent)."""
+
+    def __str__(self) -> str:
+        return f"\n\n（渲染进程中的出错位置）\n{self.args[0]}"
+
+
+def _failure(index: int, error: Exception) -> bytes:
+    remote = "".join(traceback.format_exception(error))
+    try:
+        return pickle.dumps((index, False, (error, remote)))
+    except Exception:  # an error that does not pickle travels as its text
+        return pickle.dumps((index, False, (RuntimeError(str(error)), remote)))

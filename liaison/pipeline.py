@@ -12,9 +12,10 @@ from .problems import ContentError, Problem
 from . import compliance, linkcheck, theme
 from .render import Output, assets, calendar, data, kiosk, report, signage, web
 from .validate import Typed, validate
-from .writer import WriteReport, discard, stage, swap_in
+from .writer import Publication, WriteReport
 
 Progress = Callable[[str, int], None]  # (target, files done so far)
+Notify = Callable[[str], None]  # a one-line notice for the user
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Config:
     today: dt.date
     theme_dir: Path = theme.DEFAULT_THEME
     strict: bool = False  # warnings fail the build too
+    force: bool = False  # replace output folders holding files liaison did not write
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,19 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
     return {"site": site_outputs(), "signage": signage.signage(site, env, config.content)}
 
 
-def build(config: Config, progress: Progress | None = None) -> BuildReport:
-    typed, warnings = _validated(config)
-    site = build_site(typed, config.today)
-    records = [typed.site_raw, *typed.raw.values()] if typed.site_raw else list(typed.raw.values())
+def sources(config: Config) -> dict[str, Path]:
+    """What no output folder may be, contain or be inside."""
+    return {"内容目录": config.content, "模板目录": config.theme_dir}
+
+
+def build(config: Config, progress: Progress | None = None, notify: Notify | None = None) -> BuildReport:
+    """Refuse unsafe output folders, lock them, check, render, then publish site and signage together."""
     directories = {"site": config.site_dir, "signage": config.signage_dir}
     written: dict[str, WriteReport] = {}
-    try:
+    with Publication(directories, sources(config), config.force, notify) as publication:
+        typed, warnings = _validated(config)
+        site = build_site(typed, config.today)
+        records = [typed.site_raw, *typed.raw.values()] if typed.site_raw else list(typed.raw.values())
         for name, outputs in targets(site, config).items():
             if name == "site":
                 outputs = list(outputs)  # checked whole before a byte is staged
@@ -82,12 +90,8 @@ def build(config: Config, progress: Progress | None = None) -> BuildReport:
                                                 theme_dir=config.theme_dir)
                 if broken:
                     raise ContentError(broken)
-            written[name] = stage(directories[name], _counted(iter(outputs), name, progress))
-        for name in written:
-            swap_in(directories[name])
-    finally:
-        for directory in directories.values():
-            discard(directory)
+            written[name] = publication.stage(name, _counted(iter(outputs), name, progress))
+        publication.publish()
     return BuildReport(site, warnings, written)
 
 

@@ -25,6 +25,7 @@ SYSTEM_PACKAGES=(
 TEST_SYSTEM_PACKAGES=(
     chromium
     nginx # the built site served by a real web server (the test starts its own, on loopback)
+    strace # kills the writer before each of its file system calls in turn (tests/test_reliability.py)
 )
 
 MIN_PYTHON="3.11"

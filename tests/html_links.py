@@ -21,6 +21,7 @@ def is_remote(url: str) -> bool:
 
 def broken_local_links(root: Path) -> list[str]:
     """Every relative link in every page must name an existing file (and anchor) when opened from disk."""
+    root = root.resolve()  # site/ is a link into the writer's store; targets below are resolved too
     pages = {p: parse(p.read_text(encoding="utf-8")) for p in root.rglob("*.html")}
     broken = []
     for path, page in pages.items():

@@ -48,7 +48,8 @@ def test_bad_content_exits_1_with_one_located_message_each_and_keeps_published_o
     assert "内容有 5 处错误，未生成任何文件，已发布的内容保持不变。" in errors
     assert {name: snapshot(tmp_path / name) for name in ("site", "signage")} == published
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*")} == mtimes
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "signage", "site"]  # no staging left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.liaison", "content", "signage", "site"]
+    assert sorted(p.name for p in (tmp_path / ".site.liaison").iterdir()) == ["current", "gen-1", "lock"]
 
 
 def test_check_writes_nothing(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -72,6 +73,68 @@ def test_summary_line_counts_changes(mini: Path, tmp_path: Path, capsys: pytest.
     assert run(mini, tmp_path) == 0
     [line] = capsys.readouterr().out.splitlines()
     assert line.startswith("生成完成：网站 ") and "（变化 0，删除 0）" in line
+
+
+def test_help_documents_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from liaison.cli import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_RULES, EXIT_USAGE
+    from liaison.writer import EXIT_BUSY, EXIT_OUTPUT
+
+    assert main(["--help"]) == 0
+    text = "".join(capsys.readouterr().out.split())  # argparse wraps lines anywhere
+    codes = {EXIT_OK: "成功", EXIT_CONTENT: "内容有错误", EXIT_USAGE: "命令用法错误", EXIT_RULES: "合规检查有不符合",
+             EXIT_INTERNAL: "程序内部错误", EXIT_OUTPUT: "输出目录不能使用或无法写入",
+             EXIT_BUSY: "另一次生成正在写入", 130: "被Ctrl-C中断", 143: "被SIGTERM终止"}
+    for code, meaning in codes.items():
+        assert f"{code}{meaning}" in text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = readme.split("Exit codes:", 1)[1].split("\n\n", 1)[0]
+    for code in codes:
+        assert f"`{code}`" in documented
+
+
+@pytest.fixture
+def desk(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The clerk's working folder: content, a document, a folder of documents."""
+    write(tmp_path / "docs" / "notes.txt", "会议记录")
+    write(tmp_path / "report.docx", "我的报告")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--site", "content"], "content/ 是内容目录，不能作为输出目录，为避免误删，已停止。请换一个专用的目录"),
+    (["--site", "content/site"], "content/site/ 位于内容目录（content/）之中"),
+    (["--site", "."], "是当前工作目录"),
+    (["--site", "/"], "/ 是根目录"),
+    (["--site", "report.docx"], "report.docx 是一个已有的文件，不是目录"),
+    (["--site", "docs"], "docs/ 中有不是本程序生成的文件（如 notes.txt），为避免误删，已停止。请换一个空目录，或确认后加 --force"),
+    (["--site", "out", "--signage", "out"], "--site 与 --signage 是同一个目录（out/）"),
+    (["--site", "out", "--signage", "out/print"], "--site 的目录 out/ 包含 --signage 的目录 out/print/"),
+    (["--site", "content", "--force"], "content/ 是内容目录"),
+    (["check", "--report", "content"], "content/ 是内容目录"),
+    (["check", "--report", "docs"], "docs/ 中有不是本程序生成的文件（如 notes.txt）"),
+    (["check", "--report", "report.docx"], "report.docx 是一个已有的文件"),
+    (["check", "--report", "web"], "web/ 是网站输出目录"),
+    (["check", "--report", "web/compliance"], "web/compliance/ 位于网站输出目录（web/）之中"),
+])
+def test_folders_that_are_not_liaisons_are_refused_before_any_work(
+        desk: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {p: p.read_bytes() for p in sorted(desk.rglob("*")) if p.is_file()}
+    code = main(["--content", "content", "--site", "web", "--signage", "print", "--today", "2026-11-26", *args])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert err.splitlines() == [next(line for line in err.splitlines() if message in line)]  # one line, no traceback
+    assert {p: p.read_bytes() for p in sorted(desk.rglob("*")) if p.is_file()} == before
+    assert not list(desk.glob(".*.liaison"))  # refused before anything was made
+
+
+def test_force_replaces_a_folder_of_other_files_but_only_after_confirmation(
+        desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--content", "content", "--site", "docs", "--signage", "print", "--today", "2026-11-26", "-q"]) == 5
+    assert (desk / "docs" / "notes.txt").read_text() == "会议记录"
+    assert main(["--content", "content", "--site", "docs", "--signage", "print", "--today", "2026-11-26", "-q",
+                 "--force"]) == 0
+    assert (desk / "docs" / "index.html").is_file() and not (desk / "docs" / "notes.txt").exists()
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from liaison import printspec
 from liaison.pipeline import Config, build
+from liaison.writer import MANIFEST
 from tests.conftest import MINI, TODAY, write
 from tests.pdf_reading import box_mm, colour_operators, images, qr_codes, reader, text, unembedded_fonts
 from tests.render.test_web import SIX_ITEMS
@@ -93,7 +94,7 @@ def test_every_qr_code_decodes_to_its_url_at_its_size(signage: Path) -> None:
 def test_manifest_lists_every_file_with_size_sheets_material_quantity(signage: Path) -> None:
     rows = json.loads((signage / "manifest.json").read_text())
     files = {p.relative_to(signage).as_posix() for p in signage.rglob("*")
-             if p.is_file() and not p.name.startswith("manifest") and p.parent.name != "packs"}
+             if p.is_file() and not p.name.startswith("manifest") and p.parent.name != "packs" and p.name != MANIFEST}
     assert {row["file"] for row in rows} == files
     production = next(r for r in rows if r["file"] == "centre/signboard-production.pdf")
     assert (production["finished_width_mm"], production["finished_height_mm"], production["bleed_mm"]) == (600, 400, 3)

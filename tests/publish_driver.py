@@ -1,0 +1,34 @@
+"""Publish a small synthetic build with the real writer, in a process of its own.
+
+`python -m tests.publish_driver SITE SIGNAGE DAY`: the tests kill this process before each of its
+file system changes in turn (strace), which a full render would make too slow to do for every step.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from liaison.render import Output
+from liaison.writer import Publication
+
+
+def outputs(day: str) -> dict[str, list[Output]]:
+    """Two trees whose every file depends on the day, a few folders deep, like a real build."""
+    return {
+        "site": [Output("index.html", f"<h1>{day}</h1>".encode()),
+                 Output("stations/centre/index.html", f"centre {day}".encode()),
+                 Output("static/style.css", f"/* {day} */".encode())],
+        "signage": [Output("centre/poster-1.pdf", f"%PDF {day}".encode()),
+                    Output("manifest.json", f'{{"day": "{day}"}}'.encode())],
+    }
+
+
+def main(site: str, signage: str, day: str) -> None:
+    with Publication({"site": Path(site), "signage": Path(signage)}) as publication:
+        for name, files in outputs(day).items():
+            publication.stage(name, files)
+        publication.publish()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
