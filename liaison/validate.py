@@ -7,13 +7,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from . import fonts, photos, printspec, privacy, schema, signboard, syntax
 from .loader import LoadResult, Loc, RawRecord, unread_warnings
@@ -72,7 +72,7 @@ def _parse(raw: RawRecord, problems: list[Problem]) -> BaseModel | None:
         return None
 
 
-def _locate(raw: RawRecord, model: type[BaseModel], error: ErrorDetails) -> Problem:
+def _locate(raw: RawRecord, model: type[BaseModel], error: Mapping[str, Any]) -> Problem:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     if loc and loc[-1] == "[key]":  # a bad key of a mapping such as staff_duties
@@ -139,7 +139,7 @@ def _inner_model(annotation: Any) -> Any:
 _QUOTED = re.compile(r"'([^']*)'")
 
 
-def _message(error: ErrorDetails, shown: str) -> str:
+def _message(error: Mapping[str, Any], shown: str) -> str:
     """A pydantic error in Chinese, with the form the value should take; shown is the value as typed."""
     kind: str = error["type"]
     ctx = error.get("ctx", {})
