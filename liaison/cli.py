@@ -16,6 +16,7 @@ import traceback
 from pathlib import Path
 
 from . import signals
+from .model import Site
 from .pipeline import BuildReport, Config, Notify, build, check, sources
 from .problems import ContentError, Problem
 from .writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
@@ -99,7 +100,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         stop = exc if isinstance(exc, signals.Interrupted) else signals.Interrupted(signal.SIGINT)
         print(stop.message, file=sys.stderr)
         return stop.exit_code
-    except Exception:  # a bug, not a content problem: say so, keep the details for the report
+    except Exception:  # noqa: BLE001 - a bug, not a content problem: say so, keep the details for the report
         traceback.print_exc()
         print("程序内部错误（见上方详情，请报告给维护人员），已发布的内容保持不变。", file=sys.stderr)
         return EXIT_INTERNAL
@@ -114,7 +115,7 @@ def _report_sources(config: Config) -> dict[str, Path]:
     return {**sources(config), "网站输出目录": config.site_dir, "制作文件输出目录": config.signage_dir}
 
 
-def _compliance(site, config: Config, args: argparse.Namespace, notify: Notify | None) -> int:
+def _compliance(site: Site, config: Config, args: argparse.Namespace, notify: Notify | None) -> int:
     from . import compliance, theme
     from .render.report import ratings_for, report_outputs, terminal_summary
 
@@ -174,5 +175,5 @@ def _date(text: str) -> dt.date:
 def _default_today() -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()

@@ -10,11 +10,21 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import schedule, workdays
 from .model import Event, Opinion, Site, Station
-from .schema import (RECEPTION_KINDS, EventKind, NamingConvention, Profile, ReceptionRule, Route, SeatLevel,
-                     StationKind, Tier)
+from .schema import (
+    RECEPTION_KINDS,
+    EventKind,
+    NamingConvention,
+    Profile,
+    ReceptionRule,
+    Route,
+    SeatLevel,
+    StationKind,
+    Tier,
+)
 
 PASS, FAIL, RISK = "pass", "fail", "risk"
 STATUS_LABELS = {PASS: "符合", FAIL: "不符合", RISK: "预警"}
@@ -60,14 +70,18 @@ class Report:
 class Rule:
     id: str
     title: str
-    check: Callable[["Context"], Iterator[Finding]]
+    check: Callable[[Context], Iterator[Finding]]
+
+
+# One rule's thresholds, by name (counts, days, tiers) or by seat level; values differ in type per rule.
+Params = dict[str, Any]
 
 
 @dataclass
 class Context:
     site: Site
     year: int
-    params: dict[str, dict] = field(default_factory=dict)
+    params: dict[str, Params] = field(default_factory=dict)
     sources: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -111,7 +125,7 @@ def six_items(ctx: Context) -> Iterator[Finding]:
             bool(station.scenarios),
             bool(station.opening_hours and station.phone),
         )
-        missing = [name for name, ok in zip(SIX_ITEM_NAMES, present) if not ok]
+        missing = [name for name, ok in zip(SIX_ITEM_NAMES, present, strict=True) if not ok]
         yield ctx.finding("six_items", "station", station.id, station.name, FAIL if missing else PASS,
                           f"缺少：{'、'.join(missing)}" if missing else "六项内容均已公开")
 
@@ -394,7 +408,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
 BASE_TIERS = {Tier.COUNTY, Tier.TOWNSHIP}
 # Which rules each profile applies, with its thresholds and the source it cites. Naming findings cite
 # the signage convention in force (NAMING), whichever profile asks for the check.
-PROFILES: dict[Profile, dict[str, tuple[dict, str | None]]] = {
+PROFILES: dict[Profile, dict[str, tuple[Params, str | None]]] = {
     Profile.QUZHOU: {
         "six_items": ({}, QUZHOU + "第十一条"),
         "monthly_reception": ({"tiers": BASE_TIERS}, QUZHOU + "第十四条"),
@@ -411,7 +425,7 @@ PROFILES: dict[Profile, dict[str, tuple[dict, str | None]]] = {
     },
     Profile.WUXI: {
         "monthly_reception": ({"tiers": BASE_TIERS | {Tier.VILLAGE}}, WUXI + "·联系群众2"),
-        "deputy_visits": ({level: 1 for level in SeatLevel}, WUXI + "·联系群众2"),
+        "deputy_visits": (dict.fromkeys(SeatLevel, 1), WUXI + "·联系群众2"),
         "feedback": ({}, WUXI + "·联系群众3"),
         "naming": ({}, None),
     },
@@ -425,9 +439,9 @@ PROFILES: dict[Profile, dict[str, tuple[dict, str | None]]] = {
 }
 
 
-def merged(profiles: list[Profile]) -> tuple[dict[str, dict], dict[str, list[str]]]:
+def merged(profiles: list[Profile]) -> tuple[dict[str, Params], dict[str, list[str]]]:
     """Rules of all profiles; where two set a threshold, the stricter one holds."""
-    params: dict[str, dict] = {}
+    params: dict[str, Params] = {}
     sources: dict[str, list[str]] = {}
     for profile in profiles:
         for rule, (values, source) in PROFILES[profile].items():

@@ -34,7 +34,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 50  # nesting levels; content never needs more, and deeper input exhausts the stack
 RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8”后保存"
-_OS_ERRORS = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
+_OS_ERRORS: dict[int | None, str] = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
               errno.ENOENT: "文件在读取时已被移走或删除", errno.EIO: "磁盘读取出错，请检查存储设备"}
 # ids whose public URL a generated file already takes
 RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml"}
@@ -45,10 +45,12 @@ Loc = tuple[str | int, ...]
 class ContentLoader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1 base-60 numbers, so `start: 10:30` stays a time text, and without aliases."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # Refused where they are written, before anything is expanded: aliases make "billion laughs" bombs.
         if self.check_event(yaml.AliasEvent):
-            raise _Refused(self.peek_event().start_mark, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
+            # types-PyYAML leaves peek_event() unannotated.
+            raise _Refused(self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                           "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
         return super().compose_node(parent, index)
 
 
@@ -441,7 +443,7 @@ class _Walk:
         found = _CONTINUED_ITEM.search(self.marks.text, span[0], span[1])
         if found:
             line, col = position(self.marks.text, found.end(1))
-            mark = yaml.Mark("", found.end(1), line - 1 - self.line_offset, col - 1, None, None)
+            mark = yaml.Mark("", found.end(1), line - 1 - self.line_offset, col - 1, None, 0)
             raise _Refused(mark, f"第 {line} 行的列表项“- ”没有与上一项对齐：同一列表的“- ”应在同一列")
 
 

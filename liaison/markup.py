@@ -43,7 +43,7 @@ class _DemoteHeadings(markdown.treeprocessors.Treeprocessor):
 
 
 class _ContentMarkdown(markdown.Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # camelCase: Markdown's extension API
         # Raw HTML in content is shown as text, never passed through.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

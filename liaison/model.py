@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
@@ -141,7 +141,7 @@ class Site:
     _opinions_by_station: Mapping[str, tuple[Opinion, ...]]
 
     # ---- public addresses ----
-    def public_url(self, entity: Entity) -> str:
+    def public_url(self, entity: Entity[Any]) -> str:
         """The stable absolute URL of an entity's page."""
         return urls.canonical(self.settings.base_url, urls.page_path(entity.section, entity.id))
 
@@ -240,9 +240,10 @@ class Site:
         """Every rule some station follows, with its followers: the site-wide rule, tiers', then stations'.
 
         A site without stations has the site-wide rule alone."""
-        scopes: dict[tuple, RuleScope] = {}
+        scopes: dict[tuple[object, ...], RuleScope] = {}
         for station in sorted(self.stations.values(), key=_station_key):
             rule, owner = self._rule_scope(station)
+            key: tuple[object, ...]
             if owner is None:
                 key, scope = (0,), RuleScope(rule, ())
             elif isinstance(owner, Tier):
@@ -284,7 +285,7 @@ class Site:
 
     def notice_date(self, event: Event) -> dt.date:
         """When the reception's notice goes public: the day it was announced, else lead days before it."""
-        return event.announced or event.date - dt.timedelta(days=self.settings.notice_lead_days)
+        return event.record.announced or event.record.date - dt.timedelta(days=self.settings.notice_lead_days)
 
     def notice_published(self, event: Event) -> bool:
         """Whether the event is a reception whose notice is public by today."""
@@ -341,20 +342,20 @@ def summarise(opinions: Iterable[Opinion]) -> OpinionSummary:
     )
 
 
-def _station_key(station: Station) -> tuple:
+def _station_key(station: Station) -> tuple[int, str]:
     return (TIER_ORDER.index(station.tier), station.id)
 
 
-def _deputy_key(deputy: Deputy) -> tuple:
+def _deputy_key(deputy: Deputy) -> tuple[int, str]:
     top = min(LEVEL_ORDER.index(seat.level) for seat in deputy.seats)
     return (top, deputy.id)
 
 
-def _event_key(event: Event) -> tuple:
+def _event_key(event: Event) -> tuple[dt.date, dt.time, str]:
     return (event.date, event.start, event.id)
 
 
-def _opinion_key(opinion: Opinion) -> tuple:
+def _opinion_key(opinion: Opinion) -> tuple[dt.date, str]:
     return (opinion.received, opinion.id)
 
 
@@ -363,7 +364,7 @@ def build_site(typed: Typed, today: dt.date) -> Site:
     assert typed.site is not None
     freeze = MappingProxyType
 
-    def entities(kind: str) -> dict[str, Entity]:
+    def entities(kind: str) -> dict[str, Entity[Any]]:
         return {rid: Entity(rid, record) for rid, record in sorted(typed.of(kind).items())}
 
     stations, deputies = entities("stations"), entities("deputies")
@@ -393,7 +394,8 @@ def build_site(typed: Typed, today: dt.date) -> Site:
     for opinion in sorted(opinions.values(), key=_opinion_key, reverse=True):
         opinions_by_station[opinion.station].append(opinion)
 
-    def tuples(index: Mapping[str, list], key=None) -> Mapping[str, tuple]:
+    def tuples(index: Mapping[str, list[R]], key: Callable[[R], tuple[object, ...]] | None = None
+               ) -> Mapping[str, tuple[R, ...]]:
         return freeze({k: tuple(sorted(v, key=key) if key else v) for k, v in index.items()})
 
     member_key = lambda m: (m.role != schema.MemberRole.CONVENOR, _deputy_key(m.deputy))  # noqa: E731

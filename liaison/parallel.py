@@ -21,14 +21,14 @@ import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from . import signals
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_TASK: tuple[Callable, list] | None = None
+_TASK: tuple[Callable[[Any], Any], list[Any]] | None = None
 
 
 class WorkerDied(RuntimeError):
@@ -48,7 +48,7 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         yield from map(func, jobs)
         return
     _TASK = (func, jobs)
-    processes: list[multiprocessing.Process] = []
+    processes: list[multiprocessing.process.BaseProcess] = []
     try:
         pipes = [_start(processes) for _ in range(workers)]
         yield from _results(pipes, len(jobs))
@@ -60,7 +60,7 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         _TASK = None
 
 
-def _start(processes: list[multiprocessing.Process]) -> multiprocessing.connection.Connection:
+def _start(processes: list[multiprocessing.process.BaseProcess]) -> multiprocessing.connection.Connection:
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe()
     process = context.Process(target=_serve, args=(child_end,), daemon=True)
@@ -71,9 +71,9 @@ def _start(processes: list[multiprocessing.Process]) -> multiprocessing.connecti
     return parent_end
 
 
-def _results(pipes: list[multiprocessing.connection.Connection], count: int) -> Iterator:
+def _results(pipes: list[multiprocessing.connection.Connection], count: int) -> Iterator[Any]:
     """Hand out job indices to idle workers; yield results in input order."""
-    waiting: dict[int, tuple[bool, object]] = {}
+    waiting: dict[int, tuple[bool, Any]] = {}  # a result, or (error, remote traceback)
     handed = 0
     for pipe in pipes:
         if handed < count:
@@ -81,7 +81,8 @@ def _results(pipes: list[multiprocessing.connection.Connection], count: int) -> 
             handed += 1
     for wanted in range(count):
         while wanted not in waiting:
-            for pipe in multiprocessing.connection.wait(pipes):
+            # wait() returns some of the objects given; typeshed's return type is the union of all it accepts.
+            for pipe in cast(list[multiprocessing.connection.Connection], multiprocessing.connection.wait(pipes)):
                 try:
                     index, ok, value = pickle.loads(pipe.recv_bytes())
                 except EOFError:
@@ -111,7 +112,7 @@ def _serve(pipe: multiprocessing.connection.Connection) -> None:
             return
         try:
             answer = pickle.dumps((index, True, func(jobs[index])))
-        except Exception as error:  # travels back and is raised in the parent, in order
+        except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
             answer = _failure(index, error)
         try:
             pipe.send_bytes(answer)
@@ -130,5 +131,5 @@ def _failure(index: int, error: Exception) -> bytes:
     remote = "".join(traceback.format_exception(error))
     try:
         return pickle.dumps((index, False, (error, remote)))
-    except Exception:  # an error that does not pickle travels as its text
+    except Exception:  # noqa: BLE001 - an error that does not pickle travels as its text
         return pickle.dumps((index, False, (RuntimeError(str(error)), remote)))

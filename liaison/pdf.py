@@ -20,7 +20,7 @@ class Asset:
     mime: str
 
 
-class _AssetFetcher(URLFetcher):
+class _AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: URLFetcher is Any
     def __init__(self, assets: Mapping[str, Asset]):
         super().__init__(fail_on_errors=True)
         self.assets = assets
@@ -46,7 +46,8 @@ def document(html: str, assets: Mapping[str, Asset] | None = None) -> weasyprint
 
 
 def write(doc: weasyprint.document.Document) -> bytes:
-    return doc.write_pdf(uncompressed_pdf=False)
+    pdf: bytes = doc.write_pdf(uncompressed_pdf=False)
+    return pdf
 
 
 def sheets(doc: weasyprint.document.Document) -> list[bytes]:

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import compliance, linkcheck, theme
 from .loader import load_content
 from .model import Site, build_site
 from .problems import ContentError, Problem
-from . import compliance, linkcheck, theme
 from .render import Output, assets, calendar, data, kiosk, report, signage, web
 from .validate import Typed, validate
 from .writer import Publication, WriteReport
@@ -83,6 +83,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         typed, warnings = _validated(config)
         site = build_site(typed, config.today)
         records = [typed.site_raw, *typed.raw.values()] if typed.site_raw else list(typed.raw.values())
+        outputs: Iterable[Output]
         for name, outputs in targets(site, config).items():
             if name == "site":
                 outputs = list(outputs)  # checked whole before a byte is staged

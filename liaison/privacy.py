@@ -25,7 +25,7 @@ _CHECK = "10X98765432"
 _PRIVATE = "此处不是公开联系方式的字段，意见台账等只写公开摘要，不写群众的个人信息"
 
 # Where a mobile number may appear: public contact phones of stations, staff and deputies.
-CONTACT_FIELDS = {
+CONTACT_FIELDS: dict[str, list[Loc]] = {
     "stations": [("phone",), ("staff", "*", "phone")],
     "deputies": [("phone",)],
 }
@@ -40,8 +40,8 @@ def problems(record: RawRecord) -> Iterator[Finding]:
     for loc, text in _strings(record.data, ()):
         plain, origin = _normalised(text)
 
-        def piece(match: re.Match) -> tuple[str, int, int]:
-            return text, origin[match.start()], origin[match.end() - 1] + 1
+        def piece(match: re.Match[str]) -> tuple[str, int, int]:
+            return text, origin[match.start()], origin[match.end() - 1] + 1  # noqa: B023 - called in this iteration only
 
         for match in _ID.finditer(plain):
             if _is_identity_number(_digits(match.group(0))):
@@ -77,13 +77,13 @@ def _is_identity_number(digits: str) -> bool:
         return False
     if not 1800 <= int(digits[6:10]) <= 2099:
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:17], _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(digits[:17], _WEIGHTS, strict=True))
     return _CHECK[total % 11] == digits[17]
 
 
 def _contact_field(kind: str, loc: Loc) -> bool:
     for pattern in CONTACT_FIELDS.get(kind, []):
-        if len(pattern) == len(loc) and all(p == "*" or p == part for p, part in zip(pattern, loc)):
+        if len(pattern) == len(loc) and all(p == "*" or p == part for p, part in zip(pattern, loc, strict=True)):
             return True
     return False
 

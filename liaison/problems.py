@@ -34,7 +34,7 @@ class ContentError(Exception):
         super().__init__(f"{len(self.problems)} content problem(s)")
 
 
-def field_path(loc: tuple) -> str:
+def field_path(loc: tuple[object, ...]) -> str:
     """('seats', 0, 'level') -> 'seats[0].level'."""
     out = ""
     for part in loc:

@@ -1,6 +1,8 @@
 """QR codes as inline SVG: one path of dark modules, error correction M, 4-module quiet zone."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import qrcode
 import qrcode.constants
 from markupsafe import Markup, escape
@@ -36,7 +38,7 @@ def svg(data: str, label: str, symbol_mm: float | None = None) -> Markup:
     )
 
 
-def _row_runs(rows: list[list[bool]]):
+def _row_runs(rows: list[list[bool]]) -> Iterator[str]:
     for y, row in enumerate(rows):
         x = 0
         while x < len(row):

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .compliance import Context, assignment_problems, feedback_counts, notice_problems, reception_months
-from .compliance import has_plan
-from .model import Assessment, Site, Station
+from .compliance import Context, assignment_problems, feedback_counts, has_plan, notice_problems, reception_months
+from .model import Assessment, Event, Site, Station
 from .schema import RECEPTION_KINDS, EventKind, SeatLevel, StaffRole, StationKind, Tier
 
 TABLE = Path(__file__).with_name("standards") / "wuxi-star.yaml"
@@ -55,7 +54,7 @@ class Rating:
 def table() -> tuple[tuple[tuple[str, str, float], ...], tuple[Line, ...], tuple[tuple[float, str], ...]]:
     data = yaml.safe_load(TABLE.read_text(encoding="utf-8"))
     sections = tuple((s["id"], s["title"], float(s["points"])) for s in data["sections"])
-    lines = tuple(Line(l["id"], l["section"], float(l["points"]), l["text"], l.get("auto")) for l in data["lines"])
+    lines = tuple(Line(row["id"], row["section"], float(row["points"]), row["text"], row.get("auto")) for row in data["lines"])
     bands = tuple((float(b["minimum"]), b["name"]) for b in data["bands"])
     return sections, lines, bands
 
@@ -127,7 +126,7 @@ def _study_sessions(ctx: Context, station: Station, _: str) -> tuple[bool, str]:
     sessions = [e for e in _events(ctx, station) if e.kind == EventKind.STUDY]
     rates = [(e.outcome.participants or 0) / members if e.outcome else 0 for e in sessions]
     met = len(sessions) >= 2 and all(rate >= 0.6 for rate in rates)
-    shown = "、".join(f"{e.date}（{rate:.0%}）" for e, rate in zip(sessions, rates))
+    shown = "、".join(f"{e.date}（{rate:.0%}）" for e, rate in zip(sessions, rates, strict=True))
     return met, f"集中学习 {len(sessions)} 次{('：' + shown) if shown else ''}"
 
 
@@ -163,7 +162,7 @@ def _every_deputy_receives(ctx: Context, station: Station, _: str) -> tuple[bool
 
 
 def _full_feedback(ctx: Context, station: Station, _: str) -> tuple[bool, str]:
-    due, answered, _ = feedback_counts(ctx, station)
+    due, answered = feedback_counts(ctx, station)[:2]
     return answered == due, f"到期 {due} 件，已答复 {answered} 件"
 
 
@@ -179,7 +178,7 @@ def _senior_deputies_take_part(ctx: Context, station: Station, _: str) -> tuple[
     return not absent, (f"未参加：{'、'.join(absent)}" if absent else f"市级以上代表 {len(senior)} 名均参加")
 
 
-def _events(ctx: Context, station: Station):
+def _events(ctx: Context, station: Station) -> list[Event]:
     return [e for e in ctx.events(station) if e.date <= ctx.site.today]
 
 

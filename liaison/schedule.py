@@ -19,6 +19,7 @@ def days_in_month(rule: ReceptionRule, year: int, month: int) -> list[dt.date]:
     """
     if rule.kind == "dates":
         return sorted({d for d in rule.dates if (d.year, d.month) == (year, month)})
+    assert rule.weekday is not None and rule.n is not None  # the schema requires both but for "dates"
     weekday = rule.weekday - 1  # Monday = 0, as in datetime
     days_in_month = calendar.monthrange(year, month)[1]
     matches = [dt.date(year, month, d) for d in range(1, days_in_month + 1)
@@ -67,6 +68,7 @@ def describe(rule: ReceptionRule) -> str:
         return rule.label
     if rule.kind == "dates":
         return "按公布的日期"
+    assert rule.weekday is not None and rule.n is not None  # the schema requires both but for "dates"
     weekday = "星期" + WEEKDAY_NAMES[rule.weekday - 1]
     if rule.kind == "nth_weekday":
         return f"每月第{ORDINALS[rule.n]}个{weekday}"

@@ -13,8 +13,16 @@ from types import UnionType
 from typing import Annotated, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .markup import CONTROL_CHARACTERS, character_name
 
@@ -25,6 +33,7 @@ class Record(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_silent_conversion(cls, value: object, info: ValidationInfo) -> object:
+        assert info.field_name is not None  # set for every field validator
         return _refuse_conversion(cls.model_fields[info.field_name].annotation, value)
 
 
@@ -257,7 +266,7 @@ class ReceptionRule(Record):
     label: Line | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ReceptionRule":
+    def _consistent(self) -> ReceptionRule:
         if self.kind == "dates":
             if not self.dates:
                 raise ValueError("kind 为 dates 时须在 dates 中列出接待日期")
@@ -298,7 +307,7 @@ class Poster(Record):
     height_mm: Annotated[float, Field(ge=200, le=5000)] | None = None
 
     @model_validator(mode="after")
-    def _one_way(self) -> "Poster":
+    def _one_way(self) -> Poster:
         custom = (self.width_mm, self.height_mm)
         if self.size and any(v is not None for v in custom):
             raise ValueError("size 与 width_mm/height_mm 只能写一种")

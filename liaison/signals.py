@@ -32,7 +32,8 @@ class Interrupted(KeyboardInterrupt):
 
     @property
     def message(self) -> str:
-        what = {signal.SIGINT: "已中断（Ctrl-C）", signal.SIGTERM: "已终止（收到 SIGTERM）"}.get(self.signum, "已停止")
+        names: dict[int, str] = {signal.SIGINT: "已中断（Ctrl-C）", signal.SIGTERM: "已终止（收到 SIGTERM）"}
+        what = names.get(self.signum, "已停止")
         return f"{what}：没有发布任何新内容，已发布的内容保持不变，临时文件已清理。"
 
 

@@ -50,7 +50,8 @@ def explain(error: yaml.YAMLError, text: str, offset: int = 0) -> Located:
 def mistake_on(line: str, number: int, offset: int = 0) -> Located | None:
     """A common mistake on one line: indentation with Tab or a full-width space, a Chinese colon, no space."""
     shown = number + 1 + offset
-    indent = _INDENT.match(line).group(0)
+    found = _INDENT.match(line)
+    indent = found.group(0) if found else ""
     if "\t" in indent:
         return number, indent.index("\t"), f"{PREFIX}第 {shown} 行用 Tab 键缩进，请改用空格（同一层的字段左对齐）"
     if "\u3000" in indent:
@@ -97,14 +98,14 @@ class _Failure:
         return where.line, where.column, message.replace("{line}", str(where.line + 1 + self.offset))
 
 
-Explain = Callable[[re.Match, _Failure], Located]
+Explain = Callable[[re.Match[str], _Failure], Located]
 
 
 def _fixed(message: str, use_context: bool = False) -> Explain:
     return lambda match, failure: failure.at(message, use_context)
 
 
-def _after_quote(match: re.Match, failure: _Failure) -> Located:
+def _after_quote(match: re.Match[str], failure: _Failure) -> Located:
     mark = failure.problem
     line = failure.lines[mark.line] if mark.line < len(failure.lines) else ""
     if mark.column > 0 and line[mark.column - 1:mark.column] in ("'", '"'):
@@ -113,13 +114,13 @@ def _after_quote(match: re.Match, failure: _Failure) -> Located:
     return failure.at(_INDENTATION)
 
 
-def _bracket(match: re.Match, failure: _Failure) -> Located:
+def _bracket(match: re.Match[str], failure: _Failure) -> Located:
     close = match.group(1)
     opening = {"]": "[", "}": "{"}[close]
     return failure.at(f"第 {{line}} 行的“{opening}”没有配对的“{close}”，或其中的项之间缺少英文逗号“,”", use_context=True)
 
 
-def _start_char(match: re.Match, failure: _Failure) -> Located:
+def _start_char(match: re.Match[str], failure: _Failure) -> Located:
     char = match.group(1).encode().decode("unicode_escape") if "\\" in match.group(1) else match.group(1)
     if char == "\t":
         return failure.at("这里用了 Tab 键：请改用空格")

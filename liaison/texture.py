@@ -110,7 +110,7 @@ def _streaks(rng: random.Random, size: Size, std: float) -> Image.Image:
     Three scales are summed on a narrow image (cheap), then stretched to full width:
     short scratches, long hairlines, and broad bands of a slightly different sheen.
     """
-    width, height = size
+    _, height = size
     narrow = (STREAK_COLUMNS, height)
     scratches = _noise(rng, narrow).filter(ImageFilter.BoxBlur(0.6))
     hairlines = _noise(rng, (12, height)).resize(narrow, Image.Resampling.BICUBIC)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -11,6 +11,9 @@ from markupsafe import Markup
 from . import qr, urls
 from .markup import render_markdown
 from .schedule import WEEKDAY_NAMES, describe
+
+if TYPE_CHECKING:
+    from .model import Site
 
 
 
@@ -64,7 +67,7 @@ def href(context: jinja2.runtime.Context, target: Any, anchor: str = "") -> str:
 @jinja2.pass_context
 def page_url(context: jinja2.runtime.Context, target: Any = None) -> str:
     """Absolute public URL of an entity's page, an output path, or the page being rendered."""
-    site = context["site"]
+    site: Site = context["site"]
     if target is None or isinstance(target, str):
         return urls.canonical(site.settings.base_url, target or context["page_path"])
     return site.public_url(target)
@@ -74,7 +77,7 @@ def page_url(context: jinja2.runtime.Context, target: Any = None) -> str:
 def reception_title(context: jinja2.runtime.Context, event: Any) -> str:
     """The title of a reception's notice as plain text, so that each template escapes it as its format needs."""
     station = context["site"].stations[event.station]
-    texts = context.environment.get_template("notice-reception-title.txt").module
+    texts: Any = context.environment.get_template("notice-reception-title.txt").module  # its macros
     return str(texts.title(event, station)).strip()
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from PIL import Image, ImageFile, UnidentifiedImageError
+from pydantic import BaseModel, ValidationError
 
 from . import fonts, photos, printspec, privacy, schema, signboard, syntax
 from .loader import LoadResult, Loc, RawRecord, unread_warnings
@@ -41,7 +41,8 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
     for kind, ids in loaded.ids.items():
         typed.ids[kind].update(ids)
     if loaded.site is not None:
-        typed.site = _parse(loaded.site, problems)  # type: ignore[assignment]
+        site = _parse(loaded.site, problems)
+        typed.site = site if isinstance(site, schema.Site) else None
         typed.site_raw = loaded.site
     for kind, raws in loaded.records.items():
         for raw in raws:
@@ -71,7 +72,7 @@ def _parse(raw: RawRecord, problems: list[Problem]) -> BaseModel | None:
         return None
 
 
-def _locate(raw: RawRecord, model: type[BaseModel], error: dict[str, Any]) -> Problem:
+def _locate(raw: RawRecord, model: type[BaseModel], error: Mapping[str, Any]) -> Problem:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     if loc and loc[-1] == "[key]":  # a bad key of a mapping such as staff_duties
@@ -138,7 +139,7 @@ def _inner_model(annotation: Any) -> Any:
 _QUOTED = re.compile(r"'([^']*)'")
 
 
-def _message(error: dict[str, Any], shown: str) -> str:
+def _message(error: Mapping[str, Any], shown: str) -> str:
     """A pydantic error in Chinese, with the form the value should take; shown is the value as typed."""
     kind: str = error["type"]
     ctx = error.get("ctx", {})
@@ -230,7 +231,7 @@ class Rules:
     def _in_cycle(self, start: str) -> bool:
         stations = self.t.of("stations")
         seen = {start}
-        current = stations[start].parent
+        current: str | None = stations[start].parent
         while current in stations:
             if current in seen:
                 return current == start
@@ -342,10 +343,10 @@ class Rules:
 
     def signage(self) -> None:
         """Every name must fit the plate and be drawable in the plate's font; photos sharp enough for print."""
-        site = self.t.site
-        if site is None:
+        site, raw = self.t.site, self.t.site_raw
+        if site is None or raw is None:
             return
-        font_name, covered = self._signboard_font(site)
+        font_name, covered = self._signboard_font(site, raw)
         for sid, station in self.t.of("stations").items():
             try:
                 signboard.break_lines(station.name, site.signage.plate, station.name_lines)
@@ -420,7 +421,7 @@ class Rules:
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient
         return width, height
 
-    def _signboard_font(self, site: schema.Site) -> tuple[str, frozenset[int] | None]:
+    def _signboard_font(self, site: schema.Site, raw: RawRecord) -> tuple[str, frozenset[int] | None]:
         if site.signage.font:
             path = (self.content_dir / site.signage.font).resolve()
             if not path.is_file():
@@ -429,12 +430,12 @@ class Rules:
             try:
                 return path.name, fonts.coverage(font)
             except Exception:  # noqa: BLE001 - any unreadable font file is a content problem
-                self.problems.append(self.t.site_raw.problem(("signage", "font"), f"无法读取字体文件“{site.signage.font}”"))
+                self.problems.append(raw.problem(("signage", "font"), f"无法读取字体文件“{site.signage.font}”"))
                 return path.name, None
         try:
             return printspec.SIGNBOARD_FONT.split(":")[0], fonts.coverage(fonts.find(printspec.SIGNBOARD_FONT))
         except fonts.FontMissing as exc:
-            self.problems.append(self.t.site_raw.problem(("signage",), str(exc)))
+            self.problems.append(raw.problem(("signage",), str(exc)))
             return "", None
 
 

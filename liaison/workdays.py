@@ -24,7 +24,7 @@ def covered(year: int) -> bool:
 
 def is_workday(day: dt.date) -> bool:
     if covered(day.year):
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     return day.weekday() < 5
 
 

@@ -64,7 +64,7 @@ _CAUSES = {
     errno.ENOLCK: "该文件系统不支持文件锁",
     errno.EMLINK: "目录中的条目太多",
 }
-_HELD: dict[Path, dict] = {}  # folders this process locked (a POSIX lock does not exclude its own process)
+_HELD: dict[Path, dict[str, object]] = {}  # folders this process locked (a POSIX lock does not exclude its own process)
 
 
 class OutputError(Exception):
@@ -230,7 +230,7 @@ class Lock:
     def __init__(self, folder: Path, what: str) -> None:
         self.folder = folder
         self.what = what  # the outputs, for the message a second build sees
-        self.previous: dict | None = None  # what a build that did not end cleanly left in the file
+        self.previous: dict[str, object] | None = None  # what a build that did not end cleanly left in the file
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -264,17 +264,17 @@ class Lock:
         self._fd = None
         _HELD.pop(self.folder.resolve(), None)
 
-    def _busy(self, holder: dict | None) -> str:
+    def _busy(self, holder: dict[str, object] | None) -> str:
         who = f"（进程 {holder.get('pid')}，开始于 {holder.get('started')}）" if holder else ""
         return f"另一次生成正在写入 {self.what}{who}，请等它结束后再运行。"
 
 
-def _me() -> dict:
+def _me() -> dict[str, object]:
     return {"pid": os.getpid(), "host": socket.gethostname(),
             "started": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")}
 
 
-def _parse(data: bytes) -> dict | None:
+def _parse(data: bytes) -> dict[str, object] | None:
     try:
         info = json.loads(data.decode("utf-8")) if data.strip() else None
     except ValueError:

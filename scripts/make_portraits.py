@@ -123,8 +123,8 @@ def body(img: Image.Image, r: random.Random, feminine: bool, skin: tuple[int, in
         draw.polygon([(cx - 130, 1255), (cx, 1350), (cx - 60, 1420), (cx - 170, 1300)], fill=collar)
         draw.polygon([(cx + 130, 1255), (cx, 1350), (cx + 60, 1420), (cx + 170, 1300)], fill=collar)
         draw.line((cx, 1350, cx, H), fill=shade(shirt, 0.8), width=6)
-        for y in (1430, 1530):
-            draw.ellipse((cx + 14, y, cx + 30, y + 16), fill=shade(shirt, 0.7))
+        for button in (1430, 1530):
+            draw.ellipse((cx + 14, button, cx + 30, button + 16), fill=shade(shirt, 0.7))
     elif style == "sweater":
         top = r.choice(TOPS)
         shirt = r.choice([(246, 246, 244), (224, 236, 248)])
@@ -248,7 +248,7 @@ def portrait(deputy_id: str, name: str) -> Image.Image:
     hw, top, bottom = head_box(r, feminine)
     body(img, r, feminine, skin, bottom - 120, bottom + 110)
     head(img, r, feminine, skin, hw, top, bottom)
-    return img.resize((WIDTH, HEIGHT), Image.LANCZOS)
+    return img.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,7 @@
 # Set up everything the project needs, then build the site or run the tests.
 #
 #   bash scripts/run.sh build [build.py args]   # content/ -> site/ and signage/
-#   bash scripts/run.sh test  [pytest args]     # run the test suite
+#   bash scripts/run.sh test  [pytest args]     # ruff, mypy, then the test suite
 #
 # Set-up is idempotent: system packages (Debian/Ubuntu, via apt-get when
 # running as root), a Python virtualenv in .venv, and `pip install -e .[test]`
@@ -49,7 +49,7 @@ usage() {
     cat >&2 <<'EOF'
 用法 / Usage:
   bash scripts/run.sh build [参数...]   构建网站 (site/) 和打印用 PDF (signage/)
-  bash scripts/run.sh test  [参数...]   运行测试 (参数传给 pytest)
+  bash scripts/run.sh test  [参数...]   代码检查 (ruff、mypy) 后运行测试 (参数传给 pytest)
 EOF
 }
 
@@ -173,6 +173,14 @@ test)
     ensure_system_packages "${SYSTEM_PACKAGES[@]}" ${TEST_SYSTEM_PACKAGES[@]+"${TEST_SYSTEM_PACKAGES[@]}"}
     ensure_venv
     cd "$REPO_ROOT"
+    # The static checks first: each is quick, and a failure stops here naming which check failed.
+    say "检查 1/3：ruff（代码规范和常见错误）"
+    "$VENV_PY" -m ruff check . ||
+        die "ruff 检查未通过（见上方列出的问题）；其中标 [*] 的可用 .venv/bin/ruff check --fix . 自动修复。"
+    say "检查 2/3：mypy（类型检查）"
+    "$VENV_PY" -m mypy ||
+        die "mypy 类型检查未通过（见上方列出的问题）。"
+    say "检查 3/3：pytest（测试）"
     rc=0
     "$VENV_PY" -m pytest "$@" || rc=$?
     if ((rc == 5)); then

@@ -27,7 +27,7 @@ def broken_local_links(root: Path) -> list[str]:
     for path, page in pages.items():
         if path.name == "404.html":  # links there are absolute: it is served at any depth
             continue
-        for tag, attribute, url in page.links:
+        for _tag, _attribute, url in page.links:
             if is_external(url):
                 continue
             target_part, _, anchor = url.partition("#")

@@ -101,7 +101,7 @@ def desk(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     (["--site", "content"], "content/ 是内容目录，不能作为输出目录，为避免误删，已停止。请换一个专用的目录"),
     (["--site", "content/site"], "content/site/ 位于内容目录（content/）之中"),
     (["--site", "."], "是当前工作目录"),

@@ -155,7 +155,7 @@ def test_alias_bombs_deep_nesting_and_oversized_files_are_refused(mini: Path) ->
     import time
 
     levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
     write(mini / "stations" / "bomb.yaml", "\n".join(levels) + "\n")  # 9**9 strings if expanded
     write(mini / "stations" / "deep.yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n")
     write(mini / "stations" / "huge.yaml", "intro: " + "长" * 400_000 + "\n")

@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from liaison.loader import load_content
 from liaison.model import Site, build_site
@@ -70,7 +71,7 @@ def test_notices_in_force_follow_the_date() -> None:
 def test_graph_is_immutable(site: Site) -> None:
     with pytest.raises(TypeError):
         site.stations["x"] = site.stations["centre"]  # type: ignore[index]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         site.stations["centre"].record.name = "x"
 
 

@@ -254,7 +254,7 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how, code, message", [
+@pytest.mark.parametrize(("how", "code", "message"), [
     (signal.SIGINT, 130, "已中断（Ctrl-C）：没有发布任何新内容，已发布的内容保持不变，临时文件已清理。"),
     ("SIGINT inherited as ignored", 130, "已中断（Ctrl-C）：没有发布任何新内容，已发布的内容保持不变，临时文件已清理。"),
     (signal.SIGTERM, 143, "已终止（收到 SIGTERM）：没有发布任何新内容，已发布的内容保持不变，临时文件已清理。"),
@@ -264,7 +264,7 @@ def test_ctrl_c_or_sigterm_while_print_files_render_stops_and_publishes_nothing(
     before = published(old_build)
     process = start(old_build, ignore_sigint=how == "SIGINT inherited as ignored")  # as `build.py &` in a script
     wait_for(lambda: any((old_build / ".site.liaison" / g / "signage").exists() for g in staging(old_build)), process)
-    out, err = stopped(process, signal.SIGTERM if how == signal.SIGTERM else signal.SIGINT)
+    _, err = stopped(process, signal.SIGTERM if how == signal.SIGTERM else signal.SIGINT)
     assert process.returncode == code
     assert err.strip() == message  # one line, no traceback
     assert published(old_build) == before
@@ -411,7 +411,7 @@ def test_same_content_same_bytes_and_source_date_epoch_sets_embedded_dates(tmp_p
 
     from tests.pdf_reading import reader
 
-    epoch = str(int(dt.datetime(2026, 11, 12, tzinfo=dt.timezone.utc).timestamp()))
+    epoch = str(int(dt.datetime(2026, 11, 12, tzinfo=dt.UTC).timestamp()))
     runs = []
     for name in ("a", "b"):
         out = tmp_path / name

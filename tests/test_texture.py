@@ -27,7 +27,9 @@ def decode(data: bytes) -> Image.Image:
 
 def left_strip(image: Image.Image, inset_mm: float) -> tuple[int, int, int, int]:
     """A 1 mm strip along the left edge, `inset_mm` in from it, clear of the corners."""
-    px = lambda mm: round(mm / 25.4 * SMALL[2])
+    def px(mm: float) -> int:
+        return round(mm / 25.4 * SMALL[2])
+
     return px(inset_mm), px(30), px(inset_mm + 1), image.height - px(30)
 
 
@@ -108,7 +110,10 @@ def test_insert_is_a_light_plain_board_in_a_grey_frame() -> None:
     assert sum(frame) / 3 < ImageStat.Stat(board.convert("L")).mean[0] - 20
 
 
-@pytest.mark.parametrize("args", [("silver", 606, 406), ("Gold", 606, 406), ("gold", 0, 406), ("gold", 606, 406, 0)])
-def test_unknown_material_or_empty_plate_is_refused(args: tuple) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(("args", "why"), [
+    (("silver", 606, 406), "unknown plate material 'silver'"), (("Gold", 606, 406), "unknown plate material 'Gold'"),
+    (("gold", 0, 406), "must be positive"), (("gold", 606, 406, 0), "must be positive"),
+])
+def test_unknown_material_or_empty_plate_is_refused(args: tuple, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
         plate_texture(*args)

@@ -90,7 +90,7 @@ def test_a_failure_while_rendering_publishes_nothing_and_leaves_no_staging(tmp_p
     assert everything(tmp_path) == before
 
 
-@pytest.mark.parametrize("paths, why", [
+@pytest.mark.parametrize(("paths", "why"), [
     (["a.html", "a.html"], "share the path"),
     (["../escape.html"], "not a path inside"),
     (["/etc/passwd"], "not a path inside"),
@@ -103,7 +103,7 @@ def test_output_paths_that_collide_or_leave_the_tree_are_refused(tmp_path: Path,
 
 
 def test_publishing_only_some_trees_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="not staged"), Publication(pair(tmp_path)) as publication:
+    with pytest.raises(ValueError, match="not staged"), Publication(pair(tmp_path)) as publication:  # noqa: PT012 - through the transaction
         publication.stage("site", OLD["site"])
         publication.publish()
     assert not (tmp_path / "site").exists()
@@ -131,7 +131,7 @@ def sources(clerk: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("force", [False, True])
-@pytest.mark.parametrize("site, why", [
+@pytest.mark.parametrize(("site", "why"), [
     ("work/content", "content/ 是内容目录"),
     ("work/content/site", "content/site/ 位于内容目录（content/）之中"),
     ("work/link-to-content", "是内容目录"),
@@ -155,7 +155,7 @@ def test_places_no_build_may_replace_are_refused_even_with_force(clerk: Path, si
 
 
 @pytest.mark.parametrize("force", [False, True])
-@pytest.mark.parametrize("site, signage, why", [
+@pytest.mark.parametrize(("site", "signage", "why"), [
     ("out", "out", "--site 与 --signage 是同一个目录（out/）"),
     ("out", "out/print", "--site 的目录 out/ 包含 --signage 的目录 out/print/"),
     ("out/web", "out", "--signage 的目录 out/ 包含 --site 的目录 out/web/"),
@@ -287,11 +287,11 @@ def test_a_stop_that_a_library_swallowed_still_publishes_nothing(tmp_path: Path)
             pass
         yield Output("a/b.html", b"b")
 
-    with signals.handled(), pytest.raises(signals.Interrupted) as stopped:
-        with Publication(targets) as publication:
-            publication.stage("site", outputs_whose_renderer_swallows_ctrl_c())
-            publication.stage("signage", NEW["signage"])
-            publication.publish()
+    with (signals.handled(), pytest.raises(signals.Interrupted) as stopped,  # noqa: PT012 - through the transaction
+          Publication(targets) as publication):
+        publication.stage("site", outputs_whose_renderer_swallows_ctrl_c())
+        publication.stage("signage", NEW["signage"])
+        publication.publish()
     assert stopped.value.exit_code == 130
     assert everything(tmp_path) == before
 

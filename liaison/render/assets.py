@@ -75,8 +75,10 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(image.convert("RGB") if image.mode not in ("RGB", "CMYK") else image,
-                                             source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            # None only with inPlace=True, which Pillow's annotation does not tell apart.
+            return ImageCms.profileToProfile(  # type: ignore[return-value]
+                image.convert("RGB") if image.mode not in ("RGB", "CMYK") else image,
+                source, ImageCms.createProfile("sRGB"), outputMode="RGB")
         except (ImageCms.PyCMSError, OSError):
             pass  # an unreadable profile: treat the pixels as sRGB
     return image.convert("RGB")

@@ -43,9 +43,11 @@ def feed(site: Site, texts: Any, station: Station | None) -> bytes:
     for entry in entries:
         calendar.add_component(entry)
     if entries:
-        calendar.add_missing_timezones(first_date=entries[0].start.date(),
-                                       last_date=max(e.end for e in entries).date() + dt.timedelta(days=1))
-    return calendar.to_ical()
+        first, last = entries[0].start, max(e.end for e in entries)
+        assert isinstance(first, dt.datetime) and isinstance(last, dt.datetime)  # every entry has a time (_at)
+        calendar.add_missing_timezones(first_date=first.date(), last_date=last.date() + dt.timedelta(days=1))
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def pending_days(site: Site, station: Station) -> list[dt.date]:
@@ -80,7 +82,7 @@ def _event(site: Site, texts: Any, event: Event) -> icalendar.Event:
         start=_at(event.date, event.start), end=_at(event.date, event.end),
         summary=_text(texts.summary(event, station)), location=event.location or station.address,
         description=_text(texts.event_description(event, station, deputies, url, event.kind in RECEPTION_KINDS)),
-        categories=[event.kind.value], status="CONFIRMED", url=url)
+        categories=[event.kind.value], status=icalendar.STATUS.CONFIRMED, url=url)
 
 
 def _pending(site: Site, texts: Any, station: Station, day: dt.date) -> icalendar.Event:
@@ -91,7 +93,7 @@ def _pending(site: Site, texts: Any, station: Station, day: dt.date) -> icalenda
         start=_at(day, rule.start), end=_at(day, rule.end),
         summary=_text(texts.pending_summary(station)), location=station.address,
         description=_text(texts.pending_description(site, station, url)),
-        categories=[EventKind.RECEPTION_DAY.value], status="TENTATIVE", url=url)
+        categories=[EventKind.RECEPTION_DAY.value], status=icalendar.STATUS.TENTATIVE, url=url)
 
 
 def _at(day: dt.date, time: dt.time) -> dt.datetime:

@@ -33,7 +33,9 @@ KIOSK_PALETTE = {"text": "#efe8da", "muted": "#cfc6b4", "axis": "#8c8577", "rece
 def kiosks(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
     def one_station(station: Station) -> tuple[Output, Output]:
         page = kiosk_page(site, env, station, content_dir)
-        version = re.search(r'"version": "([0-9a-f]+)"', page).group(1)
+        found = re.search(r'"version": "([0-9a-f]+)"', page)
+        assert found is not None  # kiosk_page always embeds its version
+        version = found.group(1)
         return (Output(f"kiosk/{station.id}/index.html", page.encode("utf-8")),
                 Output(f"kiosk/{station.id}/version.json", (json.dumps({"version": version}) + "\n").encode()))
 

@@ -56,7 +56,7 @@ def station_print_files(site: Site, env: jinja2.Environment, station: Station, c
     plate = site.settings.signage.plate
     plate_mm = (plate.width_mm, plate.height_mm)
     for output, role, material in signboard_files(site, env, station, content_dir):
-        if role == "production":
+        if material is None:  # the production artwork, one for every material
             materials = "、".join(m.value for m in site.settings.signage.materials_for(station.kind))
             yield PrintFile(output, station.id, "标识牌制作稿（红字，C0 M100 Y100 K0）", plate_mm, 1,
                             f"{materials}，字为丝印或UV印刷", 1)
@@ -143,7 +143,7 @@ def print_pack(files: list[PrintFile], day: dt.date) -> bytes:
     return out.getvalue()
 
 
-def _add(pack: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...]) -> None:
+def _add(pack: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, int, int, int, int, int]) -> None:
     info = zipfile.ZipInfo(name, date_time=stamp)
     # PDFs and images are compressed already; deflating them again only costs time.
     info.compress_type = zipfile.ZIP_DEFLATED if name.endswith((".csv", ".svg", ".json")) else zipfile.ZIP_STORED

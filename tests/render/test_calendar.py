@@ -58,7 +58,7 @@ def test_an_event_with_its_beijing_wall_time_place_deputies_and_page(built: Path
     assert "接待代表：王堃" in str(event["DESCRIPTION"])
     assert str(event["URL"]) == BASE + "schedule/2026-12-01-centre/"  # its published notice
     # Deterministic: site.today at midnight in Beijing, written in UTC.
-    assert event.decoded("DTSTAMP") == dt.datetime(2026, 11, 25, 16, tzinfo=dt.timezone.utc)
+    assert event.decoded("DTSTAMP") == dt.datetime(2026, 11, 25, 16, tzinfo=dt.UTC)
 
 
 def test_rule_days_without_a_reception_are_placeholders_and_others_are_not_duplicated(built: Path) -> None:
@@ -130,7 +130,7 @@ def test_an_independent_parser_reads_the_demo_feeds(demo) -> None:
     """vobject, not the library that wrote them, parses every feed of the demo."""
     import vobject
 
-    report, out = demo
+    _, out = demo
     for path in sorted((out / "site" / "calendar").glob("*.ics")):
         calendar = vobject.readOne(path.read_text(encoding="utf-8"))
         events = calendar.vevent_list

@@ -274,7 +274,7 @@ def test_no_large_pure_white_areas(browser, mini_site: Path) -> None:
     for index in range(page.evaluate("__kiosk.eligible(new Date()).length")):
         page.evaluate(f"__kiosk.show(__kiosk.eligible(new Date())[{index}])")
         shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
-        white = dict((color, count) for count, color in shot.getcolors(shot.width * shot.height)).get((255, 255, 255), 0)
+        white = {color: count for count, color in shot.getcolors(shot.width * shot.height)}.get((255, 255, 255), 0)
         assert white / (shot.width * shot.height) < 0.005, active_kind(page)
     page.context.close()
 

@@ -236,6 +236,6 @@ def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Pa
     web = Image.open(tmp_path / "site" / "media" / "deputies" / "wang-kun.jpg")
     print_rgb, web_rgb = (ImageStat.Stat(im.image.convert("RGB") if hasattr(im, "image") else im.convert("RGB")).mean
                           for im in (printed, web))
-    assert all(abs(p - w) <= 2 for p, w in zip(print_rgb, web_rgb)), (print_rgb, web_rgb)
+    assert all(abs(p - w) <= 2 for p, w in zip(print_rgb, web_rgb, strict=True)), (print_rgb, web_rgb)
     assert web_rgb[0] > p3_red[0] + 10  # converted: P3's red is redder than the same numbers in sRGB
     assert abs(printed.image.width / printed.image.height - 3 / 4) < 0.01
