@@ -21,8 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import weasyprint.pdf.fonts as weasy_fonts  # noqa: E402
 
-from liaison import theme  # noqa: E402
-from liaison.pipeline import Config, check  # noqa: E402
+from liaison.pipeline import Config, check, environment  # noqa: E402
 from liaison.render.posters import poster_sheets  # noqa: E402
 from liaison.render.signboards import signboard_files  # noqa: E402
 from tests.conftest import MINI, TODAY  # noqa: E402
@@ -56,18 +55,18 @@ def main() -> None:
 
     config = Config(content=MINI, site_dir=Path("/nonexistent"), signage_dir=Path("/nonexistent"), today=TODAY)
     site, _ = check(config)
-    env = theme.environment(TODAY)
+    env = environment(site, config)
     station = site.stations["centre"]
-    assert len(poster_sheets(site, env, station, MINI)) == 1, "the benchmark poster must be one sheet"
+    assert len(poster_sheets(site, env, station, MINI, TODAY)) == 1, "the benchmark poster must be one sheet"
 
     def production() -> bytes:
-        return next(signboard_files(site, env, station, MINI))[0].data
+        return next(signboard_files(site, env, station, MINI, TODAY))[0].data
 
     def proof_with_preview() -> list:
-        return list(signboard_files(site, env, station, MINI))[1:]
+        return list(signboard_files(site, env, station, MINI, TODAY))[1:]
 
     def poster() -> list[bytes]:
-        return poster_sheets(site, env, station, MINI)
+        return poster_sheets(site, env, station, MINI, TODAY)
 
     tasks = {"signboard, production artwork (PDF)": production,
              "signboard, proof PDF + PNG preview": proof_with_preview,

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import signal
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from . import signals
+from . import dates, signals
 from .model import Site
-from .pipeline import BuildReport, Config, Notify, build, check, sources
+from .pipeline import BuildReport, Config, Notify, build, check, environment, sources
 from .problems import ContentError, Problem
 from .writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
 
@@ -40,7 +39,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR", help="网站输出目录（默认 site）")
     p.add_argument("--signage", type=Path, default=Path("signage"), metavar="DIR", help="制作文件输出目录（默认 signage）")
     p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
-                   help="按此日期计算“近期”“有效”等内容（默认取 SOURCE_DATE_EPOCH 或今天）")
+                   help="按此日期计算“近期”“有效”等内容（默认取 site.yaml 中 timezone 时区的今天，"
+                        "设置了 SOURCE_DATE_EPOCH 时取它的日期）")
     p.add_argument("--report", nargs="?", const=Path("report"), type=Path, metavar="DIR",
                    help="与 check 一起使用：按规则检查各站、代表和意见办理，写出 HTML 和 JSON 报告（默认 report/）")
     p.add_argument("--year", type=int, metavar="YYYY", help="合规检查的年度（默认今天所在年度）")
@@ -60,9 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.report is not None and args.command != "check":
         print("--report 只能与 check 一起使用：python build.py check --report", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        dates.source_date_epoch()
+    except dates.EpochError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
-                    today=args.today or _default_today(), strict=args.strict and args.report is None,
-                    force=args.force)
+                    today=args.today, strict=args.strict and args.report is None, force=args.force)
     with signals.handled():
         return _run(args, config)
 
@@ -116,12 +120,12 @@ def _report_sources(config: Config) -> dict[str, Path]:
 
 
 def _compliance(site: Site, config: Config, args: argparse.Namespace, notify: Notify | None) -> int:
-    from . import compliance, theme
+    from . import compliance
     from .render.report import ratings_for, report_outputs, terminal_summary
 
     report = compliance.check(site, args.year)
     with Publication({"report": args.report}, _report_sources(config), config.force, notify) as publication:
-        publication.stage("report", report_outputs(site, report, theme.environment(site.today, config.theme_dir)))
+        publication.stage("report", report_outputs(site, report, environment(site, config)))
         publication.publish()
     if not args.quiet or report.failed:
         for line in terminal_summary(report, ratings_for(site, report.year)):
@@ -170,10 +174,3 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD：{text}") from None
-
-
-def _default_today() -> dt.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()

@@ -165,6 +165,15 @@ class Site:
     def parent(self, station: Station) -> Station | None:
         return self.stations.get(station.parent) if station.parent else None
 
+    def lineage(self, station: Station) -> list[Station]:
+        """The station, its parent, its parent's parent … up to the top."""
+        line: list[Station] = []
+        node: Station | None = station
+        while node is not None:
+            line.append(node)
+            node = self.parent(node)
+        return line
+
     def children(self, station: Station) -> tuple[Station, ...]:
         return self._children.get(station.id, ())
 
@@ -227,11 +236,9 @@ class Site:
 
     def _rule_scope(self, station: Station) -> tuple[schema.ReceptionRule, Station | Tier | None]:
         """The station's own rule, else its nearest ancestor's, else its tier's, else the site's; with its owner."""
-        node: Station | None = station
-        while node is not None:
+        for node in self.lineage(station):
             if node.reception_rule is not None:
                 return node.reception_rule, node
-            node = self.parent(node)
         if station.tier in self.settings.tier_reception_rules:
             return self.settings.tier_reception_rules[station.tier], station.tier
         return self.settings.reception_rule, None

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compliance, linkcheck, theme
+import jinja2
+
+from . import compliance, dates, linkcheck, theme
 from .loader import load_content
 from .model import Site, build_site
 from .problems import ContentError, Problem
@@ -23,7 +25,7 @@ class Config:
     content: Path
     site_dir: Path
     signage_dir: Path
-    today: dt.date
+    today: dt.date | None = None  # None: today in the site's time zone (or SOURCE_DATE_EPOCH's day)
     theme_dir: Path = theme.DEFAULT_THEME
     strict: bool = False  # warnings fail the build too
     force: bool = False  # replace output folders holding files liaison did not write
@@ -39,7 +41,7 @@ class BuildReport:
 def check(config: Config) -> tuple[Site, list[Problem]]:
     """Load and validate; raise ContentError with every problem, or return the model and warnings."""
     typed, warnings = _validated(config)
-    return build_site(typed, config.today), warnings
+    return _site(typed, config), warnings
 
 
 def _validated(config: Config) -> tuple[Typed, list[Problem]]:
@@ -51,9 +53,25 @@ def _validated(config: Config) -> tuple[Typed, list[Problem]]:
     return typed, problems
 
 
+def _site(typed: Typed, config: Config) -> Site:
+    """The model for the day of the build, which is read in the zone the settings name."""
+    assert typed.site is not None
+    return build_site(typed, config.today or dates.today(typed.site.zone))
+
+
+def dating(site: Site, config: Config) -> dates.Dating:
+    """What dates outputs by the content files they are made from."""
+    return dates.Dating(config.content, site.settings.zone)
+
+
+def environment(site: Site, config: Config) -> jinja2.Environment:
+    return theme.environment(dating(site, config), config.theme_dir)
+
+
 def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
     """Every output of the build, per target directory; each a pure function of its inputs."""
-    env = theme.environment(site.today, config.theme_dir)
+    content_dates = dating(site, config)
+    env = theme.environment(content_dates, config.theme_dir)
 
     def site_outputs() -> Iterator[Output]:
         pages = list(web.pages(site, env))
@@ -61,13 +79,13 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
         yield from assets.rare_glyph_fonts(pages)
         yield from kiosk.kiosks(site, env, config.content)
         yield from data.exports(site)
-        yield from calendar.feeds(site, env)
+        yield from calendar.feeds(site, env, content_dates)
         if site.settings.compliance.publish:
             yield from report.report_outputs(site, compliance.check(site), env, folder="compliance/")
         yield from assets.theme_static(config.theme_dir)
         yield from assets.portraits(site, config.content)
 
-    return {"site": site_outputs(), "signage": signage.signage(site, env, config.content)}
+    return {"site": site_outputs(), "signage": signage.signage(site, env, config.content, content_dates)}
 
 
 def sources(config: Config) -> dict[str, Path]:
@@ -81,7 +99,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
     written: dict[str, WriteReport] = {}
     with Publication(directories, sources(config), config.force, notify) as publication:
         typed, warnings = _validated(config)
-        site = build_site(typed, config.today)
+        site = _site(typed, config)
         records = [typed.site_raw, *typed.raw.values()] if typed.site_raw else list(typed.raw.values())
         outputs: Iterable[Output]
         for name, outputs in targets(site, config).items():

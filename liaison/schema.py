@@ -6,7 +6,9 @@ times) are checked here. Relations between records are checked in validate.py.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import zoneinfo
 from collections.abc import Iterator
 from enum import Enum
 from types import UnionType
@@ -142,6 +144,18 @@ def _directory_url(value: str) -> str:
                          "例如 https://rd.example.gov.cn/lianluozhan/")
     if not value.endswith("/"):
         raise ValueError("base_url 应以 / 结尾，例如 https://rd.example.gov.cn/lianluozhan/")
+    return value
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _time_zone(value: str) -> str:
+    # No "did you mean": the nearest name to Asia/Beijing is Asia/Beirut.
+    if value not in _time_zones():
+        raise ValueError(f"“{value}”不是时区名称：应写 IANA 时区数据库中的名称，北京时间写 Asia/Shanghai")
     return value
 
 
@@ -372,6 +386,8 @@ class Site(Record):
     region: Region
     base_url: Annotated[Url, AfterValidator(_directory_url)]
     locale: Literal["zh-CN"] = "zh-CN"
+    # Where the days of dates and times are read: --today, reception times, the day a file was changed.
+    timezone: Annotated[str, AfterValidator(_time_zone)] = "Asia/Shanghai"
     reception_rule: ReceptionRule
     # Tiers whose stations receive on another day; a station's own rule (or its parent's) comes first.
     tier_reception_rules: dict[Tier, ReceptionRule] = {}
@@ -384,6 +400,10 @@ class Site(Record):
     opinion_categories: list[Line] = []
     staff_duties: dict[StaffRole, list[Line]] = {}
     about: Markdown = ""
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
 
 
 # ---- stations ------------------------------------------------------------------

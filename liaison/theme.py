@@ -9,12 +9,12 @@ import jinja2
 from markupsafe import Markup
 
 from . import qr, urls
+from .dates import Dating
 from .markup import render_markdown
 from .schedule import WEEKDAY_NAMES, describe
 
 if TYPE_CHECKING:
     from .model import Site
-
 
 
 def _default_theme() -> Path:
@@ -27,8 +27,8 @@ def _default_theme() -> Path:
 DEFAULT_THEME = _default_theme()
 
 
-def environment(build_date: dt.date, theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
-    """The environment of one build; `build_date` is the one date embedded in outputs (PDF metadata)."""
+def environment(dating: Dating, theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
+    """The environment of one build; `content_date(records…)` dates what a template makes of records."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme_dir / "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
@@ -45,8 +45,9 @@ def environment(build_date: dt.date, theme_dir: Path = DEFAULT_THEME) -> jinja2.
         percent=percent,
         tel=tel,
         rule_text=describe,
+        zoned=zoned,
     )
-    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, build_date=build_date,
+    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, content_date=dating.of,
                        reception_title=reception_title,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
                        calendar_path=urls.calendar_path)
@@ -84,6 +85,13 @@ def reception_title(context: jinja2.runtime.Context, event: Any) -> str:
 def cn_date(value: dt.date, with_weekday: bool = False) -> str:
     text = f"{value.year}年{value.month}月{value.day}日"
     return f"{text}（{weekday(value)}）" if with_weekday else text
+
+
+@jinja2.pass_context
+def zoned(context: jinja2.runtime.Context, day: dt.date, time: dt.time = dt.time(), timespec: str = "seconds") -> str:
+    """A day and a wall time in the site's time zone, in ISO 8601 with its offset (2026-12-01T09:00+08:00)."""
+    moment = dt.datetime.combine(day, time, tzinfo=context["site"].settings.zone)
+    return moment.isoformat(timespec=timespec)
 
 
 def weekday(value: dt.date) -> str:

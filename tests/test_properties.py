@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from liaison import schema, theme
+from liaison import schema
 from liaison.loader import RECORD_DIRS, load_content
-from liaison.pipeline import Config, check
+from liaison.pipeline import Config, check, environment
 from liaison.problems import ContentError, field_path
 from liaison.render import web
 from tests.conftest import MINI, TODAY
@@ -57,7 +57,7 @@ def outcome(content: Path) -> None:
             assert problem.path.is_relative_to(content) and problem.line >= 0 and problem.message
             assert not english(problem.message), problem  # no PyYAML or pydantic text reaches the clerk
         return
-    env = theme.environment(TODAY)
+    env = environment(site, config)
     for page in web.pages(site, env):
         assert page.data
 

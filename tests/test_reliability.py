@@ -26,7 +26,8 @@ from liaison.writer import MANIFEST
 from tests import publish_driver
 from tests.conftest import MINI, ROOT, TODAY, snapshot
 
-OLD_DAY, NEW_DAY = "2026-11-23", "2026-11-24"
+# The centre's reception is announced on the 25th: its notice enters both trees, so that a mix would show.
+OLD_DAY, NEW_DAY = "2026-11-24", "2026-11-25"
 CLERK = {"notes.txt": "联络站工作笔记", "docs/plan.docx": "年度计划（草稿）"}
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
 Pair = dict[str, dict[str, bytes]]
@@ -428,4 +429,4 @@ def test_same_content_same_bytes_and_source_date_epoch_sets_embedded_dates(tmp_p
     assert creation.startswith("D:20261112")
     with zipfile.ZipFile(io.BytesIO(files["packs/centre.zip"])) as pack:
         assert {info.date_time for info in pack.infolist()} == {(2026, 11, 12, 0, 0, 0)}
-    assert "信息截至 2026年11月12日" in runs[0]["site"]["index.html"].decode()
+    assert "本站信息更新于 2026年11月12日" in runs[0]["site"]["index.html"].decode()

@@ -20,12 +20,12 @@ from ..model import Site, Station
 from ..schema import RECEPTION_KINDS
 from . import Output
 from .assets import portrait_jpeg
+from .calendar import rule_horizon
 
 SIX_ITEMS = ("进站代表基本情况", "工作人员基本情况及职责", "主要工作制度和年度工作计划",
              "群众意见建议处理流程", "网上应用场景使用方法", "其他需要公开的事项")
 FACES = {"400": "Noto Sans CJK SC:style=Regular", "700": "Noto Sans CJK SC:style=Bold"}
 NOTICES_PER_SLIDE = 5
-RULE_DAYS_AHEAD = 400  # the screen finds the next reception day by itself for over a year
 VERSION_TOKEN = "@@KIOSK-VERSION@@"
 KIOSK_PALETTE = {"text": "#efe8da", "muted": "#cfc6b4", "axis": "#8c8577", "received": "#d9cdb4", "answered": "#f2c86b"}
 
@@ -59,8 +59,8 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
         config_json=Markup(json.dumps(config, ensure_ascii=False)),
         intro=_first_paragraph(station.intro),
         receptions=receptions,
-        rule_days=[d.isoformat() for d in site.rule_days(
-            station, site.today, site.today + dt.timedelta(days=RULE_DAYS_AHEAD))],
+        # the screen finds the next reception day by itself for a year
+        rule_days=[d.isoformat() for d in site.rule_days(station, site.today, rule_horizon(site.today))],
         deputy_pages=[members[i:i + per_slide] for i in range(0, len(members), per_slide)],
         notice_pages=[notices[i:i + NOTICES_PER_SLIDE] for i in range(0, len(notices), NOTICES_PER_SLIDE)],
         summary=site.opinion_summary(station, since=_months_ago(site.today, 12)),

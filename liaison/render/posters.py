@@ -1,6 +1,7 @@
 """Wall posters (公示栏): the six items in order, on as many numbered sheets as they need."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from pathlib import Path
@@ -17,7 +18,9 @@ CARD_MIN_WIDTH_MM = 250
 MARGIN_X_MM = 26
 
 
-def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content_dir: Path) -> list[bytes]:
+def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content_dir: Path,
+                  created: dt.date | None) -> list[bytes]:
+    """The poster's sheets; `created` is its content date, in the metadata and the footer."""
     signage = site.settings.signage
     width, height = signage.poster.dimensions_mm
     inner = width - 2 * MARGIN_X_MM
@@ -31,7 +34,7 @@ def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content
         bleed_mm=printspec.BLEED_MM, min_pt=printspec.POSTER_MIN_PT, title_pt=_title_pt(station.name, inner),
         columns=max(1, math.floor(inner / CARD_MIN_WIDTH_MM)), text_columns=2 if inner >= 500 else 1,
         photo_mm=printspec.POSTER_PHOTO_MM, qr_deputy_mm=printspec.QR_DEPUTY_MM,
-        qr_station_mm=printspec.QR_STATION_MM, emblem="emblem" in assets, flow_svg=Markup(flow))
+        qr_station_mm=printspec.QR_STATION_MM, emblem="emblem" in assets, flow_svg=Markup(flow), created=created)
     return pdf.sheets(pdf.document(html, assets))
 
 

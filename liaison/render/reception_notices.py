@@ -1,6 +1,7 @@
 """A4 notices of upcoming receptions for the station's outdoor bulletin board (公示栏)."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import jinja2
@@ -16,13 +17,15 @@ def receptions_to_post(site: Site, station: Station) -> list[Event]:
     return [e for e in site.published_receptions(station) if e.date >= site.today]
 
 
-def notice_sheet(site: Site, env: jinja2.Environment, event: Event) -> tuple[bytes, int]:
-    """The notice as a PDF, and how many A4 sheets it takes (one, unless the list of deputies is long)."""
+def notice_sheet(site: Site, env: jinja2.Environment, event: Event, created: dt.date | None) -> tuple[bytes, int]:
+    """The notice as a PDF dated `created`, and how many A4 sheets it takes (one, unless the list of deputies
+    is long)."""
     width, height = printspec.A4_MM
     station = site.stations[event.station]
     html = env.get_template("print/reception-notice.html").render(
         site=site, event=event, station=station, page_path="", width_mm=width, height_mm=height,
-        margin_mm=MARGIN_MM, qr_mm=printspec.QR_NOTICE_MM, footer_mm=_footer_mm(site.qr_target(station)))
+        margin_mm=MARGIN_MM, qr_mm=printspec.QR_NOTICE_MM, footer_mm=_footer_mm(site.qr_target(station)),
+        created=created)
     document = pdf.document(html)
     return pdf.write(document), len(document.pages)
 

@@ -1,6 +1,7 @@
 """Signboards (标识牌): a proof on the simulated plate for the client, production artwork for the shop."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,18 +19,19 @@ TEXTURES = {Material.GOLD: "gold", Material.BRASS: "brass", Material.INSERT: "in
 PREVIEW_WIDTH_PX = 1800
 
 
-def signboard_files(site: Site, env: jinja2.Environment, station: Station,
-                    content_dir: Path) -> Iterator[tuple[Output, str, Material | None]]:
-    """(output, role, material): the production artwork, then a proof PDF and PNG per material."""
+def signboard_files(site: Site, env: jinja2.Environment, station: Station, content_dir: Path,
+                    created: dt.date | None) -> Iterator[tuple[Output, str, Material | None]]:
+    """(output, role, material): the production artwork, then a proof PDF and PNG per material; the PDFs
+    dated `created`."""
     signage = site.settings.signage
     font = _font_asset(signage.font, content_dir)
     lines = signboard.break_lines(station.name, signage.plate, station.name_lines)
     cmyk = "device-cmyk({} {} {} {})".format(*printspec.PLATE_RED_CMYK)
-    production = _render(env, station, signage.plate, lines, cmyk, font, texture_material=None)
+    production = _render(env, station, signage.plate, lines, cmyk, font, None, created)
     yield Output(f"{station.id}/signboard-production.pdf", production), "production", None
     for index, material in enumerate(signage.materials_for(station.kind)):
         name = "signboard-proof" if index == 0 else f"signboard-proof-{TEXTURES[material]}"
-        proof = _render(env, station, signage.plate, lines, PROOF_RED, font, texture_material=material)
+        proof = _render(env, station, signage.plate, lines, PROOF_RED, font, material, created)
         yield Output(f"{station.id}/{name}.pdf", proof), "proof", material
         yield Output(f"{station.id}/{name}.png", preview_png(proof)), "preview", material
 
@@ -44,7 +46,7 @@ def line_tops_mm(lines: tuple[str, ...], plate: Plate) -> list[float]:
 
 
 def _render(env: jinja2.Environment, station: Station, plate: Plate, lines: tuple[str, ...], color: str,
-            font: pdf.Asset | None, texture_material: Material | None) -> bytes:
+            font: pdf.Asset | None, texture_material: Material | None, created: dt.date | None) -> bytes:
     assets: dict[str, pdf.Asset] = {}
     if font:
         assets["signboard-font"] = font
@@ -56,7 +58,7 @@ def _render(env: jinja2.Environment, station: Station, plate: Plate, lines: tupl
     html = env.get_template("print/signboard.html").render(
         station=station, plate=plate, lines=lines, tops=line_tops_mm(lines, plate), color=color,
         bleed_mm=printspec.BLEED_MM, texture=texture_material is not None,
-        font_url="asset:signboard-font" if font else None)
+        font_url="asset:signboard-font" if font else None, created=created)
     return pdf.write(pdf.document(html, assets))
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -14,6 +16,7 @@ from tests.conftest import MINI, TODAY, write
 BASE = "https://rd.example.cn/lianluozhan/"
 HOST = "rd.example.cn"
 FEEDS = ("all", "centre", "east-village")
+OLD = dt.datetime(2026, 10, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +60,22 @@ def test_an_event_with_its_beijing_wall_time_place_deputies_and_page(built: Path
     assert str(event["LOCATION"]) == "示例县人民路1号"  # no location of its own: the station's address
     assert "接待代表：王堃" in str(event["DESCRIPTION"])
     assert str(event["URL"]) == BASE + "schedule/2026-12-01-centre/"  # its published notice
-    # Deterministic: site.today at midnight in Beijing, written in UTC.
-    assert event.decoded("DTSTAMP") == dt.datetime(2026, 11, 25, 16, tzinfo=dt.UTC)
+
+
+def test_an_entry_is_stamped_with_the_day_its_records_last_changed(mini: Path, config: Config,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for path in mini.rglob("*"):
+        os.utime(path, (OLD, OLD))
+    # 01:30 in Beijing on 12 November is still the 11th in UTC: the site's zone decides the day.
+    changed = dt.datetime(2026, 11, 12, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
+    os.utime(mini / "deputies" / "wang-kun.yaml", (changed, changed))  # on duty at the centre on 2026-12-01
+    build(config)
+    centre = _events((config.site_dir / "calendar" / "centre.ics").read_bytes())
+    # Midnight of that day in Beijing, written in UTC; not the day of the build (TODAY).
+    assert centre[f"2026-12-01-centre@{HOST}"].decoded("DTSTAMP") == dt.datetime(2026, 11, 11, 16, tzinfo=dt.UTC)
+    placeholder = centre[f"reception-centre-20270105@{HOST}"]  # made of the station and the site's rule only
+    assert placeholder.decoded("DTSTAMP") == dt.datetime(2026, 9, 30, 16, tzinfo=dt.UTC)
 
 
 def test_rule_days_without_a_reception_are_placeholders_and_others_are_not_duplicated(built: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from liaison import printspec, theme
-from liaison.pipeline import Config, build, check
+from liaison import printspec
+from liaison.pipeline import Config, build, check, environment
 from liaison.render import web
 from tests.conftest import MINI, TODAY, write
 from tests.html_links import broken_local_links, parse
@@ -32,8 +32,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _web(content: Path, today: dt.date) -> dict[str, str]:
     """The website's pages for a given day, as text."""
-    site, _ = check(Config(content=content, site_dir=Path("unused"), signage_dir=Path("unused"), today=today))
-    return {o.path: o.data.decode("utf-8-sig") for o in web.pages(site, theme.environment(today))}
+    config = Config(content=content, site_dir=Path("unused"), signage_dir=Path("unused"), today=today)
+    site, _ = check(config)
+    return {o.path: o.data.decode("utf-8-sig") for o in web.pages(site, environment(site, config))}
 
 
 # ---- when a notice is public ----------------------------------------------------------

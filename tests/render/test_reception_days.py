@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from liaison import theme
+from liaison.dates import Dating
 from liaison.model import Site
 from liaison.render import calendar, kiosk, posters
 from tests.conftest import write
@@ -35,16 +36,17 @@ def give_rule(content: Path, station: str, rule: str) -> None:
 
 def outputs(content: Path, site: Site, station: str) -> dict[str, str]:
     """What a station's rule days reach: web pages, its kiosk page, its calendar feed and its wall poster."""
-    env = theme.environment(site.today)
+    dating = Dating(content, site.settings.zone)
+    env = theme.environment(dating)
     chosen = site.stations[station]
     pages = _web(content, site.today)
-    feed = calendar.feed(site, env.get_template("calendar.txt").module, chosen).decode()
+    feed = calendar.feed(site, env.get_template("calendar.txt").module, chosen, dating).decode()
     return {
         "home": pages["index.html"], "schedule": pages["schedule/index.html"],
         "station": pages[f"stations/{station}/index.html"],
         "kiosk": kiosk.kiosk_page(site, env, chosen, content),
         "calendar": feed.replace("\r\n ", ""),  # unfolded
-        "poster": "".join(text(sheet) for sheet in posters.poster_sheets(site, env, chosen, content)),
+        "poster": "".join(text(sheet) for sheet in posters.poster_sheets(site, env, chosen, content, None)),
     }
 
 
@@ -67,7 +69,8 @@ def test_the_second_date_of_a_month_reaches_every_output(mini: Path) -> None:
     assert f"下一个接待日：{shown}" in out["station"]
     assert kiosk_rule_days(out["kiosk"])[:2] == ["2026-12-17", "2027-01-07"]
     assert "UID:reception-east-village-20261217@rd.example.cn" in out["calendar"]
-    assert "近期：2026年12月17日（星期四）、2027年1月7日" in out["poster"]
+    # The poster hangs for months: it names the rule, never the next days, which would be stale in a month.
+    assert "具体安排见接待公告或扫描站码查看" in out["poster"] and "12月17日" not in out["poster"]
 
 
 def test_a_rule_with_no_day_left_says_so_instead_of_failing(mini: Path) -> None:
@@ -94,7 +97,7 @@ def test_a_station_rule_reaches_every_output_of_that_station_only(mini: Path) ->
     assert "DTSTART;TZID=Asia/Shanghai:20261217T143000" in out["calendar"]
     assert "本站每月第三个星期四为代表接待日" in out["calendar"]
     assert "城关镇东村人大代表联络站每月第三个星期四（14:30–16:30）为代表接待日" in out["calendar"]
-    assert "接待日每月第三个星期四14:30–16:30；近期：2026年12月17日（星期四）" in out["poster"]  # text without spaces
+    assert "接待日每月第三个星期四14:30–16:30，具体安排见接待公告" in out["poster"]  # text without spaces
     # The site-wide pages state both rules, and say whose day each listed day is.
     sentence = "示例县各联络站每月第一个星期二（09:00–11:30）为代表接待日，其中东村站为每月第三个星期四（14:30–16:30）"
     assert sentence in out["home"] and sentence in out["schedule"]

@@ -26,10 +26,16 @@ SIX_ITEMS = ["进站代表基本情况", "工作人员基本情况及职责", "�
              "群众意见建议处理流程", "网上应用场景使用方法", "其他需要公开的事项"]
 
 
+# The content date of every output (a checkout dates the fixture's files by when it was made), before TODAY.
+CONTENT_EPOCH = "1795104000"  # 2026-11-20 00:00 Beijing time
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("mini")
-    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", CONTENT_EPOCH)
+        build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
     return out
 
 
