@@ -19,6 +19,8 @@ from tests.conftest import DEMO, DEMO_TODAY, ROOT
 
 PACKAGE = ROOT / "liaison"
 
+pytestmark = pytest.mark.slow  # builds a wheel, installs it in a new virtualenv
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -66,7 +68,6 @@ def test_the_wheel_ships_the_default_theme(wheel: Path) -> None:
     assert shipped == expected
 
 
-@pytest.mark.slow
 def test_installed_wheel_builds_the_demo_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # nothing of the checkout on the path
     env_dir = tmp_path / "venv"
