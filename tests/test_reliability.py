@@ -398,7 +398,7 @@ def test_a_template_error_keeps_the_published_outputs(tmp_path: Path, monkeypatc
         raise RuntimeError("a template exploded halfway")
 
     monkeypatch.setattr(web, "pages", broken_pages)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="a template exploded halfway"):
         build(config)
     assert published(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.liaison", "signage", "site"]
