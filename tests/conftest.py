@@ -51,6 +51,11 @@ def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def published_copy(built: Path, to: Path) -> None:
+    """What a build published in `built` (the store and its two links), copied into `to` as if built there."""
+    shutil.copytree(built, to, symlinks=True, dirs_exist_ok=True)
+
+
 def model(content: Path = MINI, today: dt.date = TODAY) -> tuple[Site, jinja2.Environment]:
     """The site graph and the templates as a build has them before rendering: for calling just the renderer a
     test reads, instead of building every output."""
