@@ -21,10 +21,10 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from liaison.model import Site, Station
-from liaison.pipeline import Config, build
+from liaison.render import kiosk
 from liaison.render.assets import portrait_jpeg
 from liaison.render.kiosk import VERSION_TOKEN, kiosk_page
-from tests.conftest import MINI, ROOT, TODAY, model
+from tests.conftest import MINI, ROOT, files, model
 from tests.html_links import parse
 
 SIZES = [(1920, 1080), (1080, 1920), (1366, 768)]
@@ -168,36 +168,40 @@ def served(mini_site: Path, tmp_path: Path) -> Iterator[tuple[str, Path, Threadi
         server.server_close()
 
 
-def build_crowded(out: Path, settings: str = ""):
-    """mini with tests/fixtures/crowded laid over it and `settings` added to site.yaml, built:
-    (report, site directory)."""
-    shutil.copytree(MINI, out / "content")
-    shutil.copytree(CROWDED, out / "content", dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
-    with (out / "content" / "site.yaml").open("a", encoding="utf-8") as site_yaml:
+def crowded_kiosks(out: Path, settings: str = "") -> tuple[Site, Path]:
+    """mini with tests/fixtures/crowded laid over it and `settings` added to site.yaml: its site graph, and a
+    folder with its lobby screens (kiosk/<station>/index.html), rendered alone."""
+    content = out / "content"
+    shutil.copytree(MINI, content)
+    shutil.copytree(CROWDED, content, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    with (content / "site.yaml").open("a", encoding="utf-8") as site_yaml:
         site_yaml.write(settings)
-    report = build(Config(content=out / "content", site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
-    return report, out / "site"
+    site, env = model(content)
+    for path, data in files(kiosk.kiosks(site, env, content)).items():
+        (out / "site" / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / "site" / path).write_bytes(data)
+    return site, out / "site"
 
 
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory: pytest.TempPathFactory):
-    return build_crowded(tmp_path_factory.mktemp("crowded"))
+    return crowded_kiosks(tmp_path_factory.mktemp("crowded"))
 
 
 @pytest.fixture(scope="module", params=[1, 6], ids=["one-a-slide", "six-a-slide"])
 def crowded_per_slide(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    return build_crowded(tmp_path_factory.mktemp("per-slide"), f"kiosk: {{deputies_per_slide: {request.param}}}\n")
+    return crowded_kiosks(tmp_path_factory.mktemp("per-slide"), f"kiosk: {{deputies_per_slide: {request.param}}}\n")
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_longest_content_fits_and_every_qr_code_shows_whole(browser, crowded, size: tuple[int, int]) -> None:
-    report, site = crowded
-    longest = report.site.deputies["ouyang-mingyue"]  # 79 characters of unit and position, three seats
+    site, folder = crowded
+    longest = site.deputies["ouyang-mingyue"]  # 79 characters of unit and position, three seats
     clamped: set[str] = set()
-    for station in report.site.stations.values():
-        page, errors = open_kiosk(browser, (site / "kiosk" / station.id / "index.html").as_uri(), size)
+    for station in site.stations.values():
+        page, errors = open_kiosk(browser, (folder / "kiosk" / station.id / "index.html").as_uri(), size)
         deputy_codes = 0
         for index in range(page.evaluate("__kiosk.eligible(new Date()).length")):
             page.evaluate(f"__kiosk.show(__kiosk.eligible(new Date())[{index}])")
@@ -207,7 +211,7 @@ def test_longest_content_fits_and_every_qr_code_shows_whole(browser, crowded, si
             assert codes["problems"] == [], where
             deputy_codes += codes["deputies"]
             clamped.update(page.evaluate(CLAMPED))
-        assert deputy_codes == len(report.site.members(station)), station.id  # every deputy's code was seen
+        assert deputy_codes == len(site.members(station)), station.id  # every deputy's code was seen
         assert errors == [], station.id
         page.context.close()
     assert f"{longest.unit} {longest.position}" in clamped  # cut on screen, whole in its title
@@ -217,8 +221,8 @@ def test_longest_content_fits_and_every_qr_code_shows_whole(browser, crowded, si
 @pytest.mark.browser
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_deputy_cards_fit_at_the_fewest_and_most_a_slide(browser, crowded_per_slide, size: tuple[int, int]) -> None:
-    report, site = crowded_per_slide
-    page, errors = open_kiosk(browser, (site / "kiosk" / "moon-bay" / "index.html").as_uri(), size)
+    site, folder = crowded_per_slide
+    page, errors = open_kiosk(browser, (folder / "kiosk" / "moon-bay" / "index.html").as_uri(), size)
     deputy_codes = 0
     for index in range(page.evaluate("__kiosk.eligible(new Date()).length")):
         page.evaluate(f"__kiosk.show(__kiosk.eligible(new Date())[{index}])")
@@ -227,7 +231,7 @@ def test_deputy_cards_fit_at_the_fewest_and_most_a_slide(browser, crowded_per_sl
             codes = page.evaluate(QR_PROBLEMS)
             assert codes["problems"] == [], size
             deputy_codes += codes["deputies"]
-    assert deputy_codes == len(report.site.members(report.site.stations["moon-bay"]))
+    assert deputy_codes == len(site.members(site.stations["moon-bay"]))
     assert errors == []
     page.context.close()
 
