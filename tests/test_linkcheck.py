@@ -125,6 +125,7 @@ def test_a_broken_link_from_a_template_is_a_theme_problem(mini: Path) -> None:
     assert problem.message.startswith("主题模板有误：网页 stations/centre/index.html 中的链接“../../no-such-section/”")
 
 
+@pytest.mark.slow
 def test_the_build_names_the_theme_for_a_templates_broken_link_and_writes_nothing(mini: Path, tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(DEFAULT_THEME, theme)

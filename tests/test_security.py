@@ -108,6 +108,7 @@ def _hostile_site(mini: Path) -> None:
     edit(mini / "systems" / "reception.md", "每月第一个周二上午。", HOSTILE_MARKDOWN)
 
 
+@pytest.mark.slow
 def test_hostile_text_and_markdown_are_inert_in_every_medium(mini: Path, tmp_path: Path) -> None:
     _hostile_site(mini)
     build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
