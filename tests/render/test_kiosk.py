@@ -389,17 +389,16 @@ def test_fonts_subset_to_the_page_and_photos_are_the_portraits(mini_site: Path) 
 def test_version_is_the_digest_of_the_page(mini_site: Path, mini: Path) -> None:
     """The screen reloads when version.json names another version: it must change with any byte of the page
     (fonts and photos included) and only then."""
+    versions = {}
     for station in ("centre", "east-village"):
         html = (mini_site / "kiosk" / station / "index.html").read_text()
-        [version] = re.findall(r'"version": "([0-9a-f]{16})"', html)
-        assert json.loads((mini_site / "kiosk" / station / "version.json").read_text()) == {"version": version}
-        unversioned = html.replace(version, VERSION_TOKEN)
-        assert hashlib.sha256(unversioned.encode()).hexdigest()[:16] == version, station
-    site, env = model()
-    page = kiosk_page(site, env, site.stations["centre"], MINI)
-    assert page == (mini_site / "kiosk" / "centre" / "index.html").read_text()  # the same page, the same version
+        [versions[station]] = re.findall(r'"version": "([0-9a-f]{16})"', html)
+        assert json.loads((mini_site / "kiosk" / station / "version.json").read_text()) == {"version": versions[station]}
+        unversioned = html.replace(versions[station], VERSION_TOKEN)
+        assert hashlib.sha256(unversioned.encode()).hexdigest()[:16] == versions[station], station
     path = mini / "stations" / "centre.yaml"
     path.write_text(path.read_text().replace("县中心站是全县联络站的**枢纽**。", "县中心站是全县联络站的中心。"))
     site, env = model(mini)
     changed = kiosk_page(site, env, site.stations["centre"], mini)
-    assert "联络站的中心" in changed and re.findall(r'"version": "([0-9a-f]{16})"', changed) != [version]
+    assert "联络站的中心" in changed
+    assert re.findall(r'"version": "([0-9a-f]{16})"', changed) not in ([versions["centre"]], [])
