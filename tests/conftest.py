@@ -3,16 +3,24 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
+import jinja2
 import pytest
 
-from liaison.pipeline import Config
+from liaison.dates import Dating
+from liaison.model import Site
+from liaison.pipeline import Config, build, check, environment
+from liaison.problems import Problem
+from liaison.render import Output
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 DEMO = ROOT / "content"
 TODAY = dt.date(2026, 11, 26)
+# The content date of the session build's outputs, before TODAY: 2026-11-20 00:00 Beijing time.
+CONTENT_EPOCH = "1795104000"
 
 
 DEMO_TODAY = dt.date(2026, 11, 23)
@@ -20,6 +28,60 @@ CHROMIUM = "/usr/bin/chromium"
 # Flags for a root sandbox with no network but the package registries.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
+
+
+# A test using one of these fixtures must carry the marker, so that `-m "not slow and not browser"`
+# never starts Chromium or builds the demo (checked at collection, see below).
+FIXTURE_MARKERS = {"browser": "browser", "demo": "slow"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects anything
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unmarked = [f"{item.nodeid} uses the fixture {fixture!r} but is not marked @pytest.mark.{marker}"
+                for item in items for fixture, marker in FIXTURE_MARKERS.items()
+                if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None]
+    if unmarked:
+        raise pytest.UsageError("\n".join(unmarked))
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture content built once for the whole session: a folder holding site/ and signage/.
+    Read it only; a test that changes content or outputs works on its own copy."""
+    out = tmp_path_factory.mktemp("mini-build")
+    with pytest.MonkeyPatch.context() as patch:  # a checkout dates the fixture's files by when it was made
+        patch.setenv("SOURCE_DATE_EPOCH", CONTENT_EPOCH)
+        build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
+    return out
+
+
+def published_copy(built: Path, to: Path) -> None:
+    """What a build published in `built` (the store and its two links), copied into `to` as if built there."""
+    shutil.copytree(built, to, symlinks=True, dirs_exist_ok=True)
+
+
+def model(content: Path = MINI, today: dt.date = TODAY) -> tuple[Site, jinja2.Environment]:
+    """The site graph and the templates as a build has them before rendering: for calling just the renderer a
+    test reads, instead of building every output."""
+    config = Config(content=content, site_dir=Path("unused"), signage_dir=Path("unused"), today=today)
+    site, _ = check(config)
+    return site, environment(site, config)
+
+
+def dating(site: Site, content: Path = MINI) -> Dating:
+    """How a build dates outputs made from `content`: what renderers of dated outputs take."""
+    return Dating(content, site.settings.zone)
+
+
+def files(outputs: Iterable[Output]) -> dict[str, bytes]:
+    """A renderer's outputs by path."""
+    return {output.path: output.data for output in outputs}
+
+
+@pytest.fixture(scope="session")
+def demo_checked() -> tuple[Site, list[Problem]]:
+    """The demo content loaded and validated, not built: (site graph, warnings)."""
+    return check(Config(content=DEMO, site_dir=Path("unused"), signage_dir=Path("unused"), today=DEMO_TODAY))
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,12 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow
 def test_print_speed_benchmark_runs() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "print_speed.py"), "--repeat", "1", "--no-peer"],
                             capture_output=True, text=True, cwd=ROOT, timeout=300)

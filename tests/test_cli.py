@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from liaison.cli import main
-from tests.conftest import ROOT, snapshot, write
+from tests.conftest import ROOT, published_copy, snapshot, write
 
 
 def run(content: Path, tmp_path: Path, *extra: str) -> int:
@@ -27,8 +27,8 @@ def break_content(content: Path) -> None:
 
 
 def test_bad_content_exits_1_with_one_located_message_each_and_keeps_published_output(
-        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(mini, tmp_path) == 0
+        mini: Path, tmp_path: Path, mini_build: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    published_copy(mini_build, tmp_path)
     published = {name: snapshot(tmp_path / name) for name in ("site", "signage")}
     mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*")}
     capsys.readouterr()
@@ -67,9 +67,10 @@ def test_strict_turns_warnings_into_failures(mini: Path, tmp_path: Path, capsys:
     assert not (tmp_path / "site").exists()
 
 
-def test_summary_line_counts_changes(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(mini, tmp_path) == 0
-    capsys.readouterr()
+@pytest.mark.slow
+def test_summary_line_counts_changes(mini: Path, tmp_path: Path, mini_build: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    published_copy(mini_build, tmp_path)
     assert run(mini, tmp_path) == 0
     [line] = capsys.readouterr().out.splitlines()
     assert line.startswith("生成完成：网站 ") and "（变化 0，删除 0）" in line
@@ -128,6 +129,7 @@ def test_folders_that_are_not_liaisons_are_refused_before_any_work(
     assert not list(desk.glob(".*.liaison"))  # refused before anything was made
 
 
+@pytest.mark.slow
 def test_force_replaces_a_folder_of_other_files_but_only_after_confirmation(
         desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--content", "content", "--site", "docs", "--signage", "print", "--today", "2026-11-26", "-q"]) == 5
@@ -144,6 +146,7 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["--help"]) == 0
 
 
+@pytest.mark.slow
 def test_build_py_runs_as_a_script(mini: Path, tmp_path: Path) -> None:
     shutil.rmtree(mini / "events")
     result = subprocess.run(
@@ -177,9 +180,9 @@ def test_check_report_writes_html_and_json_and_strict_fails_on_a_broken_rule(
     assert not (tmp_path / "site").exists()  # the report is not part of the public site
 
 
-def test_report_goes_on_the_site_only_when_the_publisher_opts_in(mini: Path, tmp_path: Path) -> None:
-    assert run(mini, tmp_path) == 0
-    assert not (tmp_path / "site" / "compliance").exists()
+@pytest.mark.slow
+def test_report_goes_on_the_site_only_when_the_publisher_opts_in(mini: Path, tmp_path: Path, mini_build: Path) -> None:
+    assert not (mini_build / "site" / "compliance").exists()
     site_yaml = mini / "site.yaml"
     site_yaml.write_text(site_yaml.read_text() + "compliance: {publish: true}\n")
     assert run(mini, tmp_path) == 0
@@ -191,9 +194,10 @@ def test_report_needs_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "--report 只能与 check 一起使用" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_broken_internal_link_in_content_fails_the_build_naming_file_line_page_and_link(
-        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(mini, tmp_path) == 0
+        mini: Path, tmp_path: Path, mini_build: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    published_copy(mini_build, tmp_path)
     before = snapshot(tmp_path / "site")
     system = mini / "systems" / "reception.md"
     system.write_text(system.read_text() + "\n详见[意见办理制度](../opinion-handling/)和[本站](../../stations/centre/#nowhere)。\n")

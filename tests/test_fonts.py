@@ -40,27 +40,30 @@ def test_faces_for_splits_text_by_the_face_that_draws_it() -> None:
     assert fonts.unicode_range("𪚥𠮷") == "U+20BB7, U+2A6A5"
 
 
-def test_a_name_only_a_fallback_font_has_prints_and_shows_everywhere(mini, tmp_path) -> None:
+def test_a_name_only_a_fallback_font_has_prints_and_shows_everywhere(mini) -> None:
     """司马𪚥: the poster and QR card embed the fallback face, the kiosk and the web ship its glyph."""
     import base64
     import io
     import re
 
-    from liaison.pipeline import Config, build
-    from tests.conftest import TODAY
+    from liaison.pipeline import Config, check
+    from liaison.render import assets, kiosk, signage, web
+    from tests.conftest import TODAY, dating, files, model
     from tests.pdf_reading import font_names, text
 
     path = mini / "deputies" / "li-yan.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: 李䶮", "name: 司马𪚥"), encoding="utf-8")
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY,
-                 strict=True))
+    check(Config(content=mini, site_dir=mini / "unused", signage_dir=mini / "unused", today=TODAY, strict=True))
+    site, env = model(mini)
+    east = site.stations["east-village"]
+    printed = {f.output.path: f.output.data for f in signage.station_print_files(site, env, east, mini, dating(site, mini))}
     for pdf in ("east-village/poster-1.pdf", "east-village/qr-deputy-li-yan.pdf"):
-        data = (tmp_path / "signage" / pdf).read_bytes()
-        assert "司马𪚥" in text(data) and any("BabelStone" in name for name in font_names(data)), pdf
-    kiosk = (tmp_path / "site" / "kiosk" / "east-village" / "index.html").read_text()
-    [fallback] = re.findall(r'unicode-range: ([^;]+); src: url\("data:font/woff2;base64,([^"]+)"\)', kiosk)
+        assert "司马𪚥" in text(printed[pdf]) and any("BabelStone" in name for name in font_names(printed[pdf])), pdf
+    page = kiosk.kiosk_page(site, env, east, mini)
+    [fallback] = re.findall(r'unicode-range: ([^;]+); src: url\("data:font/woff2;base64,([^"]+)"\)', page)
     assert fallback[0] == "U+2A6A5"
     assert ord("𪚥") in TTFont(io.BytesIO(base64.b64decode(fallback[1]))).getBestCmap()
-    css = (tmp_path / "site" / "static" / "fonts" / "rare-glyphs.css").read_text()
+    web_fonts = files(assets.rare_glyph_fonts(list(web.pages(site, env))))
+    css = web_fonts["static/fonts/rare-glyphs.css"].decode()
     [name] = re.findall(r'url\("([^"]+)"\) format\("woff2"\); unicode-range: U\+2A6A5;', css)
-    assert ord("𪚥") in TTFont(tmp_path / "site" / "static" / "fonts" / name).getBestCmap()
+    assert ord("𪚥") in TTFont(io.BytesIO(web_fonts[f"static/fonts/{name}"])).getBestCmap()

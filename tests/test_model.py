@@ -1,8 +1,9 @@
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pydantic
 import pytest
-from pydantic import ValidationError
 
 from liaison.loader import load_content
 from liaison.model import Site, build_site
@@ -71,8 +72,10 @@ def test_notices_in_force_follow_the_date() -> None:
 def test_graph_is_immutable(site: Site) -> None:
     with pytest.raises(TypeError):
         site.stations["x"] = site.stations["centre"]  # type: ignore[index]
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(pydantic.ValidationError, match="Instance is frozen"):
         site.stations["centre"].record.name = "x"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        site.stations["centre"].record = site.stations["east-village"].record  # type: ignore[misc]
 
 
 def test_public_urls_derive_from_ids(site: Site) -> None:

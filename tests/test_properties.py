@@ -13,6 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -264,6 +265,7 @@ wrong_values = st.one_of(
     st.sampled_from([900, 9.0, 9.3, 20261201, 0, "9.00", "9.30", "yes", "13:61", "photos/a\x00b.jpg", "长" * 300]))
 
 
+@pytest.mark.slow  # 400 examples
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=st.sampled_from(FIELD_PATHS), value=wrong_values)
 def test_any_value_in_any_field_gives_located_chinese_problems(case, value) -> None:

@@ -29,8 +29,8 @@ def test_quiet_zone_and_error_correction() -> None:
     for row in rows[:4] + rows[-4:]:
         assert not any(row)
     assert all(not any(row[:4]) and not any(row[-4:]) for row in rows)
-    # level M: a version-2 code (25 modules) holds at most 26 bytes at M but 32 at L
-    assert len(qr.matrix("x" * 27)) - 8 > 25
+    # level M: a version-2 code (25 modules) holds 26 bytes at M (20 at Q, 32 at L); the 27th needs version 3
+    assert [len(qr.matrix("x" * n)) - 8 for n in (26, 27)] == [25, 29]
 
 
 def test_label_is_escaped() -> None:

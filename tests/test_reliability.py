@@ -24,10 +24,9 @@ import pytest
 from liaison.pipeline import Config, build
 from liaison.writer import MANIFEST
 from tests import publish_driver
-from tests.conftest import MINI, ROOT, TODAY, snapshot
+from tests.conftest import MINI, ROOT, TODAY, published_copy, snapshot
 
-# The centre's reception is announced on the 25th: its notice enters both trees, so that a mix would show.
-OLD_DAY, NEW_DAY = "2026-11-24", "2026-11-25"
+OLD_DAY, NEW_DAY = "2026-11-23", TODAY.isoformat()  # the new day's build is the session's mini_build
 CLERK = {"notes.txt": "联络站工作笔记", "docs/plan.docx": "年度计划（草稿）"}
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
 Pair = dict[str, dict[str, bytes]]
@@ -100,14 +99,12 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pair]]:
+def reference(tmp_path_factory: pytest.TempPathFactory, mini_build: Path) -> dict[str, tuple[Path, Pair]]:
     """The mini content built for the old and the new day: (output folder, published pair)."""
-    built = {}
-    for day in (OLD_DAY, NEW_DAY):
-        out = tmp_path_factory.mktemp(f"built-{day}")
-        build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage",
-                     today=dt.date.fromisoformat(day)))
-        built[day] = (out, published(out))
+    out = tmp_path_factory.mktemp(f"built-{OLD_DAY}")
+    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage",
+                 today=dt.date.fromisoformat(OLD_DAY)))
+    built = {OLD_DAY: (out, published(out)), NEW_DAY: (mini_build, published(mini_build))}
     assert built[OLD_DAY][1]["site"] != built[NEW_DAY][1]["site"]
     assert built[OLD_DAY][1]["signage"] != built[NEW_DAY][1]["signage"]  # a mix of the two would show
     return built
@@ -117,7 +114,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
 def old_build(reference, tmp_path: Path) -> Path:
     """Outputs as the old build published them, with the clerk's own files beside them."""
     out = tmp_path / "out"
-    shutil.copytree(reference[OLD_DAY][0], out, symlinks=True)
+    published_copy(reference[OLD_DAY][0], out)
     put_clerk_files(out)
     return out
 
@@ -149,7 +146,7 @@ def test_killed_at_every_stage_seen_in_the_output_folders(reference, tmp_path: P
     while_staging = 0
     for run in range(1, 40):
         out = tmp_path / f"run-{run}"
-        shutil.copytree(reference[OLD_DAY][0], out, symlinks=True)
+        published_copy(reference[OLD_DAY][0], out)
         put_clerk_files(out)
         before = observe(out)
         process = start(out)
@@ -310,7 +307,7 @@ def test_a_build_killed_while_holding_the_lock_is_taken_over_by_the_next(old_bui
 @pytest.mark.slow
 def test_full_disk_is_a_message_and_the_published_pair_stays(reference, tmpfs: Path) -> None:
     out = tmpfs / "out"
-    shutil.copytree(reference[OLD_DAY][0], out, symlinks=True)
+    published_copy(reference[OLD_DAY][0], out)
     put_clerk_files(out)
     subprocess.run(["mount", "-o", "remount,size=16m", str(tmpfs)], check=True)  # ~10 MB used: no room for another
     run = finish(out)
@@ -329,7 +326,7 @@ def test_full_disk_is_a_message_and_the_published_pair_stays(reference, tmpfs: P
 @pytest.mark.slow
 def test_read_only_file_system_is_a_message_and_the_published_pair_stays(reference, tmpfs: Path) -> None:
     out = tmpfs / "out"
-    shutil.copytree(reference[OLD_DAY][0], out, symlinks=True)
+    published_copy(reference[OLD_DAY][0], out)
     put_clerk_files(out)
     subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
     run = finish(out)
@@ -388,9 +385,10 @@ def test_an_output_folder_that_is_a_mount_point_is_refused(tmp_path: Path, tmpfs
     assert (tmpfs / "keep.txt").read_text() == "on its own disk"
 
 
-def test_a_template_error_keeps_the_published_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_template_error_keeps_the_published_outputs(tmp_path: Path, mini_build: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     config = Config(content=MINI, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY)
-    build(config)
+    published_copy(mini_build, tmp_path)
     before = published(tmp_path)
     from liaison.render import web
 
@@ -399,13 +397,14 @@ def test_a_template_error_keeps_the_published_outputs(tmp_path: Path, monkeypatc
         raise RuntimeError("a template exploded halfway")
 
     monkeypatch.setattr(web, "pages", broken_pages)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="a template exploded halfway"):
         build(config)
     assert published(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.liaison", "signage", "site"]
     assert len(list((tmp_path / ".site.liaison").iterdir())) == 3  # lock, current, its generation
 
 
+@pytest.mark.slow
 def test_same_content_same_bytes_and_source_date_epoch_sets_embedded_dates(tmp_path: Path) -> None:
     import io
     import zipfile

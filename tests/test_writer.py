@@ -14,7 +14,7 @@ import pytest
 from liaison import signals
 from liaison.render import Output
 from liaison.writer import MANIFEST, Busy, OutputError, Publication, WriteReport, store_of
-from tests.conftest import snapshot
+from tests.conftest import files, snapshot
 
 OLD = {"site": [Output("index.html", b"old"), Output("a/b.html", b"b"), Output("gone.html", b"x")],
        "signage": [Output("centre/poster-1.pdf", b"%PDF old")]}
@@ -31,10 +31,6 @@ def publish(targets: dict[str, Path], outputs: dict[str, list[Output]], **option
         reports = {name: publication.stage(name, outputs[name]) for name in targets}
         publication.publish()
     return reports
-
-
-def files(outputs: list[Output]) -> dict[str, bytes]:
-    return {o.path: o.data for o in outputs}
 
 
 def published(targets: dict[str, Path]) -> dict[str, dict[str, bytes]]:
@@ -85,7 +81,7 @@ def test_a_failure_while_rendering_publishes_nothing_and_leaves_no_staging(tmp_p
         yield Output("index.html", b"new")
         raise RuntimeError("template exploded")
 
-    with pytest.raises(RuntimeError), Publication(targets) as publication:
+    with pytest.raises(RuntimeError, match="template exploded"), Publication(targets) as publication:
         publication.stage("site", broken())
     assert everything(tmp_path) == before
 

@@ -10,8 +10,8 @@ import icalendar
 import pytest
 
 from liaison import schedule
-from liaison.pipeline import Config, build, check
-from tests.conftest import MINI, TODAY, write
+from liaison.render import calendar, web
+from tests.conftest import CONTENT_EPOCH, DEMO, DEMO_TODAY, TODAY, dating, files, model, write
 
 BASE = "https://rd.example.cn/lianluozhan/"
 HOST = "rd.example.cn"
@@ -19,11 +19,15 @@ FEEDS = ("all", "centre", "east-village")
 OLD = dt.datetime(2026, 10, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("calendar")
-    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
-    return out / "site" / "calendar"
+@pytest.fixture
+def built(mini_build: Path) -> Path:
+    return mini_build / "site" / "calendar"
+
+
+def feeds(content: Path, today: dt.date = TODAY) -> dict[str, bytes]:
+    """The calendar feeds alone, by name: all, centre, east-village."""
+    site, env = model(content, today)
+    return {Path(path).stem: data for path, data in files(calendar.feeds(site, env, dating(site, content))).items()}
 
 
 def _events(raw: bytes) -> dict[str, icalendar.Event]:
@@ -31,7 +35,7 @@ def _events(raw: bytes) -> dict[str, icalendar.Event]:
 
 
 def _rule_days() -> list[dt.date]:
-    site, _ = check(Config(content=MINI, site_dir=Path("unused"), signage_dir=Path("unused"), today=TODAY))
+    site, _ = model()
     return list(schedule.rule_dates(site.settings.reception_rule, TODAY, dt.date(2027, 11, 25)))
 
 
@@ -62,7 +66,7 @@ def test_an_event_with_its_beijing_wall_time_place_deputies_and_page(built: Path
     assert str(event["URL"]) == BASE + "schedule/2026-12-01-centre/"  # its published notice
 
 
-def test_an_entry_is_stamped_with_the_day_its_records_last_changed(mini: Path, config: Config,
+def test_an_entry_is_stamped_with_the_day_its_records_last_changed(mini: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     for path in mini.rglob("*"):
@@ -70,8 +74,7 @@ def test_an_entry_is_stamped_with_the_day_its_records_last_changed(mini: Path, c
     # 01:30 in Beijing on 12 November is still the 11th in UTC: the site's zone decides the day.
     changed = dt.datetime(2026, 11, 12, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
     os.utime(mini / "deputies" / "wang-kun.yaml", (changed, changed))  # on duty at the centre on 2026-12-01
-    build(config)
-    centre = _events((config.site_dir / "calendar" / "centre.ics").read_bytes())
+    centre = _events(feeds(mini)["centre"])
     # Midnight of that day in Beijing, written in UTC; not the day of the build (TODAY).
     assert centre[f"2026-12-01-centre@{HOST}"].decoded("DTSTAMP") == dt.datetime(2026, 11, 11, 16, tzinfo=dt.UTC)
     placeholder = centre[f"reception-centre-20270105@{HOST}"]  # made of the station and the site's rule only
@@ -108,30 +111,28 @@ def test_all_is_every_station_and_uids_are_unique(built: Path) -> None:
     assert set(uids) == per_station
 
 
-def test_builds_are_identical_and_uids_survive_the_next_day(built: Path, config: Config, tmp_path: Path) -> None:
-    build(config)
-    again = {name: (config.site_dir / "calendar" / f"{name}.ics").read_bytes() for name in FEEDS}
+def test_builds_are_identical_and_uids_survive_the_next_day(built: Path, mini: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", CONTENT_EPOCH)  # as the session build was dated
+    again = feeds(mini)
     assert again == {name: (built / f"{name}.ics").read_bytes() for name in FEEDS}
-    later = Config(content=config.content, site_dir=tmp_path / "later", signage_dir=tmp_path / "later-signage",
-                   today=TODAY + dt.timedelta(days=1))
-    build(later)
     before = _events(again["east-village"])
-    after = _events((later.site_dir / "calendar" / "east-village.ics").read_bytes())
+    after = _events(feeds(mini, TODAY + dt.timedelta(days=1))["east-village"])
     assert set(before) == set(after)  # same UIDs: a subscribed calendar updates its entries in place
 
 
-def test_other_kinds_link_to_the_schedule_and_name_their_place(mini: Path, config: Config) -> None:
+def test_other_kinds_link_to_the_schedule_and_name_their_place(mini: Path) -> None:
     write(mini / "events" / "2026-12-10-visit.yaml",
           "kind: 视察调研\nstation: centre\ndate: 2026-12-10\nstart: '14:00'\nend: '16:30'\n"
           "theme: 农村公路养护\nlocation: 城关镇东村村委会\ndeputies: [wang-kun]\n")
-    build(config)
-    event = _events((config.site_dir / "calendar" / "centre.ics").read_bytes())[f"2026-12-10-visit@{HOST}"]
+    event = _events(feeds(mini)["centre"])[f"2026-12-10-visit@{HOST}"]
     assert str(event["SUMMARY"]) == "示例县人大代表联络中心站 · 视察调研：农村公路养护"
     assert str(event["LOCATION"]) == "城关镇东村村委会"
     assert "参加代表：王堃" in str(event["DESCRIPTION"])
     assert str(event["URL"]) == BASE + "schedule/#2026-12-10-visit"
     assert event.decoded("DTSTART").time() == dt.time(14)
-    schedule_page = (config.site_dir / "schedule" / "index.html").read_text()
+    site, env = model(mini)
+    schedule_page = files(web.pages(site, env))["schedule/index.html"].decode()
     assert 'id="2026-12-10-visit"' in schedule_page  # the anchor the URL names
 
 
@@ -143,18 +144,19 @@ def test_pages_link_the_feeds(built: Path) -> None:
     assert 'href="../../calendar/east-village.ics">订阅本站日历' in schedule_section[:schedule_section.index("</section>")]
 
 
-def test_an_independent_parser_reads_the_demo_feeds(demo) -> None:
+def test_an_independent_parser_reads_the_demo_feeds() -> None:
     """vobject, not the library that wrote them, parses every feed of the demo."""
     import vobject
 
-    _, out = demo
-    for path in sorted((out / "site" / "calendar").glob("*.ics")):
-        calendar = vobject.readOne(path.read_text(encoding="utf-8"))
-        events = calendar.vevent_list
-        assert events, path.name
+    demo = feeds(DEMO, DEMO_TODAY)
+    assert set(demo) == {"all", *model(DEMO, DEMO_TODAY)[0].stations}
+    for name, raw in sorted(demo.items()):
+        parsed = vobject.readOne(raw.decode("utf-8"))
+        events = parsed.vevent_list
+        assert events, name
         for event in events:
             assert event.dtstart.value.utcoffset().total_seconds() == 8 * 3600
             assert event.dtend.value > event.dtstart.value
             assert event.uid.value.endswith("@rd.qingyuan.example.cn")
-    whole = vobject.readOne((out / "site" / "calendar" / "all.ics").read_text(encoding="utf-8"))
+    whole = vobject.readOne(demo["all"].decode("utf-8"))
     assert len({e.uid.value for e in whole.vevent_list}) == len(whole.vevent_list)

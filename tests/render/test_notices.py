@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from liaison import printspec
-from liaison.pipeline import Config, build, check, environment
 from liaison.render import web
-from tests.conftest import MINI, TODAY, write
+from liaison.render.reception_notices import receptions_to_post
+from tests.conftest import TODAY, model, write
 from tests.html_links import broken_local_links, parse
 from tests.pdf_reading import box_mm, qr_codes, reader, text
 
@@ -23,18 +23,15 @@ SHEET = "centre/reception-notice-2026-12-01-centre.pdf"
 TITLE = "关于2026年12月1日示例县人大代表联络中心站代表接待活动的公告"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("notices")
-    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
-    return out
+@pytest.fixture
+def built(mini_build: Path) -> Path:
+    return mini_build
 
 
 def _web(content: Path, today: dt.date) -> dict[str, str]:
     """The website's pages for a given day, as text."""
-    config = Config(content=content, site_dir=Path("unused"), signage_dir=Path("unused"), today=today)
-    site, _ = check(config)
-    return {o.path: o.data.decode("utf-8-sig") for o in web.pages(site, environment(site, config))}
+    site, env = model(content, today)
+    return {o.path: o.data.decode("utf-8-sig") for o in web.pages(site, env)}
 
 
 # ---- when a notice is public ----------------------------------------------------------
@@ -68,20 +65,18 @@ def test_with_announced_the_notice_is_public_from_that_day(mini: Path) -> None:
     assert notice in pages and "2026年11月20日" in pages[notice]
 
 
-def test_the_a4_sheet_follows_the_publication_window(mini: Path, tmp_path: Path) -> None:
+def test_the_a4_sheet_follows_the_publication_window(mini: Path) -> None:
+    """The receptions whose A4 sheet is among the station's print files (test_a4_sheet_is_in_the_manifest_and_the_pack
+    follows one into the manifest)."""
     write(mini / "events" / "2026-12-01-east.yaml", EAST_DECEMBER)
-    sheet = "east-village/reception-notice-2026-12-01-east.pdf"
 
-    def print_files(today: dt.date) -> set[str]:
-        out = tmp_path / today.isoformat()
-        build(Config(content=mini, site_dir=out / "site", signage_dir=out / "signage", today=today))
-        return {row["file"] for row in json.loads((out / "signage" / "manifest.json").read_text())}
+    def to_post(today: dt.date) -> list[str]:
+        site, _ = model(mini, today)
+        return [event.id for event in receptions_to_post(site, site.stations["east-village"])]
 
-    assert sheet not in print_files(dt.date(2026, 11, 27))
-    on_the_day = print_files(dt.date(2026, 11, 28))
-    assert sheet in on_the_day
-    assert "east-village/reception-notice-2026-11-03-east.pdf" not in on_the_day  # past: nothing to post
-    assert sheet not in print_files(dt.date(2026, 12, 2))  # over: taken down from the board
+    assert to_post(dt.date(2026, 11, 27)) == []
+    assert to_post(dt.date(2026, 11, 28)) == ["2026-12-01-east"]  # not the past 2026-11-03-east: nothing to post
+    assert to_post(dt.date(2026, 12, 2)) == []  # over: taken down from the board
 
 
 # ---- the web page and the WeChat text -------------------------------------------------

@@ -10,20 +10,34 @@ import pdfplumber
 import pytest
 
 from liaison import printspec
-from liaison.pipeline import Config, build
+from liaison.render import assets
+from liaison.render import signage as print_files
+from liaison.render.posters import poster_sheets
+from liaison.render.signboards import signboard_files
 from liaison.writer import MANIFEST
-from tests.conftest import MINI, TODAY, write
+from tests.conftest import dating, files, model, write
 from tests.pdf_reading import box_mm, colour_operators, images, qr_codes, reader, text, unembedded_fonts
 from tests.render.test_web import SIX_ITEMS
 
 BASE = "https://rd.example.cn/lianluozhan/"
 
 
-@pytest.fixture(scope="module")
-def signage(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("print")
-    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
-    return out / "signage"
+@pytest.fixture
+def signage(mini_build: Path) -> Path:
+    return mini_build / "signage"
+
+
+def production_artwork(content: Path, station: str) -> bytes:
+    """The signboard's production PDF, rendered alone (no proofs, no other print file)."""
+    site, env = model(content)
+    output, role, _ = next(signboard_files(site, env, site.stations[station], content, None))
+    assert role == "production"
+    return output.data
+
+
+def first_poster_sheet(content: Path, station: str) -> bytes:
+    site, env = model(content)
+    return poster_sheets(site, env, site.stations[station], content, None)[0]
 
 
 def test_signboard_boxes_are_plate_plus_bleed(signage: Path) -> None:
@@ -119,18 +133,19 @@ def test_print_pack_per_station_is_reproducible(signage: Path) -> None:
         assert pack.read("east-village/poster-1.pdf") == (signage / "east-village" / "poster-1.pdf").read_bytes()
 
 
-def test_materials_follow_the_profile(mini: Path, tmp_path: Path) -> None:
+def test_materials_follow_the_profile(mini: Path) -> None:
     text_ = (mini / "site.yaml").read_text()
     write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {convention: 无锡, poster: {size: A1}}\nopinion_categories:"))
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
-    names = sorted(p.name for p in (tmp_path / "signage" / "east-village").glob("signboard-*"))
-    assert names == ["signboard-production.pdf", "signboard-proof-insert.pdf", "signboard-proof-insert.png",
-                     "signboard-proof.pdf", "signboard-proof.png"]  # 铜牌 first, then 插牌
-    poster = reader((tmp_path / "signage" / "east-village" / "poster-1.pdf").read_bytes()).pages[0]
+    site, env = model(mini)
+    names = [output.path for output, _, _ in signboard_files(site, env, site.stations["east-village"], mini, None)]
+    assert names == ["east-village/signboard-production.pdf", "east-village/signboard-proof.pdf",
+                     "east-village/signboard-proof.png", "east-village/signboard-proof-insert.pdf",
+                     "east-village/signboard-proof-insert.png"]  # 铜牌 first, then 插牌
+    poster = reader(first_poster_sheet(mini, "east-village")).pages[0]
     assert box_mm(poster.trimbox) == (0, 0, 594, 841)
 
 
-def test_user_font_replaces_the_default(mini: Path, tmp_path: Path) -> None:
+def test_user_font_replaces_the_default(mini: Path) -> None:
     from liaison import fonts
 
     source = fonts.find("Noto Sans CJK SC:style=Bold")  # stands in for a licensed 方正大标宋 file
@@ -140,8 +155,7 @@ def test_user_font_replaces_the_default(mini: Path, tmp_path: Path) -> None:
     collection.fonts[source.index].save(mini / "licensed.otf")
     text_ = (mini / "site.yaml").read_text()
     write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {font: licensed.otf}\nopinion_categories:"))
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
-    data = (tmp_path / "signage" / "centre" / "signboard-production.pdf").read_bytes()
+    data = production_artwork(mini, "centre")
     names = [str(f.get_object()["/BaseFont"]) for f in reader(data).pages[0]["/Resources"]["/Font"].values()]
     assert len(names) == 1 and "Signboard-Face" in names[0] and "Serif" not in names[0]
 
@@ -153,15 +167,14 @@ def test_portraits_are_cropped_to_the_frame_at_print_resolution(signage: Path) -
     assert (width, height) >= tuple(printspec.min_pixels(mm) for mm in printspec.POSTER_PHOTO_MM)
 
 
-def test_national_emblem_only_when_the_user_supplies_it(mini: Path, tmp_path: Path, signage: Path) -> None:
+def test_national_emblem_only_when_the_user_supplies_it(mini: Path, signage: Path) -> None:
     from PIL import Image
 
     assert len(reader((signage / "centre" / "poster-1.pdf").read_bytes()).pages[0].images) == 1  # the portrait only
     Image.new("RGB", (300, 300), (200, 20, 20)).save(mini / "emblem.png")  # a stand-in: the real one is the user's
     text_ = (mini / "site.yaml").read_text()
     write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {emblem: emblem.png}\nopinion_categories:"))
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
-    assert len(reader((tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes()).pages[0].images) == 2
+    assert len(reader(first_poster_sheet(mini, "centre")).pages[0].images) == 2
 
 
 def _text_lines(data: bytes) -> list[str]:
@@ -173,19 +186,16 @@ def _text_lines(data: bytes) -> list[str]:
     return ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for _, row in sorted(rows.items())]
 
 
-def test_signboard_lines_never_split_a_word_and_follow_name_lines(mini: Path, tmp_path: Path) -> None:
+def test_signboard_lines_never_split_a_word_and_follow_name_lines(mini: Path) -> None:
     station = mini / "stations" / "east-village.yaml"
     text_ = station.read_text().replace("name: 城关镇东村人大代表联络站", "name: 清源县城关镇东门农贸市场社区人大代表联络站")
     write(station, text_)
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
-    production = tmp_path / "signage" / "east-village" / "signboard-production.pdf"
-    assert _text_lines(production.read_bytes()) == ["清源县城关镇", "东门农贸市场社区", "人大代表联络站"]
+    assert _text_lines(production_artwork(mini, "east-village")) == ["清源县城关镇", "东门农贸市场社区", "人大代表联络站"]
     write(station, text_.replace("short_name:", "name_lines: [清源县城关镇东门, 农贸市场社区, 人大代表联络站]\nshort_name:"))
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
-    assert _text_lines(production.read_bytes()) == ["清源县城关镇东门", "农贸市场社区", "人大代表联络站"]
+    assert _text_lines(production_artwork(mini, "east-village")) == ["清源县城关镇东门", "农贸市场社区", "人大代表联络站"]
 
 
-def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path, tmp_path: Path) -> None:
+def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path) -> None:
     """Long short names (7 to 17 characters) and a long deputy name: each card stays one sheet, and every PDF
     has exactly the pages the manifest declares."""
     for path, old, new in [
@@ -196,16 +206,17 @@ def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path, t
         text_ = (mini / path).read_text()
         assert old in text_, (path, old)
         write(mini / path, text_.replace(old, new, 1))
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
-    rows = json.loads((tmp_path / "signage" / "manifest.json").read_text())
+    site, env = model(mini)
+    shop = files(print_files.signage(site, env, mini, dating(site, mini)))
+    rows = json.loads(shop["manifest.json"])
     pdfs = [row for row in rows if row["file"].endswith(".pdf")]
     assert pdfs
     for row in pdfs:
-        pages = len(reader((tmp_path / "signage" / row["file"]).read_bytes()).pages)
+        pages = len(reader(shop[row["file"]]).pages)
         assert pages == row["sheets"], row["file"]
         if "/qr-" in row["file"]:
             assert pages == 1, row["file"]
-    card = (tmp_path / "signage" / "east-village" / "qr-station.pdf").read_bytes()
+    card = shop["east-village/qr-station.pdf"]
     assert "白沙洲农副产品综合大市场社区联络站站码" in text(card)
 
 
@@ -228,7 +239,7 @@ def display_p3_profile() -> bytes:
     return bytes(data)
 
 
-def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Path, tmp_path: Path) -> None:
+def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Path) -> None:
     from PIL import Image, ImageStat
 
     p3_red = (200, 40, 40)
@@ -236,9 +247,9 @@ def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Pa
                                                 icc_profile=display_p3_profile())
     text_ = (mini / "deputies" / "wang-kun.yaml").read_text()
     write(mini / "deputies" / "wang-kun.yaml", text_.replace("photos/wang-kun.png", "photos/wang-kun.jpg"))
-    build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY))
-    [printed] = reader((tmp_path / "signage" / "centre" / "poster-1.pdf").read_bytes()).pages[0].images
-    web = Image.open(tmp_path / "site" / "media" / "deputies" / "wang-kun.jpg")
+    [printed] = reader(first_poster_sheet(mini, "centre")).pages[0].images
+    site, _ = model(mini)
+    web = Image.open(io.BytesIO(files(assets.portraits(site, mini))["media/deputies/wang-kun.jpg"]))
     print_rgb, web_rgb = (ImageStat.Stat(im.image.convert("RGB") if hasattr(im, "image") else im.convert("RGB")).mean
                           for im in (printed, web))
     assert all(abs(p - w) <= 2 for p, w in zip(print_rgb, web_rgb, strict=True)), (print_rgb, web_rgb)
