@@ -13,13 +13,15 @@ import pytest
 
 from liaison import dates, theme
 from liaison.cli import main
-from liaison.pipeline import Config, build, check
+from liaison.loader import load_content
+from liaison.model import Site, build_site
+from liaison.pipeline import Config, check
 from liaison.problems import ContentError
-from liaison.render import calendar, kiosk
-from tests.conftest import ROOT, write
+from liaison.render import calendar, kiosk, signage, web
+from liaison.validate import validate
+from tests.conftest import ROOT, dating, files, model, write
 from tests.pdf_reading import reader, text
 from tests.render.test_reception_days import kiosk_rule_days
-from tests.test_model import site_at
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 OLD = dt.datetime(2026, 10, 1, 10, tzinfo=BEIJING)
@@ -122,41 +124,42 @@ def test_a_content_date_is_the_newest_file_s_day_in_the_zone(tmp_path: Path, mon
     assert dates.content_date([older, newer], BEIJING) == dt.date(2026, 11, 12)  # reproducible builds
 
 
-def _creation_day(pdf: Path) -> str:
-    return str(reader(pdf.read_bytes()).metadata["/CreationDate"])[2:10]
+def _creation_day(pdf: bytes) -> str:
+    return str(reader(pdf).metadata["/CreationDate"])[2:10]
 
 
-def test_each_print_file_is_dated_by_the_records_it_is_made_from(mini: Path, config: Config) -> None:
+def test_each_print_file_is_dated_by_the_records_it_is_made_from(mini: Path) -> None:
     stamp_all(mini)
     stamp(mini / "deputies" / "li-yan.yaml", dt.datetime(2026, 11, 12, 1, 30, tzinfo=BEIJING))  # of the village
     stamp(mini / "events" / "2026-12-01-centre.yaml", dt.datetime(2026, 11, 14, 9, tzinfo=BEIJING))
-    build(config)
-    village, centre = config.signage_dir / "east-village", config.signage_dir / "centre"
+    site, env = model(mini)
+    printed = files(signage.signage(site, env, mini, dating(site, mini)))
+    village, centre = "east-village/", "centre/"
     # The deputy's file changed: what shows the deputy says so, with the day in Beijing (in UTC, the 11th).
-    assert _creation_day(village / "qr-deputy-li-yan.pdf") == "20261112"
-    assert _creation_day(village / "poster-1.pdf") == "20261112"
-    assert "信息更新于2026年11月12日" in text((village / "poster-1.pdf").read_bytes())
-    assert _creation_day(centre / "reception-notice-2026-12-01-centre.pdf") == "20261114"  # the event's own file
+    assert _creation_day(printed[village + "qr-deputy-li-yan.pdf"]) == "20261112"
+    assert _creation_day(printed[village + "poster-1.pdf"]) == "20261112"
+    assert "信息更新于2026年11月12日" in text(printed[village + "poster-1.pdf"])
+    assert _creation_day(printed[centre + "reception-notice-2026-12-01-centre.pdf"]) == "20261114"  # its own file
     # What does not show that deputy keeps its day, and none has the build's.
-    for unchanged in (village / "signboard-production.pdf", village / "qr-station.pdf",
-                      village / "qr-deputy-wang-kun.pdf", centre / "poster-1.pdf", centre / "signboard-proof.pdf"):
-        assert _creation_day(unchanged) == "20261001", unchanged.name
+    for unchanged in (village + "signboard-production.pdf", village + "qr-station.pdf",
+                      village + "qr-deputy-wang-kun.pdf", centre + "poster-1.pdf", centre + "signboard-proof.pdf"):
+        assert _creation_day(printed[unchanged]) == "20261001", unchanged
 
 
 def test_the_home_page_says_when_the_site_last_changed_and_no_page_names_the_build_day(
-        mini: Path, config: Config) -> None:
+        mini: Path) -> None:
     stamp_all(mini)
     stamp(mini / "systems" / "reception.md", dt.datetime(2026, 11, 20, 16, tzinfo=BEIJING))
     stamp(mini / "opinions" / "2026-0001.yaml", dt.datetime(2026, 11, 18, 16, tzinfo=BEIJING))
-    build(config)
-    site = config.site_dir
-    assert "本站信息更新于 2026年11月20日" in (site / "index.html").read_text()
-    assert "本页信息更新于 2026年11月18日" in (site / "opinions" / "index.html").read_text()  # not the system
+    site, env = model(mini)
+    html = {path: data.decode("utf-8-sig") for path, data in files(web.pages(site, env)).items()}
+    assert "本站信息更新于 2026年11月20日" in html["index.html"]
+    assert "本页信息更新于 2026年11月18日" in html["opinions/index.html"]  # not the system
     build_day = "2026年11月26日"  # TODAY: upcoming and past are computed against it, but no page states it
-    for page in site.rglob("*.html"):
-        assert build_day not in page.read_text(), page
-    for page in site.rglob("*.html"):
-        footer = re.search(r'<footer class="footer">.*?</footer>', page.read_text(), re.DOTALL)
+    for page, text_ in html.items():
+        assert build_day not in text_, page
+    for page, text_ in html.items():
+        footer = re.search(r'<footer class="footer">.*?</footer>', text_, re.DOTALL)
         if footer:  # every page's but the lobby screens': a content date at most
             rest = re.sub(r" · 本(站|页)信息更新于 \d+年\d+月\d+日", "", footer.group())
             assert not re.search(r"\d+年\d+月\d+日", rest), page
@@ -168,6 +171,12 @@ def test_rule_days_a_year_ahead_are_added_on_the_first_of_a_month_only(mini: Pat
     """The calendar feeds' placeholders and the lobby screen's rule days reach to the end of the month a year
     ahead: a rebuild on the next day drops a day that has passed, and adds one only when a month begins."""
     day, end = dt.date(2026, 10, 25), dt.date(2026, 12, 5)
+    typed, problems = validate(load_content(mini), mini)
+    assert not problems
+
+    def site_at(content: Path, today: dt.date) -> Site:  # the records read once, the graph made for each day
+        return build_site(typed, today)
+
     site = site_at(mini, day)
     east = site.stations["east-village"]
     env = theme.environment(dates.Dating(mini, site.settings.zone))
