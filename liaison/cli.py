@@ -14,11 +14,14 @@ import time
 import traceback
 from pathlib import Path
 
-from . import dates, signals
-from .model import Site
-from .pipeline import BuildReport, Config, Notify, build, check, environment, sources
-from .problems import ContentError, Problem
-from .writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
+from liaison.build import signals
+from liaison.build.pipeline import BuildReport, Config, Notify, build, check, environment, sources
+from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
+from liaison.content.problems import ContentError, Problem
+from liaison.model import dates
+from liaison.model.site import Site
+from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
+from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已逐条列出）；{EXIT_USAGE} 命令用法错误；"
@@ -120,9 +123,6 @@ def _report_sources(config: Config) -> dict[str, Path]:
 
 
 def _compliance(site: Site, config: Config, args: argparse.Namespace, notify: Notify | None) -> int:
-    from . import compliance
-    from .render.report import ratings_for, report_outputs, terminal_summary
-
     report = compliance.check(site, args.year)
     with Publication({"report": args.report}, _report_sources(config), config.force, notify) as publication:
         publication.stage("report", report_outputs(site, report, environment(site, config)))

@@ -77,8 +77,8 @@ def test_summary_line_counts_changes(mini: Path, tmp_path: Path, mini_build: Pat
 
 
 def test_help_documents_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT
     from liaison.cli import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_RULES, EXIT_USAGE
-    from liaison.writer import EXIT_BUSY, EXIT_OUTPUT
 
     assert main(["--help"]) == 0
     text = "".join(capsys.readouterr().out.split())  # argparse wraps lines anywhere
