@@ -182,7 +182,8 @@ test)
         die "mypy 类型检查未通过（见上方列出的问题）。"
     say "检查 3/3：pytest（测试）"
     rc=0
-    "$VENV_PY" -m pytest "$@" || rc=$?
+    # -n auto: one worker per core (pytest-xdist); a later -n in the arguments wins (-n 0: one process).
+    "$VENV_PY" -m pytest -n auto "$@" || rc=$?
     if ((rc == 5)); then
         say "错误：没有收集到任何测试 (pytest exit 5)。请检查 tests/ 目录或传入的参数。"
         exit 1
