@@ -185,7 +185,8 @@ test)
         die "分层检查未通过：有模块引用了流水线中在它之后的阶段（见上方；规则在 pyproject.toml 的 [tool.importlinter]）。"
     say "检查 4/4：pytest（测试）"
     rc=0
-    "$VENV_PY" -m pytest "$@" || rc=$?
+    # -n auto: one worker per core (pytest-xdist); a later -n in the arguments wins (-n 0: one process).
+    "$VENV_PY" -m pytest -n auto "$@" || rc=$?
     if ((rc == 5)); then
         say "错误：没有收集到任何测试 (pytest exit 5)。请检查 tests/ 目录或传入的参数。"
         exit 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,8 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 DEMO = ROOT / "content"
 TODAY = dt.date(2026, 11, 26)
-# The content date of the session build's outputs, before TODAY: 2026-11-20 00:00 Beijing time.
+# The content date of every test's outputs, before TODAY: 2026-11-20 00:00 Beijing time. A checkout dates the
+# fixture's files by when it was made, so the tests fix the date, in this process and the builds it starts;
+# the tests of dating by files (tests/test_dates.py) unset it.
 CONTENT_EPOCH = "1795104000"
+os.environ["SOURCE_DATE_EPOCH"] = CONTENT_EPOCH
 
 
 DEMO_TODAY = dt.date(2026, 11, 23)
@@ -49,9 +53,7 @@ def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture content built once for the whole session: a folder holding site/ and signage/.
     Read it only; a test that changes content or outputs works on its own copy."""
     out = tmp_path_factory.mktemp("mini-build")
-    with pytest.MonkeyPatch.context() as patch:  # a checkout dates the fixture's files by when it was made
-        patch.setenv("SOURCE_DATE_EPOCH", CONTENT_EPOCH)
-        build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
+    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
     return out
 
 
