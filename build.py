@@ -2,7 +2,7 @@
 """Build the liaison-station website and signage: `python build.py --help`."""
 import sys
 
-from liaison import signals
+from liaison.build import signals
 
 
 def run() -> int:

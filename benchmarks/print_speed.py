@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 import weasyprint.pdf.fonts as weasy_fonts  # noqa: E402
 
-from liaison.pipeline import Config, check, environment  # noqa: E402
-from liaison.render.posters import poster_sheets  # noqa: E402
-from liaison.render.signboards import signboard_files  # noqa: E402
+from liaison.build.pipeline import Config, check, environment  # noqa: E402
+from liaison.render.print.posters import poster_sheets  # noqa: E402
+from liaison.render.print.signboards import signboard_files  # noqa: E402
 from tests.conftest import MINI, TODAY  # noqa: E402
 
 

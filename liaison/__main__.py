@@ -1,6 +1,6 @@
 """`python -m liaison ...`: the same command line as the `liaison` script."""
 import sys
 
-from .cli import main
+from liaison.cli import main
 
 sys.exit(main())

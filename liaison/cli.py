@@ -7,18 +7,25 @@ Exit codes: 0 ok, 1 content problems, 2 usage, 3 failed compliance rules (check 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import signal
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
-from . import dates, signals
-from .model import Site
-from .pipeline import BuildReport, Config, Notify, build, check, environment, sources
-from .problems import ContentError, Problem
-from .writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
+from liaison.build import signals
+from liaison.build.pipeline import BuildReport, Config, Notify, build, check, environment, sources
+from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
+from liaison.content.problems import ContentError, Problem
+from liaison.model import dates
+from liaison.model.site import Site
+from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
+from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已逐条列出）；{EXIT_USAGE} 命令用法错误；"
@@ -53,6 +60,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with _readers_may_leave():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, bad usage exits 2
@@ -69,6 +81,43 @@ def main(argv: list[str] | None = None) -> int:
                     today=args.today, strict=args.strict and args.report is None, force=args.force)
     with signals.handled():
         return _run(args, config)
+
+
+class _PipeSafe:
+    """A standard stream that, once its reader has gone (`liaison check | head`), takes further text silently."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+                self._stream.flush()  # a closed pipe shows now, not at exit
+            except BrokenPipeError:
+                self._gone = True
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())  # nothing left to flush at exit
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            with contextlib.suppress(BrokenPipeError):
+                self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _readers_may_leave() -> Iterator[None]:
+    """The command ends with its own exit code and no traceback when what reads its output stops early."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PipeSafe(sys.stdout), _PipeSafe(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
@@ -120,9 +169,6 @@ def _report_sources(config: Config) -> dict[str, Path]:
 
 
 def _compliance(site: Site, config: Config, args: argparse.Namespace, notify: Notify | None) -> int:
-    from . import compliance
-    from .render.report import ratings_for, report_outputs, terminal_summary
-
     report = compliance.check(site, args.year)
     with Publication({"report": args.report}, _report_sources(config), config.force, notify) as publication:
         publication.stage("report", report_outputs(site, report, environment(site, config)))

@@ -25,7 +25,7 @@ SYSTEM_PACKAGES=(
 TEST_SYSTEM_PACKAGES=(
     chromium
     nginx # the built site served by a real web server (the test starts its own, on loopback)
-    strace # kills the writer before each of its file system calls in turn (tests/test_reliability.py)
+    strace # kills the writer before each of its file system calls in turn (tests/build/test_reliability.py)
 )
 
 MIN_PYTHON="3.11"
@@ -174,13 +174,16 @@ test)
     ensure_venv
     cd "$REPO_ROOT"
     # The static checks first: each is quick, and a failure stops here naming which check failed.
-    say "检查 1/3：ruff（代码规范和常见错误）"
+    say "检查 1/4：ruff（代码规范和常见错误）"
     "$VENV_PY" -m ruff check . ||
         die "ruff 检查未通过（见上方列出的问题）；其中标 [*] 的可用 .venv/bin/ruff check --fix . 自动修复。"
-    say "检查 2/3：mypy（类型检查）"
+    say "检查 2/4：mypy（类型检查）"
     "$VENV_PY" -m mypy ||
         die "mypy 类型检查未通过（见上方列出的问题）。"
-    say "检查 3/3：pytest（测试）"
+    say "检查 3/4：import-linter（各阶段只引用其下的阶段）"
+    "$VENV_PY" -m importlinter.cli lint ||
+        die "分层检查未通过：有模块引用了流水线中在它之后的阶段（见上方；规则在 pyproject.toml 的 [tool.importlinter]）。"
+    say "检查 4/4：pytest（测试）"
     rc=0
     # -n auto: one worker per core (pytest-xdist); a later -n in the arguments wins (-n 0: one process).
     "$VENV_PY" -m pytest -n auto "$@" || rc=$?

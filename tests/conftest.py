@@ -10,10 +10,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from liaison.dates import Dating
-from liaison.model import Site
-from liaison.pipeline import Config, build, check, environment
-from liaison.problems import Problem
+from liaison.build.pipeline import Config, build, check, environment
+from liaison.content.problems import Problem
+from liaison.model.dates import Dating
+from liaison.model.site import Site
 from liaison.render import Output
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +89,7 @@ def demo_checked() -> tuple[Site, list[Problem]]:
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     """The demo content built once, strictly: (report, output directory)."""
-    from liaison.pipeline import build
+    from liaison.build.pipeline import build
 
     out = tmp_path_factory.mktemp("demo")
     report = build(Config(content=DEMO, site_dir=out / "site", signage_dir=out / "signage", today=DEMO_TODAY,

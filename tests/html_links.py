@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from liaison.linkcheck import css_urls, links_in
+from liaison.build.linkcheck import css_urls, links_in
 
 parse = links_in  # a page's links and ids, extracted as the build's link check does
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from liaison.build.writer import Publication
 from liaison.render import Output
-from liaison.writer import Publication
 
 
 def outputs(day: str) -> dict[str, list[Output]]:

@@ -11,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.render.test_kiosk import assert_a_whole_round, eligible_kinds
+from tests.render.kiosk.test_screen import assert_a_whole_round, eligible_kinds
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # the demo built, and Chromium
 

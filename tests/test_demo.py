@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from liaison.schema import OpinionStatus, Route, SeatLevel, StationKind
+from liaison.content.schema import OpinionStatus, Route, SeatLevel, StationKind
 from tests.html_links import broken_local_links, external_resources
-from tests.render.test_web import SIX_ITEMS
+from tests.render.web.test_pages import SIX_ITEMS
 
 
 def test_demo_validates_without_warnings(demo_checked) -> None:
@@ -44,7 +44,8 @@ def test_demo_covers_what_the_issue_asks(demo_checked) -> None:
 
 def test_demo_holds_what_real_content_breaks(demo_checked) -> None:
     """content/README.md: a long name with 市场 inside the place name, a deputy's name in no Noto CJK font."""
-    from liaison import fonts, signboard
+    from liaison.render import fonts
+    from liaison.render.print import lettering as signboard
 
     site, _ = demo_checked
     market = site.stations["chengdong-market-community"]

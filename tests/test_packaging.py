@@ -93,7 +93,7 @@ def test_installed_wheel_checks_the_demo_and_builds_from_another_directory(wheel
                             text=True)
     assert module.returncode == 0 and "--content" in module.stdout
 
-    # The demo's assessment reads the star-rating table shipped in the package (liaison/standards/).
+    # The demo's assessment reads the star-rating table shipped in the package (liaison/rules/standards/).
     checked = subprocess.run([script, "check", "--content", str(DEMO), "--today", DEMO_TODAY.isoformat()], cwd=work,
                              env=clean_env, capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr

@@ -20,8 +20,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
-from liaison.linkcheck import css_urls
-from liaison.writer import MANIFEST
+from liaison.build.linkcheck import css_urls
+from liaison.build.writer import MANIFEST
 from tests.html_links import parse
 
 pytestmark = [pytest.mark.slow, pytest.mark.nginx]  # the demo built, and served

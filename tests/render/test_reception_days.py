@@ -6,14 +6,16 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from liaison import theme
-from liaison.dates import Dating
-from liaison.model import Site
-from liaison.render import calendar, kiosk, posters
+from liaison.model.dates import Dating
+from liaison.model.site import Site
+from liaison.render import theme
+from liaison.render.kiosk import screen as kiosk
+from liaison.render.print import posters
+from liaison.render.web import calendar
 from tests.conftest import write
+from tests.model.test_site import site_at
 from tests.pdf_reading import text
-from tests.render.test_notices import _web
-from tests.test_model import site_at
+from tests.render.print.test_notices import _web
 
 SITE_RULE = 'reception_rule: {kind: nth_weekday, n: 1, weekday: 2, start: "09:00", end: "11:30"}'
 # Two Thursdays a month; on 2026-12-10 the next reception day is the second one of December.

@@ -1,0 +1,217 @@
+"""Every internal link of the website must lead somewhere: a page, a file, an anchor on it.
+
+Run over all outputs before anything is written, so that a broken link typed into
+content fails the build instead of being published. Each problem names what to edit:
+the content file, line and field that hold the link, or else the theme's templates.
+"""
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from liaison.content.loader import Loc, RawRecord
+from liaison.content.problems import Problem
+from liaison.model import urls
+from liaison.render import Output
+
+# Attributes that hold one URL; srcset holds several, style attributes hold CSS.
+URL_ATTRIBUTES = {"href", "src", "xlink:href", "poster", "action", "formaction"}
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
+                      re.I)
+_SRCSET_URL = re.compile(r"[\s,]*(\S+)")
+_OUTSIDE = "指向网站根目录之外"
+_MISSING = "指向不存在的页面或文件"
+
+
+@dataclass
+class PageLinks:
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attribute, url); CSS in <style>: attribute ""
+    ids: set[str] = field(default_factory=set)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = PageLinks()
+        self.in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" and value:
+                self.page.ids.add(value)
+            elif name in URL_ATTRIBUTES or (tag, name) == ("object", "data"):
+                self.page.links.append((tag, name, value))
+            elif name == "srcset":
+                self.page.links += [(tag, name, url) for url in srcset_urls(value)]
+            elif name == "style":
+                self.page.links += [(tag, name, url) for url in css_urls(value)]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.in_style = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self.page.links += [("style", "", url) for url in css_urls(data)]
+
+
+def links_in(html: str) -> PageLinks:
+    """Every URL a page links to or loads (href, src, srcset, CSS url()), and its ids."""
+    parser = _Parser()
+    parser.feed(html)
+    parser.close()
+    return parser.page
+
+
+def css_urls(css: str) -> list[str]:
+    """The URLs of url(...) and @import in a stylesheet, comments skipped."""
+    return [next(g for g in match.groups() if g is not None)
+            for match in _CSS_URL.finditer(_CSS_COMMENT.sub("", css))]
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URL of each candidate of a srcset ("a.jpg 240w, b.jpg 480w"), parsed as HTML does:
+    a URL runs to the next space (a data: URL holds commas), its descriptors to the next comma."""
+    found, position = [], 0
+    while match := _SRCSET_URL.match(value, position):
+        url, position = match.group(1), match.end()
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            comma = value.find(",", position)
+            position = len(value) if comma < 0 else comma + 1
+        if url:
+            found.append(url)
+    return found
+
+
+def broken_links(outputs: Iterable[Output], base_url: str, *, records: Iterable[RawRecord] = (),
+                 theme_dir: Path) -> list[Problem]:
+    """Every broken link of the site in one list, each located in the content or the theme."""
+    files = {o.path: o for o in outputs}
+    pages = {path: links_in(o.data.decode("utf-8", errors="replace")) for path, o in files.items()
+             if path.endswith(".html")}
+    styles = {path: css_urls(o.data.decode("utf-8", errors="replace")) for path, o in files.items()
+              if path.endswith(".css")}
+    sources = list(records)
+    problems = []
+    for path, links in sorted([(p, [url for _, _, url in page.links]) for p, page in pages.items()]
+                              + list(styles.items())):
+        for link in dict.fromkeys(links):
+            why = _why_broken(path, link, base_url, files, pages)
+            if why:
+                problems.append(_locate(path, link, why, sources, theme_dir))
+    return problems
+
+
+def _why_broken(source: str, link: str, base_url: str, files: dict[str, Output],
+                pages: dict[str, PageLinks]) -> str | None:
+    target = _target(source, link, base_url)
+    if target is None:
+        return None  # another site, mail, phone, inline data
+    file, anchor = target
+    if file is None:
+        return _OUTSIDE
+    if file not in files:
+        return _MISSING
+    if anchor and file in pages and anchor not in pages[file].ids:
+        return f"页面中没有锚点“#{anchor}”"
+    return None
+
+
+def _target(source: str, link: str, base_url: str) -> tuple[str | None, str] | None:
+    """The output file and anchor a link leads to; file None when the link leaves the site's root;
+    None when it is not a file of this site at all."""
+    parts = urlsplit(link)
+    base_path = urlsplit(base_url).path
+    if parts.scheme or parts.netloc:
+        if not link.startswith(base_url):
+            return None
+        directory, path = "", parts.path[len(base_path):]
+    elif link.startswith("/"):
+        if not parts.path.startswith(base_path):
+            return None, ""
+        directory, path = "", parts.path[len(base_path):]
+    elif not parts.path:  # "#anchor" on the same page
+        return source, parts.fragment
+    else:
+        directory, path = posixpath.dirname(source), parts.path
+    # normpath of a relative path keeps leading "..": that is a link above the site's root
+    joined = posixpath.normpath(posixpath.join(directory, unquote(path)))
+    if joined == ".." or joined.startswith("../"):
+        return None, ""
+    if not path or path.endswith("/") or posixpath.basename(path) in (".", ".."):
+        joined = "index.html" if joined == "." else joined + "/index.html"
+    return joined, parts.fragment
+
+
+# ---- where to fix it ----------------------------------------------------------------------------
+
+def _locate(source: str, link: str, why: str, records: list[RawRecord], theme_dir: Path) -> Problem:
+    found = list(_holding(records, link))
+    on_this_page = [(r, loc) for r, loc in found if _page_of(r) == source]
+    if on_this_page or found:
+        record, loc = (on_this_page or found)[0]
+        problem = record.problem(loc, f"链接“{link}”{why}（在网页 {source} 中）")
+        position = _position_in_file(record, loc, link)
+        return dataclasses.replace(problem, line=position[0], column=position[1]) if position else problem
+    if source.endswith(".css"):  # the theme's static/ folder is copied to the site's static/
+        return Problem(theme_dir / source, 0, 0, "链接", f"主题样式表有误：其中的链接“{link}”{why}")
+    return Problem(theme_dir / "templates", 0, 0, "链接",
+                   f"主题模板有误：网页 {source} 中的链接“{link}”{why}（链接不在任何内容文件中，请修改主题模板）")
+
+
+def _holding(records: list[RawRecord], link: str) -> Iterator[tuple[RawRecord, Loc]]:
+    """The records, and the field in each, that hold the link: as the whole value (a URL field)
+    or as the target of a Markdown link ([text](link), [name]: link, <link>)."""
+    in_markdown = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)" + re.escape(link) + r"(?=[\s)>\"']|$)", re.M)
+    for record in records:
+        for loc, text in _texts(record.data, ()):
+            if text == link or in_markdown.search(text):
+                yield record, loc
+
+
+def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, loc + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, loc + (index,))
+
+
+def _page_of(record: RawRecord) -> str | None:
+    if record.kind == "site":
+        return "index.html"
+    return urls.page_path(record.kind, record.id) if record.kind in urls.SECTIONS else None
+
+
+def _position_in_file(record: RawRecord, loc: Loc, link: str) -> tuple[int, int] | None:
+    """Line and column of the link itself, at or after where its field's value starts (inside a
+    block of Markdown, that is many lines further down)."""
+    try:
+        lines = record.path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    start_line, start_column = record.marks.of_value(loc)
+    for number in range(start_line, len(lines) + 1):
+        column = lines[number - 1].find(link, start_column - 1 if number == start_line else 0)
+        if column >= 0:
+            return number, column + 1
+    return None

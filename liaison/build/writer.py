@@ -1,0 +1,595 @@
+"""Publish outputs without losing anyone's files (docs/outputs.md).
+
+- Only what liaison made is ever replaced: an output folder must be missing, empty, or carry the
+  MANIFEST that liaison leaves in every tree it publishes, listing each file with its SHA-256. A
+  folder holding anything else is refused before any work (unless `force`); places no build may
+  ever replace (the content, the theme, the home folder, `/`, the working directory, an existing
+  file, one output inside another) are refused even with `force`.
+- The trees of one build are published in one transaction. Each published name is a symbolic link
+  into a store beside the first target; the store's `current` link names the generation holding
+  every tree, and is switched in one rename:
+
+      site    -> .site.liaison/current/site
+      signage -> .site.liaison/current/signage
+      .site.liaison/lock                  held by the running build (its pid and start time)
+      .site.liaison/current -> gen-7      the published generation
+      .site.liaison/gen-8/site/...        the build in progress (staging)
+
+  After a kill at any moment readers see the old trees or the new ones, never a mix; whatever a
+  killed build left is removed by the next one, under the lock.
+- A build holds an exclusive lock on its store; a second one is refused naming the first.
+- File system faults (no space, read-only, permission, a path too long, a mount point) become an
+  `OutputError` naming the folder and the cause; the published trees stay as they were.
+
+Use: `with Publication(targets) as publication:` then `publication.stage(name, outputs)` for every
+target (a stream of outputs, written as they come) and `publication.publish()`. Leaving the block
+without publishing discards the staging generation.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from liaison.build import signals
+from liaison.render import Output
+
+MANIFEST = ".liaison-manifest.json"
+EXIT_OUTPUT, EXIT_BUSY = 5, 6
+_GENERATION = re.compile(r"gen-(\d+)")
+_FORCE_HINT = "为避免误删，已停止。请换一个空目录，或确认后加 --force"
+_NO_FORCE = "为避免误删，已停止。请换一个专用的目录"
+_CAUSES = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "不允许修改（文件或目录可能被设为不可修改，或文件系统不支持符号链接）",
+    errno.ENAMETOOLONG: "路径或文件名太长",
+    errno.EXDEV: "与暂存目录不在同一个文件系统上，无法整体替换",
+    errno.EBUSY: "是挂载点或正被其他程序占用",
+    errno.EIO: "磁盘读写错误",
+    errno.ENOLCK: "该文件系统不支持文件锁",
+    errno.EMLINK: "目录中的条目太多",
+}
+_HELD: dict[Path, dict[str, object]] = {}  # folders this process locked (a POSIX lock does not exclude its own process)
+
+
+class OutputError(Exception):
+    """An output folder that may not be replaced, or a file system fault: one located Chinese line."""
+
+    exit_code = EXIT_OUTPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Busy(OutputError):
+    """Another build holds the lock on these outputs."""
+
+    exit_code = EXIT_BUSY
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    changed: int
+    removed: int
+
+
+def store_of(first: Path) -> Path:
+    """The store of a publication whose first target is `first`."""
+    path = canonical(first)
+    return path.parent / f".{path.name}.liaison"
+
+
+def canonical(path: Path) -> Path:
+    """The absolute path, its parent's symbolic links resolved (the last component is what is replaced)."""
+    absolute = Path(os.path.abspath(path))
+    return absolute if absolute.parent == absolute else absolute.parent.resolve() / absolute.name
+
+
+def shown(path: Path) -> str:
+    """A folder as the clerk typed it: relative to the working directory where it is inside."""
+    try:
+        text = canonical(path).relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        text = canonical(path).as_posix()
+    if text == ".":
+        text = canonical(path).as_posix()
+    return text.rstrip("/") + "/"
+
+
+def check_targets(targets: dict[str, Path], sources: dict[str, Path], force: bool = False) -> None:
+    """Refuse output folders that must not be replaced; raise OutputError naming the first one and why.
+
+    sources: places an output may not be, contain or be inside (label -> path), e.g. the content.
+    """
+    with _faults(next(iter(targets.values()))):
+        for name, target in targets.items():
+            _refuse_place(target, sources)
+            _refuse_overlap(name, target, targets)
+        store = store_of(next(iter(targets.values())))
+        for name, target in targets.items():
+            problem = _not_ours(name, target, store)
+            if problem and not force:
+                raise OutputError(f"{problem}，{_FORCE_HINT}")
+
+
+def _refuse_place(target: Path, sources: dict[str, Path]) -> None:
+    path = canonical(target)
+    where = {"根目录": Path("/"), "主目录": Path(os.path.expanduser("~")), "当前工作目录": Path.cwd()}
+    places = [(label, place, False) for label, place in where.items() if place.is_absolute()]
+    places += [(label, place, True) for label, place in sources.items()]
+    for candidate in {path, path.resolve()}:
+        for label, place, nor_inside in places:
+            place = place.resolve()
+            if candidate == place:
+                raise OutputError(f"{shown(target)} 是{label}，不能作为输出目录，{_NO_FORCE}")
+            if place.is_relative_to(candidate):
+                raise OutputError(f"{shown(target)} 包含{label}（{shown(place)}），不能作为输出目录，{_NO_FORCE}")
+            if nor_inside and candidate.is_relative_to(place):
+                raise OutputError(f"{shown(target)} 位于{label}（{shown(place)}）之中，不能作为输出目录，{_NO_FORCE}")
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{shown(target).rstrip('/')} 是一个已有的文件，不是目录，{_NO_FORCE}")
+    if path.is_dir() and not path.is_symlink() and os.path.ismount(path):
+        raise OutputError(f"{shown(target)} 是一个挂载点，无法整体替换，已停止。请改用其中的子目录，如 {shown(path / 'liaison')}")
+
+
+def _refuse_overlap(name: str, target: Path, targets: dict[str, Path]) -> None:
+    path = canonical(target)
+    for other_name, other in targets.items():
+        other_path = canonical(other)
+        if other_name == name:
+            continue
+        if path == other_path:
+            raise OutputError(f"--{name} 与 --{other_name} 是同一个目录（{shown(target)}），两种输出会互相覆盖，"
+                              f"已停止。请为它们指定不同的目录")
+        if other_path.is_relative_to(path):
+            raise OutputError(f"--{name} 的目录 {shown(target)} 包含 --{other_name} 的目录 {shown(other)}，"
+                              f"两种输出会互相覆盖，已停止。请为它们指定互不包含的目录")
+
+
+def _not_ours(name: str, target: Path, store: Path) -> str | None:
+    """Why target may not be replaced without --force, or None."""
+    path = canonical(target)
+    if path.is_symlink():
+        if os.readlink(path) != _link_text(name, path, store):
+            return f"{shown(target).rstrip('/')} 是指向 {os.readlink(path)} 的符号链接，不是本程序建立的"
+    if not path.is_dir():
+        return None
+    return _foreign(path.resolve(), shown(target))
+
+
+def _foreign(tree: Path, label: str) -> str | None:
+    """The first thing in tree that liaison did not write there, as the start of a message, or None."""
+    manifest = read_manifest(tree)
+    for relative, entry in _entries(tree):
+        if relative == MANIFEST and manifest is not None:
+            continue
+        if manifest is None or relative not in manifest or entry.is_symlink() or not entry.is_file():
+            return f"{label} 中有不是本程序生成的文件（如 {relative}）"
+        if _digest(entry.read_bytes()) != manifest[relative]:
+            return f"{label} 中的 {relative} 在上次生成后被改动过"
+    return None
+
+
+def _entries(tree: Path) -> Iterator[tuple[str, Path]]:
+    """Every entry that is not a plain directory (files, links, devices), in a stable order."""
+    for root, directories, files in os.walk(tree, onerror=_raise):
+        directories.sort()
+        for name in sorted(files) + sorted(d for d in directories if os.path.islink(os.path.join(root, d))):
+            entry = Path(root, name)
+            yield entry.relative_to(tree).as_posix(), entry
+
+
+def _raise(error: OSError) -> None:
+    raise error  # a folder that cannot be read cannot be shown to hold only liaison's files
+
+
+def read_manifest(tree: Path) -> dict[str, str] | None:
+    """What liaison wrote into tree (path -> SHA-256), or None if tree carries no valid manifest."""
+    try:
+        data = json.loads((tree / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) and data.get("generator") == "liaison" else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return None
+    return files
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _link_text(name: str, path: Path, store: Path) -> str:
+    return os.path.relpath(store / "current" / name, path.parent)
+
+
+class Lock:
+    """An exclusive lock on a folder's `lock` file, held by this process until released.
+
+    A POSIX record lock: the kernel drops it when its process ends, however it ends, so a lock left
+    by a killed build is simply taken over; forked render workers do not inherit it.
+    """
+
+    def __init__(self, folder: Path, what: str) -> None:
+        self.folder = folder
+        self.what = what  # the outputs, for the message a second build sees
+        self.previous: dict[str, object] | None = None  # what a build that did not end cleanly left in the file
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        key = self.folder.resolve()
+        if key in _HELD:
+            raise Busy(self._busy(_HELD[key]))
+        fd = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            holder = _parse(os.pread(fd, 4096, 0))
+            os.close(fd)
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                raise Busy(self._busy(holder)) from None
+            raise
+        self._fd = fd
+        _HELD[key] = _me()
+        self.previous = _parse(os.pread(fd, 4096, 0))
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(_HELD[key]).encode(), 0)
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            os.ftruncate(self._fd, 0)  # an empty file: this build ended cleanly
+        except OSError:
+            pass
+        os.close(self._fd)  # closing drops the lock
+        self._fd = None
+        _HELD.pop(self.folder.resolve(), None)
+
+    def _busy(self, holder: dict[str, object] | None) -> str:
+        who = f"（进程 {holder.get('pid')}，开始于 {holder.get('started')}）" if holder else ""
+        return f"另一次生成正在写入 {self.what}{who}，请等它结束后再运行。"
+
+
+def _me() -> dict[str, object]:
+    return {"pid": os.getpid(), "host": socket.gethostname(),
+            "started": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def _parse(data: bytes) -> dict[str, object] | None:
+    try:
+        info = json.loads(data.decode("utf-8")) if data.strip() else None
+    except ValueError:
+        return None
+    return info if isinstance(info, dict) else None
+
+
+class Publication:
+    """Named output trees published together, or not at all (see the module's docstring)."""
+
+    def __init__(self, targets: dict[str, Path], sources: dict[str, Path] | None = None, force: bool = False,
+                 notify: Callable[[str], None] | None = None) -> None:
+        check_targets(targets, sources or {}, force)  # before any work: nothing is created if refused
+        self.targets = {name: canonical(path) for name, path in targets.items()}
+        self.sources = sources or {}
+        self.force = force
+        self.notify = notify or (lambda message: None)
+        self.store = store_of(next(iter(targets.values())))
+        self.given = dict(targets)
+        self.lock = Lock(self.store, "、".join(shown(path) for path in targets.values()))
+        self.staging: Path | None = None
+        self.published = False
+        self._previous: dict[str, tuple[Path | None, dict[str, str]]] = {}
+        self._staged: set[str] = set()
+
+    def __enter__(self) -> Publication:
+        first = next(iter(self.given.values()))
+        with _faults(first):
+            self.lock.acquire()
+        try:
+            with _faults(first):
+                self._recover()
+            check_targets(self.given, self.sources, self.force)  # again, under the lock
+            with _faults(first):
+                self._prepare()
+        except BaseException:
+            self.lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            if not self.published:
+                with signals.deferred():  # a second Ctrl-C does not cut the clean-up short
+                    self._cleanup()
+        finally:
+            self.lock.release()
+
+    def previous(self, name: str) -> Path | None:
+        """The published tree of `name` (None if there is none), for comparing with or linking from."""
+        return self._previous[name][0]
+
+    def stage(self, name: str, outputs: Iterable[Output]) -> WriteReport:
+        """Write a target's outputs into the staging generation as they come; report what differs."""
+        assert self.staging is not None, "stage() inside the with block"
+        tree = self.staging / name
+        previous, published = self._previous[name]
+        files: dict[str, str] = {}
+        changed = 0
+        with _faults(self.given[name]):
+            tree.mkdir(parents=True)
+            for output in outputs:
+                signals.check()
+                _check_path(output.path, files)
+                digest = files[output.path] = _digest(output.data)
+                destination = tree / output.path
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(output.data)
+                if published.get(output.path) == digest and previous is not None:
+                    _keep_time(previous / output.path, destination)
+                else:
+                    changed += 1
+            manifest = {"generator": "liaison", "tree": name, "files": dict(sorted(files.items()))}
+            (tree / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        self._staged.add(name)
+        return WriteReport(len(files), changed, len(set(published) - set(files)))
+
+    def publish(self) -> None:
+        """Switch every target to the staged generation in one rename."""
+        assert self.staging is not None, "publish() inside the with block"
+        unstaged = set(self.targets) - self._staged
+        if unstaged:
+            raise ValueError(f"not staged: {sorted(unstaged)}")
+        signals.check()
+        first = next(iter(self.given.values()))
+        with _faults(first):
+            _sync(self.staging)
+            current = self._current_generation()
+            for name in self.targets:
+                with _faults(self.given[name]):
+                    self._adopt(name, current)
+            signals.check()  # the last moment a stop leaves everything as it was
+            with signals.deferred():
+                _point(self.store / "current", self.staging.name)
+                self.published = True
+        _durable(self.store)
+        self._prune()
+
+    # -- the store ---------------------------------------------------------------------------------------
+
+    def _recover(self) -> None:
+        """Remove what a build that was killed left: staging generations, half-made links."""
+        if self.lock.previous:
+            held = self.lock.previous
+            self.notify(f"上次生成（进程 {held.get('pid')}，开始于 {held.get('started')}）没有正常结束，"
+                        f"已清理它留下的临时文件。")
+        self._prune()
+
+    def _prepare(self) -> None:
+        for name, path in self.targets.items():
+            tree = path.resolve() if path.is_dir() else None
+            self._previous[name] = (tree, (read_manifest(tree) or {}) if tree else {})
+        numbers = [_generation_number(self.store / "current") or 0]
+        numbers += [int(m.group(1)) for e in self.store.iterdir() if (m := _GENERATION.fullmatch(e.name))]
+        self.staging = self.store / f"gen-{max(numbers) + 1}"  # past any leftover that could not be removed
+        self.staging.mkdir()
+
+    def _current_generation(self) -> Path:
+        """The published generation, made (empty) if there is none yet."""
+        link = self.store / "current"
+        number = _generation_number(link)
+        generation = self.store / f"gen-{number if number is not None else 0}"
+        generation.mkdir(exist_ok=True)
+        if number is None:
+            _point(link, generation.name)
+            _fsync_directory(self.store)
+        return generation
+
+    def _adopt(self, name: str, current: Path) -> None:
+        """Make target a link into the store, showing what it showed before (copied into `current`)."""
+        path = self.targets[name]
+        text = _link_text(name, path, self.store)
+        if path.is_symlink() and os.readlink(path) == text:
+            return
+        link = _leftover(path, "link")
+        _remove(link)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(text, link)
+        if path.is_symlink() or not path.exists():
+            os.replace(link, path)  # a link over a link (or nothing) is replaced in one rename
+        else:
+            _remove(current / name)
+            _copy(path, current / name)
+            _sync(current)
+            if _exchange(link, path):  # link now holds the old directory
+                self._discard(link)
+            else:  # no atomic exchange on this system: a moment without the target
+                old = _leftover(path, "old")
+                os.rename(path, old)
+                os.rename(link, path)
+                self._discard(old)
+        _fsync_directory(path.parent)
+
+    def _prune(self) -> None:
+        """Keep only the lock and the published generation, here and beside each target."""
+        keep = {"lock", "current"}
+        number = _generation_number(self.store / "current")
+        if number is not None:
+            keep.add(f"gen-{number}")
+        for entry in sorted(self.store.iterdir()) if self.store.is_dir() else []:
+            if entry.name not in keep:
+                self._discard(entry)
+        self._tidy_targets()
+
+    def _cleanup(self) -> None:
+        """After a failure or a stop: the staging generation and half-made links go."""
+        if self.staging is not None:
+            _remove(self.staging, quiet=True)
+        self._tidy_targets()
+
+    def _tidy_targets(self) -> None:
+        """Beside each target, what adopting a folder left: a link caught between the two renames of the
+        fallback (no atomic exchange) goes into place, so the folder's view is back; the rest goes."""
+        for path in self.targets.values():
+            link = _leftover(path, "link")
+            if link.is_symlink() and not os.path.lexists(path):
+                try:
+                    os.rename(link, path)
+                except OSError:
+                    pass
+            for kind in ("link", "old"):
+                self._discard(_leftover(path, kind))
+
+    def _discard(self, path: Path) -> None:
+        """Remove what is no longer needed; if that fails, say so and go on (the next build tries again)."""
+        try:
+            _remove(path)
+        except OSError as error:
+            self.notify(f"无法删除 {shown(path).rstrip('/')}（{_cause(error)}），不影响本次生成；请排除原因或手动删除。")
+
+
+def _check_path(path: str, seen: dict[str, str]) -> None:
+    if path in seen:
+        raise ValueError(f"two outputs share the path {path}")
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or ".." in parts or path == MANIFEST:
+        raise ValueError(f"not a path inside an output tree: {path}")
+
+
+def _keep_time(previous: Path, destination: Path) -> None:
+    """An unchanged file keeps its modification time, so a sync to the web host skips it."""
+    try:
+        stat = previous.stat()
+    except FileNotFoundError:
+        return
+    os.utime(destination, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _generation_number(link: Path) -> int | None:
+    try:
+        match = _GENERATION.fullmatch(os.readlink(link))
+    except OSError:
+        return None
+    return int(match.group(1)) if match else None
+
+
+def _leftover(path: Path, kind: str) -> Path:
+    return path.parent / f".{path.name}.liaison-{kind}"
+
+
+def _point(link: Path, target: str) -> None:
+    """Point link at target in one rename."""
+    new = link.with_name(link.name + ".new")
+    _remove(new)
+    os.symlink(target, new)
+    os.replace(new, link)
+
+
+def _durable(store: Path) -> None:
+    """After the switch: write it to disk if possible; the switch itself is done either way."""
+    try:
+        _fsync_directory(store)
+    except OSError:
+        pass
+
+
+def _copy(source: Path, destination: Path) -> None:
+    """A copy of a tree made of hard links where the file system allows, else of copies."""
+    for root, directories, files in os.walk(source):
+        into = destination / Path(root).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in directories + files:
+            entry, copy = Path(root, name), into / name
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry), copy)
+            elif entry.is_file():
+                try:
+                    os.link(entry, copy)
+                except OSError:  # another file system, an immutable file: copy the bytes
+                    shutil.copy2(entry, copy)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two entries atomically with renameat2(RENAME_EXCHANGE) (Linux 3.15+); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _sync(path: Path) -> None:
+    """Flush the file system holding path to disk: a power cut after the switch keeps the new files."""
+    libc_name = ctypes.util.find_library("c")
+    syncfs = getattr(ctypes.CDLL(libc_name, use_errno=True), "syncfs", None) if libc_name else None
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        syncfs(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path, quiet: bool = False) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.is_symlink() or path.exists():
+            path.unlink()
+    except OSError:
+        if not quiet:
+            raise
+
+
+@contextmanager
+def _faults(folder: Path) -> Iterator[None]:
+    """File system errors become OutputError naming the folder, the file and the cause."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(_fault_message(folder, error)) from error
+
+
+def _cause(error: OSError) -> str:
+    return _CAUSES.get(error.errno or 0) or f"系统错误 {errno.errorcode.get(error.errno or 0, error.errno)}（{error.strerror}）"
+
+
+def _fault_message(folder: Path, error: OSError) -> str:
+    cause = _cause(error)
+    where = next((name for name in (error.filename2, error.filename) if isinstance(name, str)), None)
+    detail = f"（{shown(Path(where)).rstrip('/')}）" if where and Path(where) != canonical(folder) else ""
+    return f"无法写入 {shown(folder)}{detail}：{cause}。已发布的内容保持不变。"

@@ -1,0 +1,450 @@
+"""Load the content directory into located raw records.
+
+Each record is one file; its id is the file name without extension. YAML is
+composed into nodes first so that every value keeps the line and column it
+came from; the schema stage uses those marks to locate its messages.
+"""
+from __future__ import annotations
+
+import codecs
+import difflib
+import errno
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from liaison.content import syntax
+from liaison.content.problems import Problem, field_path
+
+# Record kinds: directory name -> file suffixes. "site" is the single settings file.
+RECORD_DIRS: dict[str, tuple[str, ...]] = {
+    "stations": (".yaml", ".yml"),
+    "deputies": (".yaml", ".yml"),
+    "systems": (".md",),
+    "events": (".yaml", ".yml"),
+    "opinions": (".yaml", ".yml"),
+    "notices": (".md",),
+    "assessments": (".yaml", ".yml"),
+}
+SITE_FILE = "site.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 50  # nesting levels; content never needs more, and deeper input exhausts the stack
+RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8”后保存"
+_OS_ERRORS: dict[int | None, str] = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
+              errno.ENOENT: "文件在读取时已被移走或删除", errno.EIO: "磁盘读取出错，请检查存储设备"}
+# ids whose public URL a generated file already takes
+RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml"}
+
+Loc = tuple[str | int, ...]
+
+
+class ContentLoader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1 base-60 numbers, so `start: 10:30` stays a time text, and without aliases."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # Refused where they are written, before anything is expanded: aliases make "billion laughs" bombs.
+        if self.check_event(yaml.AliasEvent):
+            # types-PyYAML leaves peek_event() unannotated.
+            raise _Refused(self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                           "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
+        return super().compose_node(parent, index)
+
+
+ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (
+        "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    # An impossible date (2026-13-01) stays text; the schema then reports it with its location.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"""),
+    list("-+0123456789"))
+ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"""
+               r"""|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"""),
+    list("-+0123456789."))
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Line/column (1-based) of every value and mapping key in one file, and where each text value is written."""
+
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # scalar -> (start, end) index in text
+    text: str = ""  # the whole file
+
+    def of_value(self, loc: Loc) -> tuple[int, int]:
+        return self._nearest(self.values, loc)
+
+    def of_key(self, loc: Loc) -> tuple[int, int]:
+        if loc in self.keys:
+            return self.keys[loc]
+        return self._nearest(self.values, loc)
+
+    def of_piece(self, loc: Loc, value: str, start: int, end: int) -> tuple[int, int]:
+        """Where value[start:end], part of the text value at loc, is written in the file.
+
+        Block scalars and Markdown bodies hold the piece verbatim; folded lines turn a line break and
+        its indentation into one space. Escaped quoted text falls back to the start of the value.
+        """
+        span = self.spans.get(tuple(loc))
+        piece = value[start:end]
+        if span is None or not piece.strip():
+            return self.of_value(loc)
+        pattern = r"\s+".join(re.escape(word) for word in piece.split())
+        found = list(re.finditer(pattern, self.text[span[0]:span[1]]))
+        nth = len(re.findall(pattern, value[:start]))  # the same piece may occur earlier in the value
+        if nth >= len(found):
+            return self.of_value(loc)
+        return position(self.text, span[0] + found[nth].start())
+
+    def written(self, loc: Loc) -> str | None:
+        """A one-line scalar exactly as the file has it (`start: 9.00`, not 9.0), else None."""
+        span = self.spans.get(tuple(loc))
+        if span is None:
+            return None
+        source = self.text[span[0]:span[1]]
+        return source if source and "\n" not in source else None
+
+    @staticmethod
+    def _nearest(table: dict[Loc, tuple[int, int]], loc: Loc) -> tuple[int, int]:
+        loc = tuple(loc)
+        while loc:
+            if loc in table:
+                return table[loc]
+            loc = loc[:-1]
+        return table.get((), (1, 1))
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of text[index]."""
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    kind: str  # "site", "stations", "deputies", ...
+    id: str
+    path: Path
+    data: dict[str, Any]
+    marks: Marks
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error",
+                piece: tuple[str, int, int] | None = None) -> Problem:
+        """A problem at the value (or key) at loc; piece = (value text, start, end) points inside the value."""
+        if piece is not None:
+            line, col = self.marks.of_piece(loc, *piece)
+        else:
+            line, col = self.marks.of_key(loc) if key else self.marks.of_value(loc)
+        return Problem(self.path, line, col, field_path(loc), message, severity)
+
+
+@dataclass
+class LoadResult:
+    site: RawRecord | None
+    records: dict[str, list[RawRecord]]
+    problems: list[Problem]
+    ids: dict[str, set[str]] = field(default_factory=dict)  # every file's id, even one that did not parse
+    unread: list[Path] = field(default_factory=list)  # files and folders no record kind reads
+
+
+def load_content(content_dir: Path) -> LoadResult:
+    problems: list[Problem] = []
+    unread: list[Path] = []
+    records: dict[str, list[RawRecord]] = {kind: [] for kind in RECORD_DIRS}
+    ids: dict[str, set[str]] = {kind: set() for kind in RECORD_DIRS}
+    if not content_dir.is_dir():
+        problems.append(Problem(content_dir, 0, 0, "", "内容目录不存在"))
+        return LoadResult(None, records, problems, {kind: set() for kind in RECORD_DIRS})
+
+    site_path = content_dir / SITE_FILE
+    site = None
+    if site_path.is_file() and not site_path.resolve().is_relative_to(content_dir.resolve()):
+        problems.append(Problem(site_path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+    elif site_path.is_file():
+        site = _load_file("site", "site", site_path, problems)
+    else:
+        problems.append(Problem(site_path, 0, 0, "", f"缺少站点设置文件 {SITE_FILE}"))
+
+    for kind, suffixes in RECORD_DIRS.items():
+        directory = content_dir / kind
+        if not directory.is_dir():
+            continue
+        seen: dict[str, Path] = {}
+        for path in sorted(directory.iterdir()):
+            if path.name.startswith((".", "_")):
+                continue
+            if path.is_dir():
+                unread.append(path)
+                continue
+            if path.suffix not in suffixes:
+                problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
+                continue
+            if not path.resolve().is_relative_to(content_dir.resolve()):
+                problems.append(Problem(path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+                continue
+            record_id = path.stem
+            if not ID_PATTERN.match(record_id):
+                problems.append(Problem(path, 0, 0, "id",
+                    f"文件名“{record_id}”不能用作编号：只能用小写字母、数字和连字符（如 qingshi-town），它决定公开网址"))
+                continue
+            if (kind, record_id) in RESERVED_IDS:
+                problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”已被系统占用（{RESERVED_IDS[(kind, record_id)]}），请换一个文件名"))
+                continue
+            if record_id in seen:
+                problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”重复，已由 {seen[record_id].name} 使用"))
+                continue
+            seen[record_id] = path
+            ids[kind].add(record_id)  # so a broken file does not also show up as dangling references
+            record = _load_file(kind, record_id, path, problems)
+            if record is not None:
+                records[kind].append(record)
+    unread.extend(path for path in sorted(content_dir.iterdir()) if path.name not in (SITE_FILE, *RECORD_DIRS)
+                  and not path.name.startswith((".", "_")) and not path.name.upper().startswith("README"))
+    return LoadResult(site, records, problems, ids, unread)
+
+
+def unread_warnings(unread: list[Path], content_dir: Path, referenced: set[Path]) -> list[Problem]:
+    """A warning for each file or folder no record kind reads and no record refers to (referenced: the
+    resolved paths records name, so photos/ is not warned about): a misspelt `staions/` passed in silence."""
+    problems = []
+    kinds = "、".join(f"{kind}/" for kind in RECORD_DIRS)
+    for path in unread:
+        if any(ref.is_relative_to(path.resolve()) for ref in referenced):
+            continue
+        name = path.relative_to(content_dir).as_posix()
+        if path.parent != content_dir:
+            message = f"子目录“{name}/”中的文件不会被读取：{path.parent.name}/ 目录下的记录文件不能再放进子目录"
+        elif path.is_dir():
+            hint = difflib.get_close_matches(path.name.lower(), list(RECORD_DIRS), n=1, cutoff=0.6)
+            message = f"目录“{name}/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：" + (
+                f"是否想写“{hint[0]}/”？" if hint else f"记录目录为 {kinds}")
+        elif difflib.get_close_matches(path.name.lower(), [SITE_FILE], n=1, cutoff=0.6):
+            message = f"文件“{name}”不会被读取：站点设置文件应命名为 {SITE_FILE}"
+        else:
+            message = (f"文件“{name}”不会被读取：内容目录下只读取 {SITE_FILE}，记录文件应放在 {kinds} 中，"
+                       "图片、字体等文件须由记录引用")
+        problems.append(Problem(path, 0, 0, "", message, "warning"))
+    return problems
+
+
+def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -> RawRecord | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path, 0, 0, "", f"无法读取文件：{_OS_ERRORS.get(exc.errno, f'系统错误 {exc.errno}')}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem(path, 0, 0, "", f"文件过大（{len(raw)} 字节，上限 {MAX_FILE_BYTES}）"))
+        return None
+    text = _decode(path, raw, problems)
+    if text is None:
+        return None
+    if path.suffix == ".md":
+        return _load_markdown(kind, record_id, path, text, problems)
+    parsed = _parse_yaml(path, text, 0, len(text), 0, problems)
+    if parsed is None:
+        return None
+    data, marks = parsed
+    if not isinstance(data, dict):
+        line, col, message = _not_a_mapping(text, "文件内容应为“字段: 值”形式的映射")
+        problems.append(Problem(path, line, col, "", message))
+        return None
+    return RawRecord(kind, record_id, path, data, marks)
+
+
+def _decode(path: Path, raw: bytes, problems: list[Problem]) -> str | None:
+    """UTF-8 (with or without BOM); UTF-16/32 with a BOM and GBK are read too, with a warning.
+
+    Windows Notepad and WPS save "ANSI" (GBK) or "Unicode" (UTF-16 with a BOM). A BOM is unambiguous.
+    """
+    for bom, codec, name in ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+                             (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                break
+            problems.append(Problem(path, 0, 0, "", f"文件是 {name} 编码，已按 {name} 读取；{RESAVE}", "warning"))
+            return text
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(path, raw, exc.start, problems)
+
+
+def _not_utf8(path: Path, raw: bytes, broken: int, problems: list[Problem]) -> str | None:
+    """Text that is not UTF-8 but is valid GB18030 almost always is GBK; unless it is UTF-8 with a few
+    broken bytes, which are reported where they are instead of misreading the whole file."""
+    if raw.count(b"\x00") * 8 > len(raw):
+        problems.append(Problem(path, 0, 0, "", f"文件像是没有 BOM 的 UTF-16 编码，无法可靠读取：{RESAVE}"))
+        return None
+    lossy = raw.decode("utf-8", errors="replace")
+    bad = lossy.count("\ufffd")
+    if sum(1 for char in lossy if ord(char) > 0x7F) - bad > bad:
+        problems.append(Problem(path, *_byte_position(raw, broken), "", "这里有不是 UTF-8 的字节（多半是从别处粘贴带进来的"
+                                                                      "乱码）：请删去这个字符后重新输入，并以 UTF-8 编码保存"))
+        return None
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        problems.append(Problem(path, *_byte_position(raw, broken), "", f"文件不是 UTF-8 编码，也不是 GBK，无法读取：{RESAVE}"))
+        return None
+    number, sample = next(((n, line) for n, line in enumerate(text.splitlines(), 1) if not line.isascii()), (1, ""))
+    problems.append(Problem(path, number, 1, "", f"文件是 GBK（GB18030）编码，已按 GBK 读取，请核对这一行读作"
+                                                 f"“{sample.strip()[:30]}”是否正确；{RESAVE}", "warning"))
+    return text
+
+
+def _byte_position(raw: bytes, index: int) -> tuple[int, int]:
+    """Line and column (in characters) of the byte at index of a mostly-UTF-8 file."""
+    before = raw[:index].decode("utf-8", errors="replace")
+    return position(before, len(before))
+
+
+def _not_a_mapping(text: str, message: str, line_offset: int = 0) -> tuple[int, int, str]:
+    """A file that parsed as one piece of text, most often for a Chinese colon or a missing space."""
+    found = syntax.plain_document(text, line_offset)
+    if found is None:
+        return 1 + line_offset, 1, message
+    line, col, explained = found
+    return line + 1 + line_offset, col + 1, explained
+
+
+def _load_markdown(kind: str, record_id: str, path: Path, text: str,
+                   problems: list[Problem]) -> RawRecord | None:
+    """A Markdown document with YAML front matter between '---' lines."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(path, 1, 1, "", "Markdown 文件应以 '---' 开头的前置信息（标题等）开始"))
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        problems.append(Problem(path, 1, 1, "", "前置信息缺少结束行 '---'"))
+        return None
+    front_start, front_end = len(lines[0]), len("".join(lines[:end]))
+    parsed = _parse_yaml(path, text, front_start, front_end, 1, problems)
+    if parsed is None:
+        return None
+    data, marks = parsed
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        line, col, message = _not_a_mapping(text[front_start:front_end], "前置信息应为“字段: 值”形式的映射", 1)
+        problems.append(Problem(path, line, col, "", message))
+        return None
+    if "body" in data:
+        line, col = marks.of_key(("body",))
+        problems.append(Problem(path, line, col, "body", "正文写在第二个 '---' 之后，前置信息中不能有 body 字段"))
+        return None
+    rest = "".join(lines[end + 1:])
+    data["body"] = rest.strip("\n")
+    body_start = front_end + len(lines[end]) + (len(rest) - len(rest.lstrip("\n")))
+    marks.values[("body",)] = position(text, body_start)
+    marks.spans[("body",)] = (body_start, body_start + len(data["body"]))
+    return RawRecord(kind, record_id, path, data, marks)
+
+
+def _parse_yaml(path: Path, source: str, start: int, end: int, line_offset: int,
+                problems: list[Problem]) -> tuple[Any, Marks] | None:
+    """Parse source[start:end], which begins on line line_offset + 1 of the file."""
+    text = source[start:end]
+    try:
+        loader = ContentLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character PyYAML refuses outright
+        line, col = position(text, exc.position)
+        problems.append(Problem(path, line + line_offset, col, "", f"文件含有不允许的控制字符（U+{exc.character:04X}），请删除"))
+        return None
+    try:
+        node = loader.get_single_node()
+        marks = Marks(text=source)
+        if node is None:
+            return None, marks
+        walk = _Walk(marks, [], path, line_offset, start)
+        walk.collect(node, ())
+        if walk.duplicates:
+            problems.extend(walk.duplicates)
+            return None
+        data = loader.construct_document(node)
+    except _Refused as refused:
+        mark = refused.mark
+        problems.append(Problem(path, mark.line + 1 + line_offset, mark.column + 1, "", refused.message))
+        return None
+    except RecursionError:
+        problems.append(Problem(path, 0, 0, "", f"嵌套层次过深（超过 {MAX_DEPTH} 层）"))
+        return None
+    except yaml.YAMLError as exc:
+        line, col, message = syntax.explain(exc, text, line_offset)
+        problems.append(Problem(path, line + 1 + line_offset, col + 1, "", message))
+        return None
+    finally:
+        loader.dispose()
+    return data, marks
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str):
+        self.mark, self.message = mark, message
+
+
+@dataclass
+class _Walk:
+    """Records the marks of every node of one parsed YAML text (which starts at char_offset of the file)."""
+
+    marks: Marks
+    duplicates: list[Problem]
+    path: Path
+    line_offset: int
+    char_offset: int
+
+    def collect(self, node: yaml.Node, loc: Loc) -> None:
+        if len(loc) > MAX_DEPTH:
+            raise _Refused(node.start_mark, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")
+        self.marks.values[loc] = (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            span = (node.start_mark.index + self.char_offset, node.end_mark.index + self.char_offset)
+            self.marks.spans[loc] = span
+            if node.style is None:
+                self._misaligned_item(span)
+        elif isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+                key_pos = (key_node.start_mark.line + 1 + self.line_offset, key_node.start_mark.column + 1)
+                if key in keys:
+                    self.duplicates.append(Problem(self.path, *key_pos, field_path(loc + (key,)), f"字段“{key}”重复出现"))
+                keys.add(key)
+                self.marks.keys[loc + (key,)] = key_pos
+                self.collect(value_node, loc + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.collect(item, loc + (index,))
+
+
+    def _misaligned_item(self, span: tuple[int, int]) -> None:
+        """`- a` then `   - b` one column further in reads as the one item "a - b": refuse it instead."""
+        found = _CONTINUED_ITEM.search(self.marks.text, span[0], span[1])
+        if found:
+            line, col = position(self.marks.text, found.end(1))
+            mark = yaml.Mark("", found.end(1), line - 1 - self.line_offset, col - 1, None, 0)
+            raise _Refused(mark, f"第 {line} 行的列表项“- ”没有与上一项对齐：同一列表的“- ”应在同一列")
+
+
+_CONTINUED_ITEM = re.compile(r"\n([ \t]*)-(?:[ \t]|$)", re.MULTILINE)

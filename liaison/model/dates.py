@@ -1,0 +1,107 @@
+"""The two dates of a build: the day it is for (`--today`: what is upcoming, in force, expired), and the day
+each output's content is true of (a PDF's creation date, "本站信息更新于" on the home page).
+
+No output carries the day of the build: rebuilt on another day from the same content, an output keeps its
+bytes unless what it shows depends on a time window (the next reception days, notices in force). A content
+date is the day the newest of the files an output is made from was last changed, or SOURCE_DATE_EPOCH's day
+when that is set (reproducible builds, https://reproducible-builds.org/specs/source-date-epoch/); days are
+read in the site's time zone (`timezone` in site.yaml).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from liaison.content import schema
+from liaison.content.loader import RECORD_DIRS, SITE_FILE
+from liaison.model.site import Entity
+
+EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
+
+
+class EpochError(ValueError):
+    """SOURCE_DATE_EPOCH is set to something that is not a moment."""
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The moment SOURCE_DATE_EPOCH names (seconds since 1970 UTC), None when unset or empty."""
+    value = os.environ.get(EPOCH_VARIABLE, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise EpochError(f"环境变量 {EPOCH_VARIABLE} 应为自 1970-01-01 00:00 UTC 起的整数秒数（如 1795000000），"
+                         f"现为“{value}”")
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise EpochError(f"环境变量 {EPOCH_VARIABLE} 的值“{value}”超出了可以表示的日期范围") from None
+
+
+def today(zone: dt.tzinfo) -> dt.date:
+    """The day a build is for when --today is not given: SOURCE_DATE_EPOCH's or the current one, in the zone."""
+    moment = source_date_epoch() or _now()
+    return moment.astimezone(zone).date()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def content_date(files: Iterable[Path], zone: dt.tzinfo) -> dt.date | None:
+    """The day an output's content is true of: SOURCE_DATE_EPOCH's when set, else the day the newest of the
+    files it is made from was last changed, in the zone; None when it is made from no file."""
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed.astimezone(zone).date()
+    newest = max((_modified(path) for path in files), default=None)
+    return None if newest is None else dt.datetime.fromtimestamp(newest, zone).date()
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # gone since it was read: the build reports what it read, this date only what is left
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Dating:
+    """Dates what is made of records: a record stands for its file and the files it names (a photo, a font)."""
+
+    content_dir: Path
+    zone: dt.tzinfo
+
+    def of(self, *items: Any) -> dt.date | None:
+        """The content date of whatever is made of these records (entities, the site's settings, or
+        iterables of them; None is skipped)."""
+        return content_date(self.files(*items), self.zone)
+
+    def files(self, *items: Any) -> list[Path]:
+        found: list[Path] = []
+        for item in items:
+            if item is None:
+                continue
+            if isinstance(item, schema.Site):
+                found.append(self.content_dir / SITE_FILE)
+                record: schema.Record = item
+            elif isinstance(item, Entity):
+                found.append(self._record_file(item))
+                record = item.record
+            elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
+                found.extend(self.files(*item))
+                continue
+            else:
+                raise TypeError(f"no content file stands for {item!r}")
+            found.extend(self.content_dir / name
+                         for name in schema.file_references(type(record), record.model_dump()))
+        return found
+
+    def _record_file(self, entity: Entity[Any]) -> Path:
+        """content/<kind>/<id> with the suffix the loader found (each id has one file)."""
+        folder = self.content_dir / entity.section
+        candidates = [folder / (entity.id + suffix) for suffix in RECORD_DIRS[entity.section]]
+        return next((path for path in candidates if path.is_file()), candidates[0])

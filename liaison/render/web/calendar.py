@@ -1,0 +1,114 @@
+"""iCalendar feeds of the schedule: calendar/all.ics (every station) and calendar/<station-id>.ics.
+
+A feed holds every event of its station(s) and, up to the end of the month a year from today, each station's
+reception days (by its own rule, see Site.reception_rule) that have no reception there yet. Times are wall times
+in the site's time zone. Nothing depends on the clock: an entry's DTSTAMP is the content date of the records it
+is made from (midnight, written in UTC), and UIDs are made from ids, so a calendar app that subscribed once
+updates its entries in place, and a feed changes from one day to the next only when a rule day has passed,
+a month has begun or a reception's notice has been published.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import icalendar
+import jinja2
+
+from liaison.content.schema import RECEPTION_KINDS, EventKind
+from liaison.model import schedule, urls
+from liaison.model.dates import Dating
+from liaison.model.site import Event, Site, Station
+from liaison.render import Output
+
+PRODID = "-//liaison//reception schedule//ZH"
+REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar app should look again
+
+
+def feeds(site: Site, env: jinja2.Environment, dating: Dating) -> Iterator[Output]:
+    texts = env.get_template("calendar.txt").module
+    yield Output(urls.calendar_path(), feed(site, texts, None, dating))
+    for station in site.stations.values():
+        yield Output(urls.calendar_path(station.id), feed(site, texts, station, dating))
+
+
+def feed(site: Site, texts: Any, station: Station | None, dating: Dating) -> bytes:
+    """One station's feed, or every station's when station is None."""
+    stations = [station] if station else list(site.stations.values())
+    entries = [_event(site, texts, event, dating) for s in stations for event in site.events_at(s)]
+    entries += [_pending(site, texts, s, day, dating) for s in stations for day in pending_days(site, s)]
+    entries.sort(key=lambda entry: (entry.start, str(entry.uid)))
+    calendar = _calendar(site, texts, station)
+    for entry in entries:
+        calendar.add_component(entry)
+    if entries:
+        first, last = entries[0].start, max(e.end for e in entries)
+        assert isinstance(first, dt.datetime) and isinstance(last, dt.datetime)  # every entry has a time (_at)
+        calendar.add_missing_timezones(first_date=first.date(), last_date=last.date() + dt.timedelta(days=1))
+    ical: bytes = calendar.to_ical()
+    return ical
+
+
+def pending_days(site: Site, station: Station) -> list[dt.date]:
+    """Rule days from today to the horizon with no reception at the station yet."""
+    taken = {e.date for e in site.events_at(station) if e.kind in RECEPTION_KINDS}
+    return [day for day in site.rule_days(station, site.today, schedule.rule_horizon(site.today)) if day not in taken]
+
+
+def _calendar(site: Site, texts: Any, station: Station | None) -> icalendar.Calendar:
+    page = urls.page_path("stations", station.id) if station else "schedule/index.html"
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID, method="PUBLISH", calscale="GREGORIAN",
+        name=_text(texts.name(site, station)), description=_text(texts.description(site, station)),
+        uid=f"calendar-{station.id if station else 'all'}@{_host(site)}",
+        url=urls.canonical(site.settings.base_url, page))
+    calendar.add("x-wr-timezone", site.settings.timezone)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH).to_ical().decode())
+    return calendar
+
+
+def _event(site: Site, texts: Any, event: Event, dating: Dating) -> icalendar.Event:
+    station = site.stations[event.station]
+    deputies = [site.deputies[did] for did in event.deputies]
+    if site.notice_published(event):
+        url = urls.canonical(site.settings.base_url, urls.reception_notice_path(event.id))
+    else:
+        url = urls.canonical(site.settings.base_url, "schedule/index.html") + "#" + event.id
+    return icalendar.Event.new(
+        uid=f"{event.id}@{_host(site)}", stamp=_stamp(site, dating.of(site.settings, event, station, deputies)),
+        start=_at(site, event.date, event.start), end=_at(site, event.date, event.end),
+        summary=_text(texts.summary(event, station)), location=event.location or station.address,
+        description=_text(texts.event_description(event, station, deputies, url, event.kind in RECEPTION_KINDS)),
+        categories=[event.kind.value], status=icalendar.STATUS.CONFIRMED, url=url)
+
+
+def _pending(site: Site, texts: Any, station: Station, day: dt.date, dating: Dating) -> icalendar.Event:
+    rule = site.reception_rule(station)
+    url = urls.canonical(site.settings.base_url, urls.page_path("stations", station.id)) + "#schedule"
+    return icalendar.Event.new(
+        uid=f"reception-{station.id}-{day:%Y%m%d}@{_host(site)}",
+        stamp=_stamp(site, dating.of(site.settings, site.lineage(station))),  # whose rule it is
+        start=_at(site, day, rule.start), end=_at(site, day, rule.end),
+        summary=_text(texts.pending_summary(station)), location=station.address,
+        description=_text(texts.pending_description(site, station, url)),
+        categories=[EventKind.RECEPTION_DAY.value], status=icalendar.STATUS.TENTATIVE, url=url)
+
+
+def _at(site: Site, day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=site.settings.zone)
+
+
+def _stamp(site: Site, content_date: dt.date | None) -> dt.datetime:
+    """Midnight of the entry's content date, written in UTC as RFC 5545 asks (in Beijing: the evening before)."""
+    return _at(site, content_date or dt.date(1970, 1, 1), dt.time())
+
+
+def _host(site: Site) -> str:
+    return urlsplit(site.settings.base_url).hostname or "localhost"
+
+
+def _text(value: object) -> str:
+    return str(value).strip()

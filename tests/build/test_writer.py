@@ -1,0 +1,349 @@
+"""The writer: only over what liaison made, both trees in one switch, leftovers and stops handled."""
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from liaison.build import signals
+from liaison.build.writer import MANIFEST, Busy, OutputError, Publication, WriteReport, store_of
+from liaison.render import Output
+from tests.conftest import files, snapshot
+
+OLD = {"site": [Output("index.html", b"old"), Output("a/b.html", b"b"), Output("gone.html", b"x")],
+       "signage": [Output("centre/poster-1.pdf", b"%PDF old")]}
+NEW = {"site": [Output("index.html", b"new"), Output("a/b.html", b"b")],
+       "signage": [Output("centre/poster-1.pdf", b"%PDF new")]}
+
+
+def pair(root: Path) -> dict[str, Path]:
+    return {"site": root / "site", "signage": root / "signage"}
+
+
+def publish(targets: dict[str, Path], outputs: dict[str, list[Output]], **options) -> dict[str, WriteReport]:
+    with Publication(targets, **options) as publication:
+        reports = {name: publication.stage(name, outputs[name]) for name in targets}
+        publication.publish()
+    return reports
+
+
+def published(targets: dict[str, Path]) -> dict[str, dict[str, bytes]]:
+    """What a reader sees through each target, the manifest left out."""
+    return {name: {k: v for k, v in snapshot(path).items() if k != MANIFEST} for name, path in targets.items()}
+
+
+def everything(root: Path) -> dict[str, object]:
+    """Every entry under root: file bytes, link targets, directories, for a byte-for-byte 'untouched'."""
+    state: dict[str, object] = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        state[key] = ("link", os.readlink(path)) if path.is_symlink() else path.read_bytes() if path.is_file() else "dir"
+    return state
+
+
+def test_both_trees_are_links_into_one_generation_with_a_manifest(tmp_path: Path) -> None:
+    targets = pair(tmp_path / "out")
+    publish(targets, OLD)
+    store = store_of(targets["site"])
+    assert sorted(p.name for p in store.iterdir()) == ["current", "gen-1", "lock"]
+    for name, path in targets.items():
+        assert path.is_symlink() and path.resolve() == (store / "gen-1" / name).resolve()
+        manifest = json.loads((path / MANIFEST).read_text())
+        assert manifest["files"] == {o.path: hashlib.sha256(o.data).hexdigest() for o in OLD[name]}
+    assert published(targets) == {name: files(outputs) for name, outputs in OLD.items()}
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".site.liaison", "signage", "site"]
+
+
+def test_replace_reports_changes_keeps_unchanged_mtimes_and_leaves_one_generation(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, OLD)
+    os.utime(targets["site"] / "a/b.html", ns=(1_000_000_000, 1_000_000_000))
+    reports = publish(targets, NEW)
+    assert reports["site"] == WriteReport(written=2, changed=1, removed=1)
+    assert reports["signage"] == WriteReport(written=1, changed=1, removed=0)
+    assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
+    assert (targets["site"] / "a/b.html").stat().st_mtime_ns == 1_000_000_000
+    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-2", "lock"]
+
+
+def test_a_failure_while_rendering_publishes_nothing_and_leaves_no_staging(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, OLD)
+    before = everything(tmp_path)
+
+    def broken():
+        yield Output("index.html", b"new")
+        raise RuntimeError("template exploded")
+
+    with pytest.raises(RuntimeError, match="template exploded"), Publication(targets) as publication:
+        publication.stage("site", broken())
+    assert everything(tmp_path) == before
+
+
+@pytest.mark.parametrize(("paths", "why"), [
+    (["a.html", "a.html"], "share the path"),
+    (["../escape.html"], "not a path inside"),
+    (["/etc/passwd"], "not a path inside"),
+    ([MANIFEST], "not a path inside"),
+])
+def test_output_paths_that_collide_or_leave_the_tree_are_refused(tmp_path: Path, paths: list[str], why: str) -> None:
+    with pytest.raises(ValueError, match=why), Publication({"site": tmp_path / "site"}) as publication:
+        publication.stage("site", [Output(p, b"x") for p in paths])
+    assert not (tmp_path / "site").exists() and not (tmp_path / "escape.html").exists()
+
+
+def test_publishing_only_some_trees_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not staged"), Publication(pair(tmp_path)) as publication:  # noqa: PT012 - through the transaction
+        publication.stage("site", OLD["site"])
+        publication.publish()
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.fixture
+def clerk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clerk's machine: home, a working folder with content and documents, a theme elsewhere."""
+    home = tmp_path / "home"
+    work = tmp_path / "work"
+    for path, text in {work / "content" / "site.yaml": "title: x\n", work / "report.docx": "my report",
+                       work / "docs" / "notes.txt": "notes", home / "diary.txt": "diary",
+                       tmp_path / "themes" / "default" / "base.html": "<html>"}.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (work / "link-to-report").symlink_to("report.docx")
+    (work / "link-to-content").symlink_to("content")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    return tmp_path
+
+
+def sources(clerk: Path) -> dict[str, Path]:
+    return {"内容目录": clerk / "work" / "content", "模板目录": clerk / "themes" / "default"}
+
+
+@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize(("site", "why"), [
+    ("work/content", "content/ 是内容目录"),
+    ("work/content/site", "content/site/ 位于内容目录（content/）之中"),
+    ("work/link-to-content", "是内容目录"),
+    ("themes/default", "是模板目录"),
+    ("themes", "包含模板目录"),
+    ("themes/default/site", "位于模板目录"),
+    ("home", "是主目录"),
+    (".", "包含主目录"),
+    ("work", "是当前工作目录"),
+    ("/", "/ 是根目录"),
+    ("work/report.docx", "report.docx 是一个已有的文件，不是目录"),
+    ("work/link-to-report", "link-to-report 是一个已有的文件"),
+])
+def test_places_no_build_may_replace_are_refused_even_with_force(clerk: Path, site: str, why: str, force: bool) -> None:
+    before = everything(clerk)
+    targets = {"site": clerk / site, "signage": clerk / "work" / "signage"}
+    with pytest.raises(OutputError, match="为避免误删，已停止") as refused:
+        Publication(targets, sources(clerk), force=force)
+    assert why in refused.value.message and "--force" not in refused.value.message
+    assert everything(clerk) == before  # nothing touched, nothing created
+
+
+@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize(("site", "signage", "why"), [
+    ("out", "out", "--site 与 --signage 是同一个目录（out/）"),
+    ("out", "out/print", "--site 的目录 out/ 包含 --signage 的目录 out/print/"),
+    ("out/web", "out", "--signage 的目录 out/ 包含 --site 的目录 out/web/"),
+])
+def test_overlapping_outputs_are_refused_even_with_force(clerk: Path, site: str, signage: str, why: str,
+                                                         force: bool) -> None:
+    with pytest.raises(OutputError) as refused:
+        Publication({"site": clerk / "work" / site, "signage": clerk / "work" / signage}, sources(clerk), force=force)
+    assert why in refused.value.message
+    assert not (clerk / "work" / "out").exists()
+
+
+def _clerk_docs(root: Path) -> str:
+    return "docs/ 中有不是本程序生成的文件（如 notes.txt）"
+
+
+def _file_saved_into_site(root: Path) -> str:
+    (root / "docs" / "site" / "report.docx").write_bytes(b"saved into the published site")
+    return "docs/site/ 中有不是本程序生成的文件（如 report.docx）"
+
+
+def _file_edited_in_site(root: Path) -> str:
+    (root / "docs" / "site" / "index.html").write_bytes(b"edited by hand")
+    return "docs/site/ 中的 index.html 在上次生成后被改动过"
+
+
+def _link_inside_site(root: Path) -> str:
+    (root / "docs" / "site" / "photos").symlink_to(root / "docs")
+    return "docs/site/ 中有不是本程序生成的文件（如 photos）"
+
+
+def _broken_manifest(root: Path) -> str:
+    (root / "docs" / "site" / MANIFEST).write_text("{not json")
+    return "docs/site/ 中有不是本程序生成的文件（如 .liaison-manifest.json）"
+
+
+def _foreign_link(root: Path) -> str:
+    (root / "docs" / "www").mkdir()
+    (root / "docs" / "www" / "index.html").write_text("the web server's own page")
+    (root / "docs" / "site").unlink()
+    (root / "docs" / "site").symlink_to(root / "docs" / "www")
+    return "docs/site 是指向"
+
+
+@pytest.mark.parametrize("case", [_clerk_docs, _file_saved_into_site, _file_edited_in_site, _link_inside_site,
+                                  _broken_manifest, _foreign_link])
+def test_a_folder_holding_anything_liaison_did_not_write_is_refused_unless_forced(clerk: Path, case) -> None:
+    work = clerk / "work"
+    if case is _clerk_docs:
+        targets = {"site": work / "docs", "signage": work / "signage"}
+    else:
+        targets = {"site": work / "docs" / "site", "signage": work / "signage"}
+        publish(targets, OLD, sources=sources(clerk))
+    why = case(work)
+    before = everything(clerk)
+    with pytest.raises(OutputError) as refused:
+        publish(targets, NEW, sources=sources(clerk))
+    assert refused.value.message.startswith(why)
+    assert refused.value.message.endswith("为避免误删，已停止。请换一个空目录，或确认后加 --force")
+    assert everything(clerk) == before
+    publish(targets, NEW, sources=sources(clerk), force=True)  # the clerk confirmed
+    assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
+    if case is _foreign_link:  # only the link was replaced, never what it pointed to
+        assert (work / "docs" / "www" / "index.html").read_text() == "the web server's own page"
+
+
+@pytest.mark.parametrize("prepare", ["empty", "empty folders", "a copy of a published tree"])
+def test_empty_or_liaison_made_folders_are_replaced(tmp_path: Path, prepare: str) -> None:
+    targets = pair(tmp_path)
+    if prepare == "a copy of a published tree":
+        elsewhere = pair(tmp_path / "elsewhere")
+        publish(elsewhere, OLD)
+        for name in targets:
+            shutil.copytree(elsewhere[name], targets[name])  # a real folder carrying the manifest
+            assert not targets[name].is_symlink() and (targets[name] / MANIFEST).is_file()
+    else:
+        for path in targets.values():
+            (path / "sub" if prepare == "empty folders" else path).mkdir(parents=True)
+    publish(targets, NEW)
+    assert all(path.is_symlink() for path in targets.values())
+    assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
+    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-1", "lock"]
+
+
+def test_what_a_killed_build_left_is_removed_and_its_lock_taken_over(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, OLD)
+    store = store_of(targets["site"])
+    (store / "gen-2" / "site").mkdir(parents=True)  # a staging generation, half written
+    (store / "gen-2" / "site" / "index.html").write_bytes(b"half")
+    (store / "current.new").symlink_to("gen-2")  # killed just before the switch
+    (tmp_path / ".signage.liaison-link").symlink_to("somewhere")  # killed while adopting a folder
+    (store / "lock").write_text(json.dumps({"pid": 999999, "started": "2026-11-30 05:00:00"}))
+    notices: list[str] = []
+    publish(targets, NEW, notify=notices.append)
+    assert notices == ["上次生成（进程 999999，开始于 2026-11-30 05:00:00）没有正常结束，已清理它留下的临时文件。"]
+    assert sorted(p.name for p in store.iterdir()) == ["current", "gen-2", "lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.liaison", "signage", "site"]
+    assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
+    assert (store / "lock").read_text() == ""  # a clean end leaves nothing to take over
+
+
+def test_a_second_publication_of_the_same_outputs_is_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    targets = pair(tmp_path)
+    with Publication(targets) as first:
+        with pytest.raises(Busy) as busy:
+            Publication(targets).__enter__()
+        assert f"另一次生成正在写入 site/、signage/（进程 {os.getpid()}，开始于 " in busy.value.message
+        assert busy.value.exit_code == 6
+        for name, outputs in OLD.items():
+            first.stage(name, outputs)
+        first.publish()
+    assert published(targets) == {name: files(outputs) for name, outputs in OLD.items()}
+
+
+def test_a_stop_that_a_library_swallowed_still_publishes_nothing(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, OLD)
+    before = everything(tmp_path)
+
+    def outputs_whose_renderer_swallows_ctrl_c():
+        yield Output("index.html", b"new")
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler runs between bytecodes, in here
+                pass
+        except BaseException:  # noqa: BLE001 - what a careless library does
+            pass
+        yield Output("a/b.html", b"b")
+
+    with (signals.handled(), pytest.raises(signals.Interrupted) as stopped,  # noqa: PT012 - through the transaction
+          Publication(targets) as publication):
+        publication.stage("site", outputs_whose_renderer_swallows_ctrl_c())
+        publication.stage("signage", NEW["signage"])
+        publication.publish()
+    assert stopped.value.exit_code == 130
+    assert everything(tmp_path) == before
+
+
+def test_a_path_too_long_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(OutputError) as fault:
+        Publication({"site": tmp_path / ("长" * 100), "signage": tmp_path / "signage"})
+    assert fault.value.message.endswith("：路径或文件名太长。已发布的内容保持不变。")
+    assert fault.value.exit_code == 5
+
+
+def test_permission_denied_at_the_switch_keeps_the_old_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    targets = pair(tmp_path)
+    publish(targets, OLD)
+    real_replace = os.replace
+
+    def denied(source, destination, *args, **kwargs):
+        if Path(destination).name == "current":
+            raise PermissionError(errno.EACCES, "Permission denied", str(destination))
+        return real_replace(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", denied)
+    with pytest.raises(OutputError) as fault:
+        publish(targets, NEW)
+    assert fault.value.message == "无法写入 site/（.site.liaison/current）：没有写入权限。已发布的内容保持不变。"
+    assert published(targets) == {name: files(outputs) for name, outputs in OLD.items()}
+    monkeypatch.undo()
+    publish(targets, NEW)
+    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-2", "lock"]
+
+
+def test_without_an_atomic_exchange_a_cut_between_the_two_renames_is_put_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from liaison.build import writer
+
+    elsewhere = pair(tmp_path / "elsewhere")
+    publish(elsewhere, OLD)
+    targets = pair(tmp_path / "out")
+    for name in targets:
+        shutil.copytree(elsewhere[name], targets[name])  # real folders: the first build turns them into links
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)  # a system without renameat2
+    real_rename = os.rename
+    cuts = []
+
+    def cut(source, destination):
+        if Path(source).name == ".signage.liaison-link" and not cuts:
+            cuts.append(source)
+            raise KeyboardInterrupt  # stopped between moving the folder away and putting the link in
+        return real_rename(source, destination)
+
+    monkeypatch.setattr(os, "rename", cut)
+    with pytest.raises(KeyboardInterrupt):
+        publish(targets, NEW)
+    assert published(targets) == {name: files(outputs) for name, outputs in OLD.items()}
+    monkeypatch.setattr(os, "rename", real_rename)
+    publish(targets, NEW)
+    assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".site.liaison", "signage", "site"]

@@ -1,0 +1,257 @@
+"""Print files read back as a print shop's preflight would: boxes, colour, fonts, text, QR codes."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from liaison.build.writer import MANIFEST
+from liaison.render.print import signage as print_files
+from liaison.render.print import spec as printspec
+from liaison.render.print.posters import poster_sheets
+from liaison.render.print.signboards import signboard_files
+from liaison.render.web import assets
+from tests.conftest import dating, files, model, write
+from tests.pdf_reading import box_mm, colour_operators, images, qr_codes, reader, text, unembedded_fonts
+from tests.render.web.test_pages import SIX_ITEMS
+
+BASE = "https://rd.example.cn/lianluozhan/"
+
+
+@pytest.fixture
+def signage(mini_build: Path) -> Path:
+    return mini_build / "signage"
+
+
+def production_artwork(content: Path, station: str) -> bytes:
+    """The signboard's production PDF, rendered alone (no proofs, no other print file)."""
+    site, env = model(content)
+    output, role, _ = next(signboard_files(site, env, site.stations[station], content, None))
+    assert role == "production"
+    return output.data
+
+
+def first_poster_sheet(content: Path, station: str) -> bytes:
+    site, env = model(content)
+    return poster_sheets(site, env, site.stations[station], content, None)[0]
+
+
+def test_signboard_boxes_are_plate_plus_bleed(signage: Path) -> None:
+    for name in ("signboard-production.pdf", "signboard-proof.pdf"):
+        page = reader((signage / "centre" / name).read_bytes()).pages[0]
+        assert box_mm(page.trimbox) == (0, 0, 600, 400), name
+        assert box_mm(page.mediabox) == (-3, -3, 603, 403), name
+        assert box_mm(page.bleedbox) == (-3, -3, 603, 403), name
+
+
+def test_production_artwork_is_cmyk_red_text_only(signage: Path) -> None:
+    data = (signage / "centre" / "signboard-production.pdf").read_bytes()
+    assert colour_operators(data) == {"cs /DeviceCMYK", "scn 0 1 1 0"}  # C0 M100 Y100 K0, nothing else
+    assert b"DeviceRGB" not in data
+    assert images(data) == 0  # vector text, no texture, no marks
+    assert text(data) == "示例县人大代表联络中心站"
+
+
+def test_every_font_is_embedded_and_subset(signage: Path) -> None:
+    for pdf in sorted(signage.rglob("*.pdf")):
+        data = pdf.read_bytes()
+        assert unembedded_fonts(data) == [], pdf
+    production = reader((signage / "centre" / "signboard-production.pdf").read_bytes())
+    [font] = production.pages[0]["/Resources"]["/Font"].values()
+    assert "+" in str(font.get_object()["/BaseFont"])  # a subset tag, ABCDEF+Name
+
+
+def test_proof_shows_the_plate_at_150_ppi(signage: Path) -> None:
+    pdf = reader((signage / "centre" / "signboard-proof.pdf").read_bytes())
+    [image] = pdf.pages[0].images
+    assert image.image.size[0] >= printspec.min_pixels(606) and image.image.size[1] >= printspec.min_pixels(406)
+    assert (signage / "centre" / "signboard-proof.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_poster_has_the_six_items_in_order(signage: Path) -> None:
+    sheets = sorted((signage / "centre").glob("poster-*.pdf"))
+    assert sheets and sheets[0].name == "poster-1.pdf"
+    body = "".join(text(s.read_bytes()) for s in sheets)
+    positions = [body.index(title) for title in SIX_ITEMS]
+    assert positions == sorted(positions)
+    assert "人民选我当代表，我当代表为人民" in body
+
+
+def test_poster_sheet_size_and_minimum_text_size(signage: Path) -> None:
+    data = (signage / "centre" / "poster-1.pdf").read_bytes()
+    page = reader(data).pages[0]
+    assert box_mm(page.trimbox) == (0, 0, 841, 1189)
+    assert box_mm(page.mediabox) == (-3, -3, 844, 1192)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        sizes = {round(char["size"], 1) for char in pdf.pages[0].chars}
+    assert min(sizes) >= printspec.POSTER_MIN_PT - 0.05
+
+
+def test_every_qr_code_decodes_to_its_url_at_its_size(signage: Path) -> None:
+    station = BASE + "stations/centre/"
+    poster = qr_codes((signage / "centre" / "poster-1.pdf").read_bytes())
+    assert sorted(c.text for c in poster) == sorted([station, BASE + "deputies/wang-kun/", "https://rd.example.cn/find"])
+    for code in poster:
+        minimum = printspec.QR_STATION_MM if code.text == station else 30
+        assert code.size_mm >= minimum - 0.5, code
+    [card] = qr_codes((signage / "east-village" / "qr-deputy-li-yan.pdf").read_bytes())
+    assert card.text == BASE + "deputies/li-yan/"
+    [card] = qr_codes((signage / "centre" / "qr-station.pdf").read_bytes())
+    assert card.text == station and card.size_mm >= printspec.QR_STATION_MM - 0.5
+    assert "李䶮代表" in text((signage / "east-village" / "qr-deputy-li-yan.pdf").read_bytes())
+
+
+def test_manifest_lists_every_file_with_size_sheets_material_quantity(signage: Path) -> None:
+    rows = json.loads((signage / "manifest.json").read_text())
+    files = {p.relative_to(signage).as_posix() for p in signage.rglob("*")
+             if p.is_file() and not p.name.startswith("manifest") and p.parent.name != "packs" and p.name != MANIFEST}
+    assert {row["file"] for row in rows} == files
+    production = next(r for r in rows if r["file"] == "centre/signboard-production.pdf")
+    assert (production["finished_width_mm"], production["finished_height_mm"], production["bleed_mm"]) == (600, 400, 3)
+    assert production["quantity"] == 1 and "金色拉丝牌" in production["material"]
+    poster = next(r for r in rows if r["file"] == "centre/poster-1.pdf")
+    assert (poster["finished_width_mm"], poster["finished_height_mm"], poster["sheets"]) == (841, 1189, 1)
+    csv_text = (signage / "manifest.csv").read_text(encoding="utf-8-sig")
+    assert len(csv_text.strip().splitlines()) == len(rows) + 1
+
+
+def test_print_pack_per_station_is_reproducible(signage: Path) -> None:
+    data = (signage / "packs" / "east-village.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as pack:
+        names = set(pack.namelist())
+        assert {"east-village/signboard-production.pdf", "east-village/poster-1.pdf", "manifest.csv"} <= names
+        # Each entry dated by its content, as the PDF's metadata has it; the manifest by the newest of them.
+        for info in pack.infolist():
+            if info.filename.endswith(".pdf"):
+                created = str(reader(pack.read(info.filename)).metadata["/CreationDate"])
+                assert created.startswith("D:{:04}{:02}{:02}".format(*info.date_time[:3])), info.filename
+        assert pack.getinfo("manifest.csv").date_time == max(info.date_time for info in pack.infolist())
+        assert pack.read("east-village/poster-1.pdf") == (signage / "east-village" / "poster-1.pdf").read_bytes()
+
+
+def test_materials_follow_the_profile(mini: Path) -> None:
+    text_ = (mini / "site.yaml").read_text()
+    write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {convention: 无锡, poster: {size: A1}}\nopinion_categories:"))
+    site, env = model(mini)
+    names = [output.path for output, _, _ in signboard_files(site, env, site.stations["east-village"], mini, None)]
+    assert names == ["east-village/signboard-production.pdf", "east-village/signboard-proof.pdf",
+                     "east-village/signboard-proof.png", "east-village/signboard-proof-insert.pdf",
+                     "east-village/signboard-proof-insert.png"]  # 铜牌 first, then 插牌
+    poster = reader(first_poster_sheet(mini, "east-village")).pages[0]
+    assert box_mm(poster.trimbox) == (0, 0, 594, 841)
+
+
+def test_user_font_replaces_the_default(mini: Path) -> None:
+    from liaison.render import fonts
+
+    source = fonts.find("Noto Sans CJK SC:style=Bold")  # stands in for a licensed 方正大标宋 file
+    from fontTools.ttLib import TTCollection
+
+    collection = TTCollection(source.path)
+    collection.fonts[source.index].save(mini / "licensed.otf")
+    text_ = (mini / "site.yaml").read_text()
+    write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {font: licensed.otf}\nopinion_categories:"))
+    data = production_artwork(mini, "centre")
+    names = [str(f.get_object()["/BaseFont"]) for f in reader(data).pages[0]["/Resources"]["/Font"].values()]
+    assert len(names) == 1 and "Signboard-Face" in names[0] and "Serif" not in names[0]
+
+
+def test_portraits_are_cropped_to_the_frame_at_print_resolution(signage: Path) -> None:
+    [photo] = reader((signage / "centre" / "poster-1.pdf").read_bytes()).pages[0].images
+    width, height = photo.image.size
+    assert abs(width / height - 3 / 4) < 0.01
+    assert (width, height) >= tuple(printspec.min_pixels(mm) for mm in printspec.POSTER_PHOTO_MM)
+
+
+def test_national_emblem_only_when_the_user_supplies_it(mini: Path, signage: Path) -> None:
+    from PIL import Image
+
+    assert len(reader((signage / "centre" / "poster-1.pdf").read_bytes()).pages[0].images) == 1  # the portrait only
+    Image.new("RGB", (300, 300), (200, 20, 20)).save(mini / "emblem.png")  # a stand-in: the real one is the user's
+    text_ = (mini / "site.yaml").read_text()
+    write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {emblem: emblem.png}\nopinion_categories:"))
+    assert len(reader(first_poster_sheet(mini, "centre")).pages[0].images) == 2
+
+
+def _text_lines(data: bytes) -> list[str]:
+    """The page's text line by line, top to bottom."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        rows: dict[int, list[dict]] = {}
+        for char in pdf.pages[0].chars:
+            rows.setdefault(round(char["top"]), []).append(char)
+    return ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for _, row in sorted(rows.items())]
+
+
+def test_signboard_lines_never_split_a_word_and_follow_name_lines(mini: Path) -> None:
+    station = mini / "stations" / "east-village.yaml"
+    text_ = station.read_text().replace("name: 城关镇东村人大代表联络站", "name: 清源县城关镇东门农贸市场社区人大代表联络站")
+    write(station, text_)
+    assert _text_lines(production_artwork(mini, "east-village")) == ["清源县城关镇", "东门农贸市场社区", "人大代表联络站"]
+    write(station, text_.replace("short_name:", "name_lines: [清源县城关镇东门, 农贸市场社区, 人大代表联络站]\nshort_name:"))
+    assert _text_lines(production_artwork(mini, "east-village")) == ["清源县城关镇东门", "农贸市场社区", "人大代表联络站"]
+
+
+def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path) -> None:
+    """Long short names (7 to 17 characters) and a long deputy name: each card stays one sheet, and every PDF
+    has exactly the pages the manifest declares."""
+    for path, old, new in [
+        ("stations/east-village.yaml", "short_name: 东村站", "short_name: 白沙洲农副产品综合大市场社区联络站"),
+        ("stations/centre.yaml", "short_name: ", "short_name: 城关镇东门社区联络站  # was: "),
+        ("deputies/li-yan.yaml", "name: 李䶮", "name: 阿卜杜热合曼·买买提"),
+    ]:
+        text_ = (mini / path).read_text()
+        assert old in text_, (path, old)
+        write(mini / path, text_.replace(old, new, 1))
+    site, env = model(mini)
+    shop = files(print_files.signage(site, env, mini, dating(site, mini)))
+    rows = json.loads(shop["manifest.json"])
+    pdfs = [row for row in rows if row["file"].endswith(".pdf")]
+    assert pdfs
+    for row in pdfs:
+        pages = len(reader(shop[row["file"]]).pages)
+        assert pages == row["sheets"], row["file"]
+        if "/qr-" in row["file"]:
+            assert pages == 1, row["file"]
+    card = shop["east-village/qr-station.pdf"]
+    assert "白沙洲农副产品综合大市场社区联络站站码" in text(card)
+
+
+def display_p3_profile() -> bytes:
+    """An ICC profile with Display P3's primaries (as phones tag their photos): LittleCMS's sRGB profile with its
+    red, green and blue colorants replaced by P3's, adapted to D50."""
+    import struct
+
+    from PIL import ImageCms
+
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    colorants = {b"rXYZ": (0.5151, 0.2412, -0.0011), b"gXYZ": (0.2920, 0.6922, 0.0419),
+                 b"bXYZ": (0.1571, 0.0666, 0.7841)}
+    (count,) = struct.unpack_from(">I", data, 128)
+    for index in range(count):
+        signature, offset, _ = struct.unpack_from(">4sII", data, 132 + 12 * index)
+        if signature in colorants:
+            struct.pack_into(">3i", data, offset + 8, *(round(v * 65536) for v in colorants[signature]))
+    data[84:100] = bytes(16)  # the profile id (an MD5 of the old contents) no longer holds
+    return bytes(data)
+
+
+def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Path) -> None:
+    from PIL import Image, ImageStat
+
+    p3_red = (200, 40, 40)
+    Image.new("RGB", (600, 800), p3_red).save(mini / "photos" / "wang-kun.jpg", quality=95,
+                                                icc_profile=display_p3_profile())
+    text_ = (mini / "deputies" / "wang-kun.yaml").read_text()
+    write(mini / "deputies" / "wang-kun.yaml", text_.replace("photos/wang-kun.png", "photos/wang-kun.jpg"))
+    [printed] = reader(first_poster_sheet(mini, "centre")).pages[0].images
+    site, _ = model(mini)
+    web = Image.open(io.BytesIO(files(assets.portraits(site, mini))["media/deputies/wang-kun.jpg"]))
+    print_rgb, web_rgb = (ImageStat.Stat(im.image.convert("RGB") if hasattr(im, "image") else im.convert("RGB")).mean
+                          for im in (printed, web))
+    assert all(abs(p - w) <= 2 for p, w in zip(print_rgb, web_rgb, strict=True)), (print_rgb, web_rgb)
+    assert web_rgb[0] > p3_red[0] + 10  # converted: P3's red is redder than the same numbers in sRGB
+    assert abs(printed.image.width / printed.image.height - 3 / 4) < 0.01

@@ -1,0 +1,72 @@
+import pytest
+from fontTools.ttLib import TTFont
+
+from liaison.render import fonts
+
+
+def test_rare_characters_are_han_outside_gb2312() -> None:
+    assert fonts.rare_characters("王堃、李䶮和张三（𠮷）abc") == "".join(sorted("堃䶮𠮷"))
+
+
+def test_find_refuses_a_substitute_family() -> None:
+    with pytest.raises(fonts.FontMissing, match="没有字体“No Such Font”"):
+        fonts.find("No Such Font:style=Regular")
+
+
+def test_subset_holds_exactly_the_text_and_is_reproducible(tmp_path) -> None:
+    font = fonts.find(fonts.WEB_FALLBACK)
+    data = fonts.subset_woff2(font, "䶮堃")
+    assert data[:4] == b"wOF2" and data == fonts.subset_woff2(font, "䶮堃")
+    path = tmp_path / "x.woff2"
+    path.write_bytes(data)
+    assert set(TTFont(path).getBestCmap()) == {ord("䶮"), ord("堃")}
+    assert ord("䶮") in fonts.coverage(font)
+
+
+def test_weasyprint_has_its_fast_subsetting_path() -> None:
+    """scripts/run.sh installs libharfbuzz-subset0; without it every PDF takes seconds (benchmarks/print_speed.py)."""
+    import weasyprint.pdf.fonts as weasy_fonts
+    from weasyprint.text.ffi import harfbuzz
+
+    assert weasy_fonts.harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0)
+
+
+def test_faces_for_splits_text_by_the_face_that_draws_it() -> None:
+    faces, missing = fonts.faces_for("司马𪚥欧阳𠮷\U0002EBF0", fonts.WEB_FALLBACK)
+    main, *fallbacks = faces
+    assert main == fonts.find(fonts.WEB_FALLBACK) and set(faces[main]) == set("司马欧阳𠮷")
+    assert [faces[f] for f in fallbacks] == ["𪚥"] and ord("𪚥") in fonts.coverage(fallbacks[0])
+    assert missing == "\U0002EBF0"  # Extension I: no font installed here has it
+    assert fonts.unicode_range("𪚥𠮷") == "U+20BB7, U+2A6A5"
+
+
+def test_a_name_only_a_fallback_font_has_prints_and_shows_everywhere(mini) -> None:
+    """司马𪚥: the poster and QR card embed the fallback face, the kiosk and the web ship its glyph."""
+    import base64
+    import io
+    import re
+
+    from liaison.build.pipeline import Config, check
+    from liaison.render.kiosk import screen as kiosk
+    from liaison.render.print import signage
+    from liaison.render.web import assets
+    from liaison.render.web import pages as web
+    from tests.conftest import TODAY, dating, files, model
+    from tests.pdf_reading import font_names, text
+
+    path = mini / "deputies" / "li-yan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 李䶮", "name: 司马𪚥"), encoding="utf-8")
+    check(Config(content=mini, site_dir=mini / "unused", signage_dir=mini / "unused", today=TODAY, strict=True))
+    site, env = model(mini)
+    east = site.stations["east-village"]
+    printed = {f.output.path: f.output.data for f in signage.station_print_files(site, env, east, mini, dating(site, mini))}
+    for pdf in ("east-village/poster-1.pdf", "east-village/qr-deputy-li-yan.pdf"):
+        assert "司马𪚥" in text(printed[pdf]) and any("BabelStone" in name for name in font_names(printed[pdf])), pdf
+    page = kiosk.kiosk_page(site, env, east, mini)
+    [fallback] = re.findall(r'unicode-range: ([^;]+); src: url\("data:font/woff2;base64,([^"]+)"\)', page)
+    assert fallback[0] == "U+2A6A5"
+    assert ord("𪚥") in TTFont(io.BytesIO(base64.b64decode(fallback[1]))).getBestCmap()
+    web_fonts = files(assets.rare_glyph_fonts(list(web.pages(site, env))))
+    css = web_fonts["static/fonts/rare-glyphs.css"].decode()
+    [name] = re.findall(r'url\("([^"]+)"\) format\("woff2"\); unicode-range: U\+2A6A5;', css)
+    assert ord("𪚥") in TTFont(io.BytesIO(web_fonts[f"static/fonts/{name}"])).getBestCmap()
