@@ -168,11 +168,11 @@ def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord]
     for path in sorted(site.links):
         for link in site.links[path]:
             why = _why_broken(path, link, base_url, site)
-            if why:
-                problem = _locate(path, link, why, sources, theme_dir)
-                if path in site.carried:
-                    problem = dataclasses.replace(problem, message=problem.message + _CARRIED.format(page=path))
-                problems.append(problem)
+            if why and (why == _ABSENT or path in site.carried):  # not the content's or the theme's doing
+                carried = _CARRIED.format(page=path) if path in site.carried else ""
+                problems.append(Problem(theme_dir / "templates", 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{carried}"))
+            elif why:
+                problems.append(_locate(path, link, why, sources, theme_dir))
     return problems
 
 

@@ -159,3 +159,18 @@ def test_only_a_markdown_link_target_counts_as_the_content_holding_a_link(mini: 
     outputs = [page("systems/reception/index.html", '<a href="gone.html">x</a>')]
     [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme_dir=THEME)
     assert (problem.path == mini / "systems" / "reception.md") is found
+
+
+def test_the_check_reads_facts_not_pages_and_names_what_a_partial_build_left_out() -> None:
+    """A partial build checks pages it kept from the last build by their recorded facts; a link to a file that it
+    neither made nor kept says a full build is needed, not that the theme is wrong."""
+    site = SiteFiles.of([page("index.html", '<a href="stations/a/index.html">a</a><a href="deputies/b/index.html">b</a>'),
+                         page("stations/a/index.html", '<h2 id="six"></h2>')])
+    site.add({"paths": ["notices/x/index.html"], "links": {"notices/x/index.html": ["../../stations/a/#gone"]},
+              "ids": {"notices/x/index.html": []}}, carried=True)
+    site.absent.add("deputies/b/index.html")
+    found = [p.message for p in broken_links(site, BASE, theme_dir=THEME)]
+    assert found == [
+        "网页 index.html 中的链接“deputies/b/index.html”指向的页面或文件本次没有生成（只生成了部分内容，请完整生成一次）",
+        "网页 notices/x/index.html 中的链接“../../stations/a/#gone”页面中没有锚点“#gone”"
+        "（网页 notices/x/index.html 是上次生成的，本次只生成了部分内容；完整生成一次即可更新它）"]
