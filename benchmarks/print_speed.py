@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 import weasyprint.pdf.fonts as weasy_fonts  # noqa: E402
 
 from liaison.build.pipeline import Config, check, environment  # noqa: E402
+from liaison.render.print import signboards  # noqa: E402
 from liaison.render.print.posters import poster_sheets  # noqa: E402
-from liaison.render.print.signboards import signboard_files  # noqa: E402
 from tests.conftest import MINI, TODAY  # noqa: E402
 
 
@@ -60,10 +60,11 @@ def main() -> None:
     assert len(poster_sheets(site, env, station, MINI, TODAY)) == 1, "the benchmark poster must be one sheet"
 
     def production() -> bytes:
-        return next(signboard_files(site, env, station, MINI, TODAY))[0].data
+        return signboards.production(site, env, station, MINI, TODAY)
 
     def proof_with_preview() -> list:
-        return list(signboard_files(site, env, station, MINI, TODAY))[1:]
+        return [signboards.proof(site, env, station, material, MINI, TODAY)
+                for material, _, _ in signboards.proof_paths(site, station)]
 
     def poster() -> list[bytes]:
         return poster_sheets(site, env, station, MINI, TODAY)

@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|check] [options]`.
+"""The command line: `python build.py [build|check|plan] [options]`.
 
 Exit codes: 0 ok, 1 content problems, 2 usage, 3 failed compliance rules (check --report --strict),
 4 internal error, 5 an output folder refused or not writable, 6 another build holds the outputs,
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import signal
 import sys
@@ -19,7 +20,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from liaison.build import signals
-from liaison.build.pipeline import BuildReport, Config, Notify, build, check, environment, sources
+from liaison.build.config import Config
+from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
+from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
 from liaison.content.problems import ContentError, Problem
 from liaison.model import dates
@@ -40,8 +43,9 @@ def parser() -> argparse.ArgumentParser:
         description="把 content/ 中的联络站、代表、制度、活动和意见记录生成公开网站（site/）和制作文件（signage/）。",
         epilog=EPILOG,
     )
-    p.add_argument("command", nargs="?", choices=["build", "check"], default="build",
-                   help="build：校验并生成（默认）；check：只校验，不写任何文件")
+    p.add_argument("command", nargs="?", choices=["build", "check", "plan"], default="build",
+                   help="build：校验并生成（默认）；check：只校验，不写任何文件；"
+                        "plan：列出生成计划中的每个文件和它依据的记录、模板、文件和设置，不写任何文件")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
     p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR", help="网站输出目录（默认 site）")
     p.add_argument("--signage", type=Path, default=Path("signage"), metavar="DIR", help="制作文件输出目录（默认 signage）")
@@ -55,6 +59,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="输出目录中有不是本程序生成的文件时仍然替换它（这些文件会被删除；"
                         "内容目录、主目录、当前目录等任何时候都不会被替换）")
+    p.add_argument("--only", type=_targets, metavar="PARTS",
+                   help="只生成这些部分（用逗号分隔）：web 网站页面、订阅和图片，kiosk 大厅屏幕，print 制作文件，"
+                        "data 开放数据；其余已发布的文件原样保留（需要先完整生成过一次）")
+    p.add_argument("--station", action="append", default=[], metavar="ID",
+                   help="只生成该联络站自己的文件：它的网页、日历订阅、接待公告、大厅屏幕和制作文件，"
+                        "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留")
+    p.add_argument("--json", action="store_true", help="与 plan 一起使用：以 JSON 列出")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
 
@@ -72,13 +83,20 @@ def _main(argv: list[str] | None) -> int:
     if args.report is not None and args.command != "check":
         print("--report 只能与 check 一起使用：python build.py check --report", file=sys.stderr)
         return EXIT_USAGE
+    if (args.only or args.station) and args.command == "check":
+        print("--only 和 --station 只能与 build 或 plan 一起使用", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json and args.command != "plan":
+        print("--json 只能与 plan 一起使用：python build.py plan --json", file=sys.stderr)
+        return EXIT_USAGE
     try:
         dates.source_date_epoch()
     except dates.EpochError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
-                    today=args.today, strict=args.strict and args.report is None, force=args.force)
+                    today=args.today, strict=args.strict and args.report is None, force=args.force,
+                    only=args.only or (), stations=tuple(dict.fromkeys(args.station)))
     with signals.handled():
         return _run(args, config)
 
@@ -135,6 +153,11 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             if args.report is not None:
                 return _compliance(site, config, args, notify)
             return EXIT_OK
+        if args.command == "plan":
+            prepared = prepare(config)
+            _print_problems(prepared.warnings)
+            _print_plan(prepared.selected(config), args.json)
+            return EXIT_OK
         progress = None if args.quiet else _Progress()
         try:
             report = build(config, progress, notify)
@@ -149,6 +172,9 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     except OutputError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code
+    except SelectionError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt as exc:
         stop = exc if isinstance(exc, signals.Interrupted) else signals.Interrupted(signal.SIGINT)
         print(stop.message, file=sys.stderr)
@@ -187,6 +213,31 @@ def _summary(report: BuildReport, seconds: float) -> str:
             f"用时 {seconds:.1f} 秒")
 
 
+def _print_plan(jobs: list[Job], as_json: bool) -> None:
+    """Every job with its declared inputs: one block each, or one JSON document."""
+    if as_json:
+        print(json.dumps([describe(job) for job in jobs], ensure_ascii=False, indent=1))
+        return
+    for job in jobs:
+        station = f"，联络站 {job.station}" if job.station else ""
+        outputs = [f"{job.tree}/{path}" for path in job.outputs] + ([f"{job.tree}/{job.more}"] if job.more else [])
+        print(f"{'、'.join(outputs) or job.key}  [{job.target}{station}]")
+        function = f"{job.render.__module__}.{job.render.__qualname__}"
+        print(f"    生成：{function}({', '.join(repr(arg) for arg in job.args)})")
+        for label, names in [*((f"记录 {kind}", _some(ids)) for kind, ids in job.inputs.records),
+                             ("模板", job.inputs.templates), ("文件", job.inputs.files), ("设置", job.inputs.settings),
+                             ("汇总" + ("（含文件内容）" if job.fan_in_bytes else ""), _some(job.fan_in))]:
+            if names:
+                print(f"    {label}：{'、'.join(names)}")
+    count = sum(len(job.outputs) for job in jobs)
+    print(f"共 {len(jobs)} 项，{count} 个文件（另有张数或字体数由内容决定的文件）")
+
+
+def _some(names: tuple[str, ...], shown: int = 8) -> tuple[str, ...]:
+    """A long list of names as its first few and how many there are (plan --json lists them all)."""
+    return names if len(names) <= shown else (*names[:shown], f"… 共 {len(names)} 项")
+
+
 def _notice(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -213,6 +264,14 @@ class _Progress:
     def clear(self) -> None:
         if self.enabled and self.last:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _targets(text: str) -> tuple[str, ...]:
+    parts = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [part for part in parts if part not in TARGETS]
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"“{text}”中有未知的部分：应为 {'、'.join(TARGETS)} 中的一项或几项，用逗号分隔")
+    return parts
 
 
 def _date(text: str) -> dt.date:

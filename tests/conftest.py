@@ -4,17 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import jinja2
 import pytest
 
-from liaison.build.pipeline import Config, build, check, environment
+from liaison.build import executor
+from liaison.build.pipeline import Config, build, check, environment, prepare
+from liaison.build.plan import Job
 from liaison.content.problems import Problem
 from liaison.model.dates import Dating
 from liaison.model.site import Site
 from liaison.render import Output
+from liaison.render.web import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -73,6 +76,29 @@ def model(content: Path = MINI, today: dt.date = TODAY) -> tuple[Site, jinja2.En
 def dating(site: Site, content: Path = MINI) -> Dating:
     """How a build dates outputs made from `content`: what renderers of dated outputs take."""
     return Dating(content, site.settings.zone)
+
+
+def plan_of(content: Path = MINI, today: dt.date = TODAY) -> list[Job]:
+    """Every job a full build of `content` would run, rendering nothing."""
+    return prepare(Config(content=content, site_dir=Path("unused"), signage_dir=Path("unused"), today=today)).jobs
+
+
+def rendered(wanted: Callable[[Job], bool], content: Path = MINI, today: dt.date = TODAY) -> dict[str, bytes]:
+    """The outputs of the plan's jobs that `wanted` picks, by path, rendered in this process with the jobs they
+    fan in from: a test that reads a few outputs renders their jobs instead of building everything."""
+    jobs = prepare(Config(content=content, site_dir=Path("unused"), signage_dir=Path("unused"), today=today))
+    needed = {job.key for job in jobs.jobs if wanted(job)}
+    for job in reversed(jobs.jobs):  # what an aggregate fans in from comes before it
+        if job.key in needed:
+            needed.update(job.fan_in)
+    run = [job for job in jobs.jobs if job.key in needed]
+    return {output.path: output.data for job, result in executor.run(run, jobs.context, workers=1) if wanted(job)
+            for output in result.outputs}
+
+
+def web_page(job: Job) -> bool:
+    """A page of the website (HTML, the feed, the sitemap, a WeChat text): a `rendered` pick."""
+    return job.render in (pages.page, pages.plain_text, pages.sitemap)
 
 
 def files(outputs: Iterable[Output]) -> dict[str, bytes]:

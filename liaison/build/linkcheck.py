@@ -1,15 +1,17 @@
 """Every internal link of the website must lead somewhere: a page, a file, an anchor on it.
 
-Run over all outputs before anything is written, so that a broken link typed into
-content fails the build instead of being published. Each problem names what to edit:
-the content file, line and field that hold the link, or else the theme's templates.
+The one HTML link extractor: each page job of the site tells its links and anchors (`page_facts`), and the
+link check, a job that fans in from every job of the site's folder, works from those facts and the paths
+written, never from the pages' bytes. It runs before the site is published, so that a broken link typed into
+content fails the build instead of being published. Each problem names what to edit: the content file, line
+and field that hold the link, or else the theme's templates.
 """
 from __future__ import annotations
 
 import dataclasses
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from liaison.content.loader import Loc, RawRecord
 from liaison.content.problems import Problem
 from liaison.model import urls
-from liaison.render import Output
+from liaison.render import Context, Output, Rendered
 
 # Attributes that hold one URL; srcset holds several, style attributes hold CSS.
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "poster", "action", "formaction"}
@@ -29,6 +31,8 @@ _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@impo
 _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _OUTSIDE = "指向网站根目录之外"
 _MISSING = "指向不存在的页面或文件"
+_ABSENT = "指向的页面或文件本次没有生成（只生成了部分内容，请完整生成一次）"
+_CARRIED = "（网页 {page} 是上次生成的，本次只生成了部分内容；完整生成一次即可更新它）"
 
 
 @dataclass
@@ -99,36 +103,89 @@ def srcset_urls(value: str) -> list[str]:
     return found
 
 
-def broken_links(outputs: Iterable[Output], base_url: str, *, records: Iterable[RawRecord] = (),
+def page_facts(outputs: Iterable[Output]) -> dict[str, Any]:
+    """What the link check reads of a job's outputs: the links of each page and stylesheet, each page's ids."""
+    links: dict[str, list[str]] = {}
+    ids: dict[str, list[str]] = {}
+    for output in outputs:
+        if output.path.endswith(".html"):
+            page = links_in(output.data.decode("utf-8", errors="replace"))
+            links[output.path] = _kept([url for _, _, url in page.links])
+            ids[output.path] = sorted(page.ids)
+        elif output.path.endswith(".css"):
+            links[output.path] = _kept(css_urls(output.data.decode("utf-8", errors="replace")))
+    return {"links": links, "ids": ids} if links else {}
+
+
+def _kept(urls: list[str]) -> list[str]:
+    """Each URL once; inline data (a lobby screen's fonts and photos) is no file and is left out."""
+    return [url for url in dict.fromkeys(urls) if urlsplit(url).scheme.lower() != "data"]
+
+
+@dataclass
+class SiteFiles:
+    """The files of the site's folder, with the links and anchors of its pages and stylesheets."""
+
+    files: set[str] = field(default_factory=set)
+    links: dict[str, list[str]] = field(default_factory=dict)  # page or stylesheet -> the URLs it holds
+    ids: dict[str, set[str]] = field(default_factory=dict)  # page -> its anchors
+    carried: set[str] = field(default_factory=set)  # pages the build kept from the last one
+    absent: set[str] = field(default_factory=set)  # files of the plan that a partial build neither makes nor keeps
+
+    def add(self, facts: Mapping[str, Any], carried: bool = False) -> None:
+        """A job's facts: the paths it wrote, and their links and anchors."""
+        self.files.update(facts["paths"])
+        self.links.update(facts.get("links", {}))
+        self.ids.update((path, set(ids)) for path, ids in facts.get("ids", {}).items())
+        if carried:
+            self.carried.update(facts.get("links", {}))
+
+    @classmethod
+    def of(cls, outputs: Iterable[Output]) -> SiteFiles:
+        files = list(outputs)
+        found = cls()
+        found.add({"paths": [output.path for output in files], **page_facts(files)})
+        return found
+
+
+def check_links(ctx: Context, jobs: Sequence[Rendered], more_files: Iterable[str] = (),
+                absent: Iterable[str] = ()) -> Rendered:
+    """The link check as a job of the plan: over the facts of every job of the site's folder. A partial build
+    adds `more_files`, files kept from the last build that no job of this plan writes, and `absent`, the files of
+    jobs it neither runs nor keeps."""
+    site = SiteFiles(files=set(more_files), absent=set(absent))
+    for job in jobs:
+        site.add(job.facts, carried=bool(job.facts.get("carried")))
+    return Rendered((), problems=tuple(broken_links(site, ctx.site.settings.base_url, records=ctx.records,
+                                                    theme_dir=ctx.theme)))
+
+
+def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord] = (),
                  theme_dir: Path) -> list[Problem]:
     """Every broken link of the site in one list, each located in the content or the theme."""
-    files = {o.path: o for o in outputs}
-    pages = {path: links_in(o.data.decode("utf-8", errors="replace")) for path, o in files.items()
-             if path.endswith(".html")}
-    styles = {path: css_urls(o.data.decode("utf-8", errors="replace")) for path, o in files.items()
-              if path.endswith(".css")}
     sources = list(records)
     problems = []
-    for path, links in sorted([(p, [url for _, _, url in page.links]) for p, page in pages.items()]
-                              + list(styles.items())):
-        for link in dict.fromkeys(links):
-            why = _why_broken(path, link, base_url, files, pages)
-            if why:
+    for path in sorted(site.links):
+        for link in site.links[path]:
+            why = _why_broken(path, link, base_url, site)
+            if why and (why == _ABSENT or path in site.carried):  # not the content's or the theme's doing
+                carried = _CARRIED.format(page=path) if path in site.carried else ""
+                problems.append(Problem(theme_dir / "templates", 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{carried}"))
+            elif why:
                 problems.append(_locate(path, link, why, sources, theme_dir))
     return problems
 
 
-def _why_broken(source: str, link: str, base_url: str, files: dict[str, Output],
-                pages: dict[str, PageLinks]) -> str | None:
+def _why_broken(source: str, link: str, base_url: str, site: SiteFiles) -> str | None:
     target = _target(source, link, base_url)
     if target is None:
         return None  # another site, mail, phone, inline data
     file, anchor = target
     if file is None:
         return _OUTSIDE
-    if file not in files:
-        return _MISSING
-    if anchor and file in pages and anchor not in pages[file].ids:
+    if file not in site.files:
+        return _ABSENT if file in site.absent else _MISSING
+    if anchor and file in site.ids and anchor not in site.ids[file]:
         return f"页面中没有锚点“#{anchor}”"
     return None
 

@@ -1,42 +1,43 @@
-"""The build, stage by stage: load -> validate -> model -> render -> write."""
+"""The build, stage by stage: load -> validate -> model -> plan -> render -> write.
+
+A full build runs every job of the plan. A partial one (`--only`, `--station`) runs the chosen jobs and the
+aggregates that fan in from them, and keeps every other published file as it is: the build that published the
+current generation recorded each job's files and facts beside its trees (`build-state.json`), so what is kept
+is known by job, and aggregates read the kept jobs' facts as if they had run.
+"""
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+import dataclasses
+import difflib
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from liaison.build import linkcheck
-from liaison.build.writer import Publication, WriteReport
+from liaison.build import executor
+from liaison.build.config import Config
+from liaison.build.plan import LINK_CHECK, Job, plan, select
+from liaison.build.writer import OutputError, Publication, WriteReport, shown
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
 from liaison.content.validate import Typed, validate
 from liaison.model import dates
 from liaison.model.site import Site, build_site
-from liaison.render import Output, theme
-from liaison.render.kiosk import screen as kiosk
-from liaison.render.print import signage
+from liaison.render import Context, Output, Rendered, theme
 from liaison.render.print.preflight import preflight
-from liaison.render.report import compliance as report
-from liaison.render.web import assets, calendar, data
-from liaison.render.web import pages as web
-from liaison.rules import compliance, rating
+from liaison.rules import rating
 
 Progress = Callable[[str, int], None]  # (target, files done so far)
 Notify = Callable[[str], None]  # a one-line notice for the user
+FOLDERS = ("site", "signage")  # the output folders, in the order the plan writes them
+STATE_VERSION = 1
 
 
-@dataclass(frozen=True)
-class Config:
-    content: Path
-    site_dir: Path
-    signage_dir: Path
-    today: dt.date | None = None  # None: today in the site's time zone (or SOURCE_DATE_EPOCH's day)
-    theme_dir: Path = theme.DEFAULT_THEME
-    strict: bool = False  # warnings fail the build too
-    force: bool = False  # replace output folders holding files liaison did not write
+class SelectionError(ValueError):
+    """A part of the build asked for that does not exist (`--station` naming no station)."""
 
 
 @dataclass(frozen=True)
@@ -82,24 +83,34 @@ def environment(site: Site, config: Config) -> jinja2.Environment:
     return theme.environment(dating(site, config), config.theme_dir)
 
 
-def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
-    """Every output of the build, per target directory; each a pure function of its inputs."""
+def context(site: Site, typed: Typed, config: Config) -> Context:
+    """What every job reads besides its arguments: the model, the templates, the content's dates."""
     content_dates = dating(site, config)
-    env = theme.environment(content_dates, config.theme_dir)
+    records = (typed.site_raw, *typed.raw.values()) if typed.site_raw else tuple(typed.raw.values())
+    return Context(site, theme.environment(content_dates, config.theme_dir), content_dates, config.content,
+                   config.theme_dir, records)
 
-    def site_outputs() -> Iterator[Output]:
-        pages = list(web.pages(site, env))
-        yield from pages
-        yield from assets.rare_glyph_fonts(pages)
-        yield from kiosk.kiosks(site, env, config.content)
-        yield from data.exports(site)
-        yield from calendar.feeds(site, env, content_dates)
-        if site.settings.compliance.publish:
-            yield from report.report_outputs(site, compliance.check(site), env, folder="compliance/")
-        yield from assets.theme_static(config.theme_dir)
-        yield from assets.portraits(site, config.content)
 
-    return {"site": site_outputs(), "signage": signage.signage(site, env, config.content, content_dates)}
+@dataclass(frozen=True)
+class Prepared:
+    """A build up to its plan: what its jobs read, and every job."""
+
+    context: Context
+    jobs: list[Job]
+    warnings: list[Problem]
+
+    def selected(self, config: Config) -> list[Job]:
+        """The jobs a build with this configuration runs: every one, unless it names a part."""
+        return select(self.jobs, config.only, config.stations) if config.partial else self.jobs
+
+
+def prepare(config: Config) -> Prepared:
+    """Load, validate, make the model and plan: raise ContentError with every problem, or SelectionError for a
+    station that does not exist."""
+    typed, warnings = _validated(config)
+    site = _site(typed, config)
+    _check_stations(site, config)
+    return Prepared(context(site, typed, config), plan(site, config), warnings)
 
 
 def sources(config: Config) -> dict[str, Path]:
@@ -108,28 +119,117 @@ def sources(config: Config) -> dict[str, Path]:
 
 
 def build(config: Config, progress: Progress | None = None, notify: Notify | None = None) -> BuildReport:
-    """Refuse unsafe output folders, lock them, check, render, then publish site and signage together."""
+    """Refuse unsafe output folders, lock them, check, plan, render, then publish site and signage together."""
     directories = {"site": config.site_dir, "signage": config.signage_dir}
-    written: dict[str, WriteReport] = {}
     with Publication(directories, sources(config), config.force, notify) as publication:
-        typed, warnings = _validated(config)
-        site = _site(typed, config)
-        records = [typed.site_raw, *typed.raw.values()] if typed.site_raw else list(typed.raw.values())
-        outputs: Iterable[Output]
-        for name, outputs in targets(site, config).items():
-            if name == "site":
-                outputs = list(outputs)  # checked whole before a byte is staged
-                broken = linkcheck.broken_links(outputs, site.settings.base_url, records=records,
-                                                theme_dir=config.theme_dir)
-                if broken:
-                    raise ContentError(broken)
-            written[name] = publication.stage(name, _counted(iter(outputs), name, progress))
+        prepared = prepare(config)
+        run = _partial(prepared.jobs, config, publication) if config.partial else _Run(prepared.jobs)
+        stream = _Stream(executor.run(run.jobs, prepared.context, run.given), progress)
+        written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
+                   for name in FOLDERS}
+        publication.stage_state(_state(run, stream.facts))
         publication.publish()
-    return BuildReport(site, warnings, written)
+    return BuildReport(prepared.context.site, prepared.warnings, written)
 
 
-def _counted(outputs: Iterator[Output], name: str, progress: Progress | None) -> Iterator[Output]:
-    for count, output in enumerate(outputs, 1):
-        if progress:
-            progress(name, count)
-        yield output
+def _check_stations(site: Site, config: Config) -> None:
+    for station in config.stations:
+        if station not in site.stations:
+            close = difflib.get_close_matches(station, site.stations, n=1)
+            hint = f"，是否想写“{close[0]}”？" if close else f"。联络站有：{'、'.join(site.stations)}"
+            raise SelectionError(f"--station：没有编号为“{station}”的联络站（stations/{station}.yaml）{hint}")
+
+
+@dataclass
+class _Run:
+    """The jobs a build runs, what it keeps of the published outputs, and the kept jobs' facts."""
+
+    jobs: list[Job]
+    given: dict[str, Rendered] = dataclasses.field(default_factory=dict)  # kept jobs' facts, for aggregates
+    keep: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # folder -> published files kept
+    kept: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # key -> its record, as it was
+
+
+def _partial(jobs: list[Job], config: Config, publication: Publication) -> _Run:
+    """The chosen jobs, and every other published job's files kept: those of this plan's other jobs, and those
+    of jobs this plan no longer has (a record deleted since) unless they belong to the chosen part."""
+    previous = _previous_jobs(publication)
+    selected = select(jobs, config.only, config.stations)
+    chosen = {job.key for job in selected}
+    planned = {job.key for job in jobs}
+    kept = {key: entry for key, entry in previous.items()
+            if key not in chosen and (key in planned or not _in_part(entry, config))}
+    keep: dict[str, list[str]] = {name: [] for name in FOLDERS}
+    for entry in kept.values():
+        keep[entry["tree"]] += [path for path in entry["facts"]["paths"]
+                                if not any(job.owns(path) for job in selected)]
+    given = {key: Rendered((), {**entry["facts"], "carried": True}) for key, entry in kept.items()}
+    absent = [path for job in jobs if job.key not in chosen and job.key not in kept for path in job.outputs]
+    stale = [path for key, entry in kept.items() if key not in planned and entry["tree"] == "site"
+             for path in entry["facts"]["paths"]]
+    run = []
+    for job in selected:
+        job = dataclasses.replace(job, fan_in=tuple(key for key in job.fan_in if key in chosen or key in kept))
+        if job.key == LINK_CHECK:
+            job = dataclasses.replace(job, args=(tuple(stale), tuple(absent)))
+        run.append(job)
+    return _Run(run, given, keep, kept)
+
+
+def _in_part(entry: Mapping[str, Any], config: Config) -> bool:
+    return (not config.only or entry["target"] in config.only) and (
+        not config.stations or entry["station"] in config.stations)
+
+
+def _previous_jobs(publication: Publication) -> dict[str, dict[str, Any]]:
+    """The record of the build that published the current outputs, if it matches them file for file."""
+    data = publication.previous_state()
+    try:
+        state = json.loads(data) if data else None
+    except ValueError:
+        state = None
+    jobs = state.get("jobs") if isinstance(state, dict) and state.get("version") == STATE_VERSION else None
+    if isinstance(jobs, dict):
+        recorded = {name: sorted(path for entry in jobs.values() if entry["tree"] == name
+                                 for path in entry["facts"]["paths"]) for name in FOLDERS}
+        if all(recorded[name] == sorted(publication.published_files(name)) for name in FOLDERS):
+            return jobs
+    folders = "、".join(shown(path) for path in publication.given.values())
+    raise OutputError(f"只生成部分内容（--only、--station）需要 {folders} 是本程序上次完整生成的结果，"
+                      f"但没有找到与它们相符的生成记录。请先完整生成一次（不加 --only、--station）。")
+
+
+def _state(run: _Run, facts: Mapping[str, tuple[Job, dict[str, Any]]]) -> bytes:
+    """The record of this build's outputs by job, for a partial build after it: the jobs run and those kept."""
+    jobs = dict(run.kept)
+    for key, (job, job_facts) in facts.items():
+        if job.outputs:
+            jobs[key] = {"tree": job.tree, "target": job.target, "station": job.station, "facts": job_facts}
+    state = {"generator": "liaison", "version": STATE_VERSION, "jobs": dict(sorted(jobs.items()))}
+    return (json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+class _Stream:
+    """The results of a run, in plan order, as each folder's outputs; a check's problems stop the build."""
+
+    def __init__(self, results: Iterator[tuple[Job, Rendered]], progress: Progress | None) -> None:
+        self.results = results
+        self.progress = progress
+        self.next: tuple[Job, Rendered] | None = next(results, None)
+        self.facts: dict[str, tuple[Job, dict[str, Any]]] = {}
+
+    def outputs(self, name: str) -> Iterator[Output]:
+        count = 0
+        while self.next is not None and self.next[0].tree == name:
+            job, result = self.next
+            if result.problems:
+                raise ContentError(list(result.problems))
+            self.facts[job.key] = (job, result.facts)
+            for output in result.outputs:
+                count += 1
+                if self.progress:
+                    self.progress(name, count)
+                yield output
+            self.next = next(self.results, None)
+        if self.next is not None and self.next[0].tree in FOLDERS[:FOLDERS.index(name)]:
+            raise RuntimeError(f"the plan writes {self.next[0].key} after the {name} folder")

@@ -14,6 +14,7 @@
       .site.liaison/lock                  held by the running build (its pid and start time)
       .site.liaison/current -> gen-7      the published generation
       .site.liaison/gen-8/site/...        the build in progress (staging)
+      .site.liaison/gen-7/build-state.json  what the build of gen-7 recorded for the next one (STATE)
 
   After a kill at any moment readers see the old trees or the new ones, never a mix; whatever a
   killed build left is removed by the next one, under the lock.
@@ -47,6 +48,7 @@ from liaison.build import signals
 from liaison.render import Output
 
 MANIFEST = ".liaison-manifest.json"
+STATE = "build-state.json"  # in a generation, beside its trees: what the next build may keep (a partial build)
 EXIT_OUTPUT, EXIT_BUSY = 5, 6
 _GENERATION = re.compile(r"gen-(\d+)")
 _FORCE_HINT = "为避免误删，已停止。请换一个空目录，或确认后加 --force"
@@ -327,8 +329,9 @@ class Publication:
         """The published tree of `name` (None if there is none), for comparing with or linking from."""
         return self._previous[name][0]
 
-    def stage(self, name: str, outputs: Iterable[Output]) -> WriteReport:
-        """Write a target's outputs into the staging generation as they come; report what differs."""
+    def stage(self, name: str, outputs: Iterable[Output], keep: Iterable[str] = ()) -> WriteReport:
+        """Write a target's outputs into the staging generation as they come, then keep the published files
+        named in `keep` as they are (linked, not copied, where the file system allows); report what differs."""
         assert self.staging is not None, "stage() inside the with block"
         tree = self.staging / name
         previous, published = self._previous[name]
@@ -347,10 +350,39 @@ class Publication:
                     _keep_time(previous / output.path, destination)
                 else:
                     changed += 1
+            for path in keep:
+                signals.check()
+                _check_path(path, files)
+                if previous is None or path not in published:
+                    raise ValueError(f"not a published file of {name}: {path}")
+                files[path] = published[path]
+                _link_or_copy(previous / path, tree / path)
             manifest = {"generator": "liaison", "tree": name, "files": dict(sorted(files.items()))}
             (tree / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
         self._staged.add(name)
         return WriteReport(len(files), changed, len(set(published) - set(files)))
+
+    def published_files(self, name: str) -> dict[str, str]:
+        """The files of the published tree `name` as its manifest lists them (path -> SHA-256)."""
+        return dict(self._previous[name][1])
+
+    def previous_state(self) -> bytes | None:
+        """What the build that published the current generation recorded beside its trees (stage_state), or
+        None when the published trees are not one generation of this store."""
+        generations = {tree.parent if tree else None for tree, _ in self._previous.values()}
+        generation = generations.pop() if len(generations) == 1 else None
+        if generation is None or generation.parent != self.store.resolve():
+            return None
+        try:
+            return (generation / STATE).read_bytes()
+        except OSError:
+            return None
+
+    def stage_state(self, data: bytes) -> None:
+        """A record of this build kept beside its trees, outside the published folders, for the next build."""
+        assert self.staging is not None, "stage_state() inside the with block"
+        with _faults(next(iter(self.given.values()))):
+            (self.staging / STATE).write_bytes(data)
 
     def publish(self) -> None:
         """Switch every target to the staged generation in one rename."""
@@ -509,6 +541,18 @@ def _durable(store: Path) -> None:
         _fsync_directory(store)
     except OSError:
         pass
+
+
+def _link_or_copy(source: Path, destination: Path) -> None:
+    """A published file into the staging generation: the same file where the file system allows (its bytes and
+    time kept), else a copy."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, destination)
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise
+        shutil.copy2(source, destination)
 
 
 def _copy(source: Path, destination: Path) -> None:

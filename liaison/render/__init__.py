@@ -1,11 +1,44 @@
-"""Render targets. Each produces Outputs: a relative path and its bytes, a pure
-function of the site graph, the templates and the assets."""
+"""Render targets. A render function makes the outputs of one job of the build's plan: a relative path and its
+bytes each, a pure function of the site graph, the templates, the assets and the job's plain arguments."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from liaison.content.loader import RawRecord
+from liaison.content.problems import Problem
+from liaison.model.dates import Dating
+from liaison.model.site import Site
 
 
 @dataclass(frozen=True)
 class Output:
     path: str  # relative to the target's root, '/'-separated
     data: bytes
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every render function reads besides its arguments: made once per build, before any job runs (render
+    workers inherit it), and never changed."""
+
+    site: Site
+    env: jinja2.Environment
+    dating: Dating
+    content: Path  # the content folder: photos, fonts, the emblem
+    theme: Path  # the theme folder: static files
+    records: tuple[RawRecord, ...] = ()  # the records as loaded, where a check locates what it finds
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a job made: its outputs, and the facts about them that other jobs declare they read (rows of a
+    manifest, the characters a page uses, its links and anchors) instead of reading the outputs' bytes."""
+
+    outputs: tuple[Output, ...]
+    # JSON values only (a build keeps them for the next one); the build adds "paths", every output's path.
+    facts: dict[str, Any] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()  # what a check found (the link check): the build stops with them

@@ -4,15 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from liaison.build.linkcheck import broken_links, css_urls, links_in
+from liaison.build.linkcheck import SiteFiles, broken_links, css_urls, links_in
 from liaison.build.pipeline import Config, build
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError
 from liaison.content.validate import validate
 from liaison.render import Output
 from liaison.render.theme import DEFAULT_THEME
-from liaison.render.web import pages as web
-from tests.conftest import TODAY, model, write
+from tests.conftest import TODAY, plan_of, web_page, write
 
 BASE = "https://rd.example.cn/lianluozhan/"
 THEME = Path("themes/default")
@@ -23,7 +22,7 @@ def page(path: str, body: str) -> Output:
 
 
 def messages(outputs: list[Output]) -> list[str]:
-    return [p.message for p in broken_links(outputs, BASE, theme_dir=THEME)]
+    return [p.message for p in broken_links(SiteFiles.of(outputs), BASE, theme_dir=THEME)]
 
 
 def test_links_resolve_against_files_anchors_and_the_sites_own_base_url() -> None:
@@ -81,7 +80,7 @@ def test_srcset_candidates_and_css_urls_are_checked() -> None:
         assert any(f"网页 index.html 中的链接“{link}”指向不存在的页面或文件" in m for m in found), link
     assert any("网页 index.html 中的链接“#nowhere”页面中没有锚点“#nowhere”" in m for m in found)
     assert "主题样式表有误：其中的链接“fonts/no-font.woff2”指向不存在的页面或文件" in found
-    assert THEME / "static" / "style.css" in {p.path for p in broken_links(outputs, BASE, theme_dir=THEME)}
+    assert THEME / "static" / "style.css" in {p.path for p in broken_links(SiteFiles.of(outputs), BASE, theme_dir=THEME)}
     assert len(found) == 9  # a.jpg, the data: URI and the comment are fine
 
 
@@ -109,7 +108,7 @@ def test_a_broken_link_in_content_names_the_file_line_and_field_to_edit(mini: Pa
         page("systems/reception/index.html", '<a href="../opinion-handling/">意见办理制度</a>'),
         page("stations/centre/index.html", f'<a href="{BASE}find/">扫码找代表</a>'),
     ]
-    problems = broken_links(outputs, BASE, records=typed.raw.values(), theme_dir=THEME)
+    problems = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme_dir=THEME)
     assert [p.format(relative_to=mini) for p in problems] == [
         "stations/centre.yaml:24:10: scenarios[0].url: 链接“https://rd.example.cn/lianluozhan/find/”"
         "指向不存在的页面或文件（在网页 stations/centre/index.html 中）",
@@ -121,7 +120,7 @@ def test_a_broken_link_in_content_names_the_file_line_and_field_to_edit(mini: Pa
 def test_a_broken_link_from_a_template_is_a_theme_problem(mini: Path) -> None:
     typed, _ = validate(load_content(mini), mini)
     outputs = [page("stations/centre/index.html", '<a href="../../no-such-section/">x</a>')]
-    [problem] = broken_links(outputs, BASE, records=typed.raw.values(), theme_dir=THEME)
+    [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme_dir=THEME)
     assert problem.path == THEME / "templates"
     assert problem.message.startswith("主题模板有误：网页 stations/centre/index.html 中的链接“../../no-such-section/”")
 
@@ -142,8 +141,8 @@ def test_the_build_names_the_theme_for_a_templates_broken_link_and_writes_nothin
     assert {p.path for p in problems} == {theme / "templates"}
     assert "主题模板有误：网页 stations/centre/index.html 中的链接“../../about/index.html”指向不存在的页面或文件" \
            "（链接不在任何内容文件中，请修改主题模板）" in [p.message for p in problems]
-    site, env = model(mini)  # every page built on the theme's base.html, in one run
-    expected = {o.path for o in web.pages(site, env) if o.path.endswith(".html")}
+    # every page built on the theme's base.html, in one run
+    expected = {job.outputs[0] for job in plan_of(mini) if web_page(job) and job.outputs[0].endswith(".html")}
     assert {re.search(r"网页 (\S+) 中的链接", p.message).group(1) for p in problems} == expected
     assert len(problems) == len(expected)
     assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
@@ -158,5 +157,20 @@ def test_only_a_markdown_link_target_counts_as_the_content_holding_a_link(mini: 
     write(mini / "systems" / "reception.md", f"---\ntitle: 代表进站接待制度\norder: 1\n---\n{markdown}\n")
     typed, _ = validate(load_content(mini), mini)
     outputs = [page("systems/reception/index.html", '<a href="gone.html">x</a>')]
-    [problem] = broken_links(outputs, BASE, records=typed.raw.values(), theme_dir=THEME)
+    [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme_dir=THEME)
     assert (problem.path == mini / "systems" / "reception.md") is found
+
+
+def test_the_check_reads_facts_not_pages_and_names_what_a_partial_build_left_out() -> None:
+    """A partial build checks pages it kept from the last build by their recorded facts; a link to a file that it
+    neither made nor kept says a full build is needed, not that the theme is wrong."""
+    site = SiteFiles.of([page("index.html", '<a href="stations/a/index.html">a</a><a href="deputies/b/index.html">b</a>'),
+                         page("stations/a/index.html", '<h2 id="six"></h2>')])
+    site.add({"paths": ["notices/x/index.html"], "links": {"notices/x/index.html": ["../../stations/a/#gone"]},
+              "ids": {"notices/x/index.html": []}}, carried=True)
+    site.absent.add("deputies/b/index.html")
+    found = [p.message for p in broken_links(site, BASE, theme_dir=THEME)]
+    assert found == [
+        "网页 index.html 中的链接“deputies/b/index.html”指向的页面或文件本次没有生成（只生成了部分内容，请完整生成一次）",
+        "网页 notices/x/index.html 中的链接“../../stations/a/#gone”页面中没有锚点“#gone”"
+        "（网页 notices/x/index.html 是上次生成的，本次只生成了部分内容；完整生成一次即可更新它）"]

@@ -347,3 +347,50 @@ def test_without_an_atomic_exchange_a_cut_between_the_two_renames_is_put_back(
     publish(targets, NEW)
     assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".site.liaison", "signage", "site"]
+
+
+def test_kept_files_are_the_published_ones_linked_into_the_new_generation(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, OLD)
+    kept = (targets["site"] / "gone.html").stat()
+    with Publication(targets) as publication:
+        site = publication.stage("site", [Output("index.html", b"new")], keep=["gone.html", "a/b.html"])
+        signage = publication.stage("signage", [], keep=["centre/poster-1.pdf"])
+        publication.publish()
+    assert (site, signage) == (WriteReport(3, 1, 0), WriteReport(1, 0, 0))
+    assert published(targets) == {"site": {"index.html": b"new", "a/b.html": b"b", "gone.html": b"x"},
+                                  "signage": {"centre/poster-1.pdf": b"%PDF old"}}
+    after = (targets["site"] / "gone.html").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)  # the same file, time and all
+    manifest = json.loads((targets["site"] / MANIFEST).read_text())
+    assert manifest["files"]["gone.html"] == hashlib.sha256(b"x").hexdigest()
+
+
+def test_only_a_published_file_can_be_kept_and_nothing_is_published_otherwise(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, OLD)
+    before = everything(tmp_path)
+    with pytest.raises(ValueError, match="not a published file"), Publication(targets) as publication:
+        publication.stage("site", [], keep=["never-written.html"])
+    with pytest.raises(ValueError, match="two outputs share the path"), Publication(targets) as publication:
+        publication.stage("site", [Output("gone.html", b"y")], keep=["gone.html"])
+    assert everything(tmp_path) == before
+
+
+def test_a_build_record_is_kept_beside_its_trees_for_the_next_build(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    with Publication(targets) as publication:
+        assert publication.previous_state() is None  # nothing published yet
+        for name, outputs in OLD.items():
+            publication.stage(name, outputs)
+        publication.stage_state(b'{"jobs": 1}')
+        publication.publish()
+    assert published(targets) == {name: files(outputs) for name, outputs in OLD.items()}  # not in a tree
+    with Publication(targets) as publication:
+        assert publication.previous_state() == b'{"jobs": 1}'
+        assert publication.published_files("signage") == {"centre/poster-1.pdf": hashlib.sha256(b"%PDF old").hexdigest()}
+    copy = pair(tmp_path / "copy")  # a copy of the published folders is not a generation of a store
+    for name, path in targets.items():
+        shutil.copytree(path, copy[name])
+    with Publication(copy) as publication:
+        assert publication.previous_state() is None

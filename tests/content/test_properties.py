@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from liaison.build.pipeline import Config, check, environment
+from liaison.build.pipeline import Config, check, prepare
 from liaison.content import schema
 from liaison.content.loader import RECORD_DIRS, load_content
 from liaison.content.problems import ContentError, field_path
@@ -51,16 +51,16 @@ def outcome(content: Path) -> None:
     """A build model and its web pages, or ContentError with located problems; anything else is a bug."""
     config = Config(content=content, site_dir=content / "_out", signage_dir=content / "_sign", today=TODAY)
     try:
-        site, _ = check(config)
+        prepared = prepare(config)
     except ContentError as error:
         assert error.problems  # noqa: PT017 - a located ContentError is one of the two right outcomes
         for problem in error.problems:
             assert problem.path.is_relative_to(content) and problem.line >= 0 and problem.message
             assert not english(problem.message), problem  # no PyYAML or pydantic text reaches the clerk
         return
-    env = environment(site, config)
-    for page in web.pages(site, env):
-        assert page.data
+    for job in prepared.jobs:
+        if job.render is web.page:
+            assert job.run(prepared.context).outputs[0].data
 
 
 def fresh() -> Path:

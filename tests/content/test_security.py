@@ -17,11 +17,8 @@ from PIL import Image
 
 from liaison.build.pipeline import Config, build, content_problems
 from liaison.build.writer import MANIFEST
-from liaison.render.web import assets
-from liaison.render.web import pages as web
-from liaison.render.web.data import exports
 from tests import pdf_reading
-from tests.conftest import ROOT, TODAY, files, model
+from tests.conftest import ROOT, TODAY, model, rendered
 
 GOLDEN = ROOT / "tests" / "golden" / "mini" / "site"
 
@@ -192,8 +189,7 @@ def test_one_line_fields_refuse_control_and_bidi_characters(mini: Path, escaped:
 
 def test_csv_cells_never_start_a_formula(mini: Path) -> None:
     edit(mini / "deputies" / "li-yan.yaml", "unit: 示例县第一中学", """unit: '=HYPERLINK("http://evil.example","点我")'""")
-    site, _ = model(mini)
-    text = files(exports(site))["data/deputies.csv"].decode("utf-8-sig")
+    text = rendered(lambda job: job.target == "data", mini)["data/deputies.csv"].decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     assert not any(cell.startswith(("=", "+", "@")) for line in text.splitlines() for cell in line.split(","))
 
@@ -305,15 +301,15 @@ def test_photos_lose_their_metadata_turn_upright_and_become_srgb(mini: Path) -> 
     image.save(mini / "photos" / "wang-kun.jpg", exif=exif, icc_profile=profile,
                xmp=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>secret</x:xmpmeta>")
     edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
-    site, env = model(mini)
-    portraits = files(assets.portraits(site, mini))
+    portraits = rendered(lambda job: job.outputs[:1] in (("media/deputies/wang-kun.jpg",), ("media/deputies/wang-kun-240.jpg",),
+                                                    ("deputies/wang-kun/index.html",)), mini)
     for name, width in (("wang-kun.jpg", 480), ("wang-kun-240.jpg", 240)):
         data = portraits[f"media/deputies/{name}"]
         published = Image.open(io.BytesIO(data))
         assert published.size == (width, width * 4 // 3)
         assert b"Exif" not in data and b"secret" not in data and b"ICC_PROFILE" not in data
         assert published.info.get("icc_profile") is None and not published.getexif()
-    html = files(web.pages(site, env))["deputies/wang-kun/index.html"].decode()
+    html = portraits["deputies/wang-kun/index.html"].decode()
     assert 'srcset="../../media/deputies/wang-kun-240.jpg 240w, ../../media/deputies/wang-kun.jpg 480w"' in html
 
 
@@ -371,7 +367,7 @@ def test_every_medium_takes_a_48_megapixel_photo(mini: Path) -> None:
     edit(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
     site, env = model(mini)
     centre = site.stations["centre"]
-    web_photo = files(assets.portraits(site, mini))["media/deputies/wang-kun.jpg"]
+    web_photo = rendered(lambda job: job.outputs == ("media/deputies/wang-kun.jpg",), mini)["media/deputies/wang-kun.jpg"]
     assert Image.open(io.BytesIO(web_photo)).size == (480, 640)
     kiosk = kiosk_page(site, env, centre, mini)
     shown = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)" alt="([^"]+)">', kiosk)

@@ -20,10 +20,8 @@ from liaison.model import dates
 from liaison.model.site import Site, build_site
 from liaison.render import theme
 from liaison.render.kiosk import screen as kiosk
-from liaison.render.print import signage
 from liaison.render.web import calendar
-from liaison.render.web import pages as web
-from tests.conftest import ROOT, dating, files, model, write
+from tests.conftest import ROOT, rendered, web_page, write
 from tests.pdf_reading import reader, text
 from tests.render.test_reception_days import kiosk_rule_days
 
@@ -136,8 +134,7 @@ def test_each_print_file_is_dated_by_the_records_it_is_made_from(mini: Path) -> 
     stamp_all(mini)
     stamp(mini / "deputies" / "li-yan.yaml", dt.datetime(2026, 11, 12, 1, 30, tzinfo=BEIJING))  # of the village
     stamp(mini / "events" / "2026-12-01-centre.yaml", dt.datetime(2026, 11, 14, 9, tzinfo=BEIJING))
-    site, env = model(mini)
-    printed = files(signage.signage(site, env, mini, dating(site, mini)))
+    printed = rendered(lambda job: job.target == "print" and not job.fan_in, mini)
     village, centre = "east-village/", "centre/"
     # The deputy's file changed: what shows the deputy says so, with the day in Beijing (in UTC, the 11th).
     assert _creation_day(printed[village + "qr-deputy-li-yan.pdf"]) == "20261112"
@@ -155,8 +152,7 @@ def test_the_home_page_says_when_the_site_last_changed_and_no_page_names_the_bui
     stamp_all(mini)
     stamp(mini / "systems" / "reception.md", dt.datetime(2026, 11, 20, 16, tzinfo=BEIJING))
     stamp(mini / "opinions" / "2026-0001.yaml", dt.datetime(2026, 11, 18, 16, tzinfo=BEIJING))
-    site, env = model(mini)
-    html = {path: data.decode("utf-8-sig") for path, data in files(web.pages(site, env)).items()}
+    html = {path: data.decode("utf-8-sig") for path, data in rendered(web_page, mini).items()}
     assert "本站信息更新于 2026年11月20日" in html["index.html"]
     assert "本页信息更新于 2026年11月18日" in html["opinions/index.html"]  # not the system
     build_day = "2026年11月26日"  # TODAY: upcoming and past are computed against it, but no page states it

@@ -47,26 +47,22 @@ def test_a_name_only_a_fallback_font_has_prints_and_shows_everywhere(mini) -> No
     import re
 
     from liaison.build.pipeline import Config, check
-    from liaison.render.kiosk import screen as kiosk
-    from liaison.render.print import signage
     from liaison.render.web import assets
-    from liaison.render.web import pages as web
-    from tests.conftest import TODAY, dating, files, model
+    from tests.conftest import TODAY, rendered
     from tests.pdf_reading import font_names, text
 
     path = mini / "deputies" / "li-yan.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: 李䶮", "name: 司马𪚥"), encoding="utf-8")
     check(Config(content=mini, site_dir=mini / "unused", signage_dir=mini / "unused", today=TODAY, strict=True))
-    site, env = model(mini)
-    east = site.stations["east-village"]
-    printed = {f.output.path: f.output.data for f in signage.station_print_files(site, env, east, mini, dating(site, mini))}
+    made = rendered(lambda job: job.outputs[:1] in (("east-village/poster-1.pdf",), ("east-village/qr-deputy-li-yan.pdf",),
+                                                 ("kiosk/east-village/index.html",))
+                    or job.render is assets.rare_glyph_fonts, mini)
     for pdf in ("east-village/poster-1.pdf", "east-village/qr-deputy-li-yan.pdf"):
-        assert "司马𪚥" in text(printed[pdf]) and any("BabelStone" in name for name in font_names(printed[pdf])), pdf
-    page = kiosk.kiosk_page(site, env, east, mini)
+        assert "司马𪚥" in text(made[pdf]) and any("BabelStone" in name for name in font_names(made[pdf])), pdf
+    page = made["kiosk/east-village/index.html"].decode()
     [fallback] = re.findall(r'unicode-range: ([^;]+); src: url\("data:font/woff2;base64,([^"]+)"\)', page)
     assert fallback[0] == "U+2A6A5"
     assert ord("𪚥") in TTFont(io.BytesIO(base64.b64decode(fallback[1]))).getBestCmap()
-    web_fonts = files(assets.rare_glyph_fonts(list(web.pages(site, env))))
-    css = web_fonts["static/fonts/rare-glyphs.css"].decode()
+    css = made["static/fonts/rare-glyphs.css"].decode()
     [name] = re.findall(r'url\("([^"]+)"\) format\("woff2"\); unicode-range: U\+2A6A5;', css)
-    assert ord("𪚥") in TTFont(io.BytesIO(web_fonts[f"static/fonts/{name}"])).getBestCmap()
+    assert ord("𪚥") in TTFont(io.BytesIO(made[f"static/fonts/{name}"])).getBestCmap()

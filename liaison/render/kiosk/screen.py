@@ -8,17 +8,16 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from liaison.build import parallel
 from liaison.content.schema import RECEPTION_KINDS
 from liaison.model import schedule
 from liaison.model.site import Site, Station
-from liaison.render import Output, fonts
+from liaison.render import Context, Output, Rendered, fonts
 from liaison.render.markup import plain_text
 from liaison.render.portraits import portrait_jpeg
 
@@ -30,20 +29,32 @@ VERSION_TOKEN = "@@KIOSK-VERSION@@"
 KIOSK_PALETTE = {"text": "#efe8da", "muted": "#cfc6b4", "axis": "#8c8577", "received": "#d9cdb4", "answered": "#f2c86b"}
 
 
-def kiosks(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
-    def one_station(station: Station) -> tuple[Output, Output]:
-        page = kiosk_page(site, env, station, content_dir)
-        found = re.search(r'"version": "([0-9a-f]+)"', page)
-        assert found is not None  # kiosk_page always embeds its version
-        version = found.group(1)
-        return (Output(f"kiosk/{station.id}/index.html", page.encode("utf-8")),
-                Output(f"kiosk/{station.id}/version.json", (json.dumps({"version": version}) + "\n").encode()))
+def page_path(station_id: str) -> str:
+    return f"kiosk/{station_id}/index.html"
 
-    for outputs in parallel.ordered_map(one_station, site.stations.values()):
-        yield from outputs
+
+def version_path(station_id: str) -> str:
+    return f"kiosk/{station_id}/version.json"
+
+
+def page(ctx: Context, station_id: str) -> Rendered:
+    """The station's lobby page; its version is a fact the version file is made of."""
+    html, version = versioned_page(ctx.site, ctx.env, ctx.site.stations[station_id], ctx.content)
+    return Rendered((Output(page_path(station_id), html.encode("utf-8")),), {"version": version})
+
+
+def version_file(ctx: Context, pages: Sequence[Rendered], station_id: str) -> Rendered:
+    """version.json, which the screen polls: the version of the station's page."""
+    [kiosk] = pages
+    return Rendered((Output(version_path(station_id), (json.dumps({"version": kiosk.facts["version"]}) + "\n").encode()),))
 
 
 def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_dir: Path) -> str:
+    return versioned_page(site, env, station, content_dir)[0]
+
+
+def versioned_page(site: Site, env: jinja2.Environment, station: Station, content_dir: Path) -> tuple[str, str]:
+    """The page, and its version: a digest of the page as it would be without one."""
     kiosk = site.settings.kiosk
     members = site.members(station)
     per_slide = kiosk.deputies_per_slide
@@ -55,7 +66,7 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
     people = {m.deputy.id: m.deputy for m in members}
     people.update({did: site.deputies[did] for e in receptions for did in e.deputies})
     page = env.get_template("kiosk/page.html").render(
-        site=site, station=station, kiosk=kiosk, page_path=f"kiosk/{station.id}/index.html",
+        site=site, station=station, kiosk=kiosk, page_path=page_path(station.id),
         config_json=Markup(json.dumps(config, ensure_ascii=False)),
         intro=_first_paragraph(station.intro),
         receptions=receptions,
@@ -72,7 +83,7 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
     )
     page = page.replace("/*FONTS*/", _font_faces(_visible_text(page)), 1)
     version = hashlib.sha256(page.encode("utf-8")).hexdigest()[:16]
-    return page.replace(VERSION_TOKEN, version, 1)
+    return page.replace(VERSION_TOKEN, version, 1), version
 
 
 def _font_faces(text: str) -> str:

@@ -7,21 +7,17 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-import jinja2
-
-from liaison.build import parallel
-from liaison.model.dates import Dating
-from liaison.model.site import Deputy, Site, Station
-from liaison.render import Output, qr
-from liaison.render.print import pdf
+from liaison.content.schema import Material
+from liaison.model.site import Deputy, Station
+from liaison.render import Context, Output, Rendered, qr
+from liaison.render.print import pdf, signboards
 from liaison.render.print import spec as printspec
-from liaison.render.print.notices import notice_sheet, receptions_to_post
+from liaison.render.print.notices import notice_sheet
 from liaison.render.print.posters import poster_sheets
-from liaison.render.print.signboards import signboard_files
 from liaison.render.spreadsheet import csv_bytes
 
 CARD_LINE_HEIGHT = 1.2
@@ -43,63 +39,88 @@ class PrintFile:
     bleed_mm: float = printspec.BLEED_MM
 
 
-def signage(site: Site, env: jinja2.Environment, content_dir: Path, dating: Dating) -> Iterator[Output]:
-    files: list[PrintFile] = []
-    def one_station(station: Station) -> list[PrintFile]:
-        return list(station_print_files(site, env, station, content_dir, dating))
+# ---- where each file goes: what the plan reads ----
 
-    for station_files in parallel.ordered_map(one_station, site.stations.values()):
-        files.extend(station_files)
-        yield from (f.output for f in station_files)
-        yield Output(f"packs/{station_files[0].station}.zip", print_pack(station_files))
-    yield Output("manifest.json", manifest_json(files))
-    yield Output("manifest.csv", manifest_csv(files))
+def poster_path(station_id: str, number: int = 1) -> str:
+    return f"{station_id}/poster-{number}.pdf"
 
 
-def station_print_files(site: Site, env: jinja2.Environment, station: Station, content_dir: Path,
-                        dating: Dating) -> Iterator[PrintFile]:
-    """The station's print files, each dated by the records it is made from (and the files they name)."""
+POSTER_SHEETS = "{station}/poster-*.pdf"  # sheet 1, and as many more as the content needs
+
+
+def qr_stem(station_id: str, deputy_id: str | None = None) -> str:
+    """The station code's files, or a deputy's code's at this station (.svg and .pdf)."""
+    return f"{station_id}/qr-deputy-{deputy_id}" if deputy_id else f"{station_id}/qr-station"
+
+
+def reception_notice_path(station_id: str, event_id: str) -> str:
+    return f"{station_id}/reception-notice-{event_id}.pdf"
+
+
+def pack_path(station_id: str) -> str:
+    return f"packs/{station_id}.zip"
+
+
+MANIFESTS = ("manifest.json", "manifest.csv")
+
+
+# ---- one job each ----
+
+def signboard_production(ctx: Context, station_id: str) -> Rendered:
+    site, station = ctx.site, ctx.site.stations[station_id]
     plate = site.settings.signage.plate
-    plate_mm = (plate.width_mm, plate.height_mm)
-    created = dating.of(site.settings, station)
-    for output, role, material in signboard_files(site, env, station, content_dir, created):
-        if material is None:  # the production artwork, one for every material
-            materials = "、".join(m.value for m in site.settings.signage.materials_for(station.kind))
-            yield PrintFile(output, station.id, "标识牌制作稿（红字，C0 M100 Y100 K0）", plate_mm, 1,
-                            f"{materials}，字为丝印或UV印刷", 1, created)
-        elif role == "proof":
-            yield PrintFile(output, station.id, f"标识牌校样（{material.value}）", plate_mm, 1, "仅供审核确认，不印刷", 0,
-                            created)
-        else:
-            yield PrintFile(output, station.id, f"标识牌预览图（{material.value}）", None, 1, "仅供审核确认，不印刷", 0,
-                            created)
+    created = ctx.dating.of(site.settings, station)
+    data = signboards.production(site, ctx.env, station, ctx.content, created)
+    materials = "、".join(m.value for m in site.settings.signage.materials_for(station.kind))
+    return _files(PrintFile(Output(signboards.production_path(station.id), data), station.id,
+                            "标识牌制作稿（红字，C0 M100 Y100 K0）", (plate.width_mm, plate.height_mm), 1,
+                            f"{materials}，字为丝印或UV印刷", 1, created))
+
+
+def signboard_proof(ctx: Context, station_id: str, material_value: str) -> Rendered:
+    """The proof of one material and its PNG preview."""
+    site, station = ctx.site, ctx.site.stations[station_id]
+    plate = site.settings.signage.plate
+    material = Material(material_value)
+    [(pdf_path, png_path)] = [(pdf_, png) for m, pdf_, png in signboards.proof_paths(site, station) if m == material]
+    created = ctx.dating.of(site.settings, station)
+    proof, preview = signboards.proof(site, ctx.env, station, material, ctx.content, created)
+    return _files(PrintFile(Output(pdf_path, proof), station.id, f"标识牌校样（{material.value}）",
+                            (plate.width_mm, plate.height_mm), 1, "仅供审核确认，不印刷", 0, created),
+                  PrintFile(Output(png_path, preview), station.id, f"标识牌预览图（{material.value}）", None, 1,
+                            "仅供审核确认，不印刷", 0, created))
+
+
+def poster(ctx: Context, station_id: str) -> Rendered:
+    """The wall poster's sheets, one file each."""
+    site, station = ctx.site, ctx.site.stations[station_id]
     poster_mm = site.settings.signage.poster.dimensions_mm
-    created = dating.of(site.settings, site.lineage(station), [m.deputy for m in site.members(station)],
-                        site.systems_for(station))
-    for number, sheet in enumerate(poster_sheets(site, env, station, content_dir, created), 1):
-        yield PrintFile(Output(f"{station.id}/poster-{number}.pdf", sheet), station.id, f"公示栏第 {number} 张",
-                        poster_mm, 1, "户外背胶PP纸或写真布，覆哑膜", 1, created)
-    yield from _qr_files(site, env, station, station, f"{station.id}/qr-station", printspec.QR_STATION_MM,
-                         "扫码查看本站代表和信息", 2, dating.of(site.settings, station))
-    for member in site.members(station):
-        deputy = member.deputy
-        yield from _qr_files(site, env, station, deputy, f"{station.id}/qr-deputy-{deputy.id}",
-                             printspec.QR_CARD_DEPUTY_MM, "扫码联系代表", 1, dating.of(site.settings, station, deputy))
-    for event in receptions_to_post(site, station):
-        created = dating.of(site.settings, station, event, [site.deputies[did] for did in event.deputies])
-        sheet, pages = notice_sheet(site, env, event, created)
-        yield PrintFile(Output(f"{station.id}/reception-notice-{event.id}.pdf", sheet), station.id, "接待公告（A4）",
-                        printspec.A4_MM, pages, "A4 普通纸或铜版纸，张贴于户外公示栏", 1, created, bleed_mm=0.0)
+    created = ctx.dating.of(site.settings, site.lineage(station), [m.deputy for m in site.members(station)],
+                            site.systems_for(station))
+    sheets = poster_sheets(site, ctx.env, station, ctx.content, created)
+    return _files(*(PrintFile(Output(poster_path(station.id, number), sheet), station.id, f"公示栏第 {number} 张",
+                              poster_mm, 1, "户外背胶PP纸或写真布，覆哑膜", 1, created)
+                    for number, sheet in enumerate(sheets, 1)))
 
 
-def _qr_files(site: Site, env: jinja2.Environment, station: Station, entity: Station | Deputy, stem: str,
-              symbol_mm: float, hint: str, quantity: int, created: dt.date | None) -> Iterator[PrintFile]:
-    target = site.qr_target(entity)
-    caption = f"{entity.name}{'站码' if entity is station else '代表码'}"
-    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(qr.svg(target, caption, symbol_mm=symbol_mm)) + "\n")
-    yield PrintFile(Output(f"{stem}.svg", svg.encode("utf-8")), station.id, f"{caption}（矢量原稿）",
-                    None, 1, "矢量原稿，供制版", 0, created)
-    name, label = (entity.short_name, " 站码") if entity is station else (entity.name, "代表")
+def qr_vector(ctx: Context, station_id: str, deputy_id: str | None) -> Rendered:
+    """A QR code's vector original (the station's code when deputy_id is None)."""
+    site, station = ctx.site, ctx.site.stations[station_id]
+    entity = site.deputies[deputy_id] if deputy_id else station
+    target, caption = site.qr_target(entity), _caption(station, entity)
+    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(qr.svg(target, caption, symbol_mm=_qr_mm(deputy_id))) + "\n")
+    return _files(PrintFile(Output(f"{qr_stem(station.id, deputy_id)}.svg", svg.encode("utf-8")), station.id,
+                            f"{caption}（矢量原稿）", None, 1, "矢量原稿，供制版", 0, _qr_created(ctx, station, entity)))
+
+
+def qr_card(ctx: Context, station_id: str, deputy_id: str | None) -> Rendered:
+    """A QR code on a card with its caption (the station's code when deputy_id is None)."""
+    site, station = ctx.site, ctx.site.stations[station_id]
+    entity: Station | Deputy = site.deputies[deputy_id] if deputy_id else station
+    symbol_mm = _qr_mm(deputy_id)
+    hint, quantity = ("扫码联系代表", 1) if deputy_id else ("扫码查看本站代表和信息", 2)
+    target, caption, created = site.qr_target(entity), _caption(station, entity), _qr_created(ctx, station, entity)
+    name, label = (entity.name, "代表") if deputy_id else (entity.short_name, " 站码")
     title = name + label
     pad = 8.0
     width = symbol_mm * 1.1 + 2 * pad
@@ -108,17 +129,73 @@ def _qr_files(site: Site, env: jinja2.Environment, station: Station, entity: Sta
     # A name too long even at the smallest size wraps: the card grows by its extra lines, never onto a second sheet.
     name_lines = math.ceil(len(title) * name_pt * printspec.MM_PER_PT / (width - 2 * pad))
     height = width + symbol_mm * 0.45 + (name_lines - 1) * name_pt * printspec.MM_PER_PT * CARD_LINE_HEIGHT
-    html = env.get_template("print/qr-card.html").render(
+    html = ctx.env.get_template("print/qr-card.html").render(
         target=target, caption=caption, name=name, label=label, hint=hint, symbol_mm=symbol_mm, width_mm=round(width, 1),
         height_mm=round(height, 1), pad_mm=pad, bleed_mm=printspec.BLEED_MM, name_pt=math.floor(name_pt * 10) / 10,
         hint_pt=math.floor(hint_pt * 10) / 10, line_height=CARD_LINE_HEIGHT, created=created)
     document = pdf.document(html)
-    yield PrintFile(Output(f"{stem}.pdf", pdf.write(document)), station.id, f"{caption}卡片",
-                    (round(width, 1), round(height, 1)), len(document.pages), "PVC 卡片或背胶贴纸，覆哑膜", quantity,
-                    created)
+    return _files(PrintFile(Output(f"{qr_stem(station.id, deputy_id)}.pdf", pdf.write(document)), station.id,
+                            f"{caption}卡片", (round(width, 1), round(height, 1)), len(document.pages),
+                            "PVC 卡片或背胶贴纸，覆哑膜", quantity, created))
 
 
-def _row(f: PrintFile) -> dict[str, object]:
+def reception_notice(ctx: Context, station_id: str, event_id: str) -> Rendered:
+    """The A4 notice of an upcoming reception, for the outdoor bulletin board."""
+    site, station, event = ctx.site, ctx.site.stations[station_id], ctx.site.events[event_id]
+    created = ctx.dating.of(site.settings, station, event, [site.deputies[did] for did in event.deputies])
+    sheet, pages = notice_sheet(site, ctx.env, event, created)
+    return _files(PrintFile(Output(reception_notice_path(station.id, event.id), sheet), station.id, "接待公告（A4）",
+                            printspec.A4_MM, pages, "A4 普通纸或铜版纸，张贴于户外公示栏", 1, created, bleed_mm=0.0))
+
+
+def pack(ctx: Context, files: Sequence[Rendered], station_id: str) -> Rendered:
+    """One station's files and their manifest, zipped reproducibly: each entry dated by its content, the
+    manifest by the newest of them."""
+    out = io.BytesIO()
+    created = [_day(job.facts["created"]) for job in files]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for job, day in zip(files, created, strict=True):
+            for output in job.outputs:
+                _add(zipped, output.path, output.data, day)
+        _add(zipped, "manifest.csv", manifest_csv(_rows(files)), max((d for d in created if d), default=None))
+    return Rendered((Output(pack_path(station_id), out.getvalue()),))
+
+
+def manifest(ctx: Context, files: Sequence[Rendered], path: str) -> Rendered:
+    """manifest.json or manifest.csv: every print file with its finished size, bleed, sheets, material and
+    quantity, made of the rows the print jobs tell (never of their bytes)."""
+    rows = _rows(files)
+    return Rendered((Output(path, manifest_json(rows) if path.endswith(".json") else manifest_csv(rows)),))
+
+
+def _files(*files: PrintFile) -> Rendered:
+    """A job's print files, with their manifest rows and content date as its facts."""
+    [created] = {f.created for f in files}
+    return Rendered(tuple(f.output for f in files),
+                    {"rows": [_row(f) for f in files], "created": created.isoformat() if created else None})
+
+
+def _rows(files: Sequence[Rendered]) -> list[dict[str, Any]]:
+    return [row for job in files for row in job.facts["rows"]]
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _caption(station: Station, entity: Station | Deputy) -> str:
+    return f"{entity.name}{'站码' if entity is station else '代表码'}"
+
+
+def _qr_mm(deputy_id: str | None) -> float:
+    return printspec.QR_CARD_DEPUTY_MM if deputy_id else printspec.QR_STATION_MM
+
+
+def _qr_created(ctx: Context, station: Station, entity: Station | Deputy) -> dt.date | None:
+    return ctx.dating.of(ctx.site.settings, station, None if entity is station else entity)
+
+
+def _row(f: PrintFile) -> dict[str, Any]:
     return {
         "file": f.output.path,
         "station": f.station,
@@ -132,29 +209,18 @@ def _row(f: PrintFile) -> dict[str, object]:
     }
 
 
-def manifest_json(files: list[PrintFile]) -> bytes:
-    return (json.dumps([_row(f) for f in files], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def manifest_json(rows: list[dict[str, Any]]) -> bytes:
+    return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def manifest_csv(files: list[PrintFile]) -> bytes:
-    return csv_bytes([_row(f) for f in files], empty_header=["file"])
+def manifest_csv(rows: list[dict[str, Any]]) -> bytes:
+    return csv_bytes(rows, empty_header=["file"])
 
 
-def print_pack(files: list[PrintFile]) -> bytes:
-    """One station's files and their manifest, zipped reproducibly: each entry dated by its content, the
-    manifest by the newest of them."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as pack:
-        for f in files:
-            _add(pack, f.output.path, f.output.data, f.created)
-        _add(pack, "manifest.csv", manifest_csv(files), max((f.created for f in files if f.created), default=None))
-    return out.getvalue()
-
-
-def _add(pack: zipfile.ZipFile, name: str, data: bytes, day: dt.date | None) -> None:
+def _add(zipped: zipfile.ZipFile, name: str, data: bytes, day: dt.date | None) -> None:
     day = max(day or ZIP_EPOCH, ZIP_EPOCH)
     info = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
     # PDFs and images are compressed already; deflating them again only costs time.
     info.compress_type = zipfile.ZIP_DEFLATED if name.endswith((".csv", ".svg", ".json")) else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
-    pack.writestr(info, data)
+    zipped.writestr(info, data)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -11,7 +10,6 @@ import pypdfium2
 
 from liaison.content.schema import Material, Plate
 from liaison.model.site import Site, Station
-from liaison.render import Output
 from liaison.render.print import lettering as signboard
 from liaison.render.print import pdf, texture
 from liaison.render.print import spec as printspec
@@ -21,21 +19,32 @@ TEXTURES = {Material.GOLD: "gold", Material.BRASS: "brass", Material.INSERT: "in
 PREVIEW_WIDTH_PX = 1800
 
 
-def signboard_files(site: Site, env: jinja2.Environment, station: Station, content_dir: Path,
-                    created: dt.date | None) -> Iterator[tuple[Output, str, Material | None]]:
-    """(output, role, material): the production artwork, then a proof PDF and PNG per material; the PDFs
-    dated `created`."""
-    signage = site.settings.signage
-    font = _font_asset(signage.font, content_dir)
-    lines = signboard.break_lines(station.name, signage.plate, station.name_lines)
+def production_path(station_id: str) -> str:
+    return f"{station_id}/signboard-production.pdf"
+
+
+def proof_paths(site: Site, station: Station) -> list[tuple[Material, str, str]]:
+    """(material, proof PDF, PNG preview) for each material the station's plate is made in, the first one's
+    files named plainly."""
+    found = []
+    for index, material in enumerate(site.settings.signage.materials_for(station.kind)):
+        stem = f"{station.id}/signboard-proof" + ("" if index == 0 else f"-{TEXTURES[material]}")
+        found.append((material, f"{stem}.pdf", f"{stem}.png"))
+    return found
+
+
+def production(site: Site, env: jinja2.Environment, station: Station, content_dir: Path,
+               created: dt.date | None) -> bytes:
+    """The production artwork for every material, dated `created`: the lettering alone, in CMYK."""
     cmyk = "device-cmyk({} {} {} {})".format(*printspec.PLATE_RED_CMYK)
-    production = _render(env, station, signage.plate, lines, cmyk, font, None, created)
-    yield Output(f"{station.id}/signboard-production.pdf", production), "production", None
-    for index, material in enumerate(signage.materials_for(station.kind)):
-        name = "signboard-proof" if index == 0 else f"signboard-proof-{TEXTURES[material]}"
-        proof = _render(env, station, signage.plate, lines, PROOF_RED, font, material, created)
-        yield Output(f"{station.id}/{name}.pdf", proof), "proof", material
-        yield Output(f"{station.id}/{name}.png", preview_png(proof)), "preview", material
+    return _render(site, env, station, content_dir, cmyk, None, created)
+
+
+def proof(site: Site, env: jinja2.Environment, station: Station, material: Material, content_dir: Path,
+          created: dt.date | None) -> tuple[bytes, bytes]:
+    """The proof on the simulated plate of `material` (a PDF dated `created`) and its PNG preview."""
+    pdf_bytes = _render(site, env, station, content_dir, PROOF_RED, material, created)
+    return pdf_bytes, preview_png(pdf_bytes)
 
 
 def line_tops_mm(lines: tuple[str, ...], plate: Plate) -> list[float]:
@@ -47,8 +56,12 @@ def line_tops_mm(lines: tuple[str, ...], plate: Plate) -> list[float]:
     return [first + pitch * i for i in range(len(lines))]
 
 
-def _render(env: jinja2.Environment, station: Station, plate: Plate, lines: tuple[str, ...], color: str,
-            font: pdf.Asset | None, texture_material: Material | None, created: dt.date | None) -> bytes:
+def _render(site: Site, env: jinja2.Environment, station: Station, content_dir: Path, color: str,
+            texture_material: Material | None, created: dt.date | None) -> bytes:
+    signage = site.settings.signage
+    plate = signage.plate
+    lines = signboard.break_lines(station.name, plate, station.name_lines)
+    font = _font_asset(signage.font, content_dir)
     assets: dict[str, pdf.Asset] = {}
     if font:
         assets["signboard-font"] = font

@@ -10,9 +10,11 @@ import jinja2
 
 from liaison.content.schema import Profile
 from liaison.model.site import Site
-from liaison.render import Output
-from liaison.rules.compliance import RULES, STATUS_LABELS, Report
+from liaison.render import Context, Output, Rendered
+from liaison.rules.compliance import RULES, STATUS_LABELS, Report, check
 from liaison.rules.rating import Rating, rate
+
+PUBLISHED_FOLDER = "compliance/"
 
 
 def ratings_for(site: Site, year: int) -> list[Rating]:
@@ -33,6 +35,11 @@ def report_outputs(site: Site, report: Report, env: jinja2.Environment, folder: 
     data = json.dumps(as_json(report, ratings), ensure_ascii=False, indent=2) + "\n"
     name = "index.html" if folder else "compliance.html"
     return [Output(folder + name, html.encode("utf-8")), Output(folder + "compliance.json", data.encode("utf-8"))]
+
+
+def published(ctx: Context) -> Rendered:
+    """The report as the public site carries it, under compliance/ (compliance: {publish: true})."""
+    return Rendered(tuple(report_outputs(ctx.site, check(ctx.site), ctx.env, folder=PUBLISHED_FOLDER)))
 
 
 def as_json(report: Report, ratings: list[Rating]) -> dict[str, Any]:

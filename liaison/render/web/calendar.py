@@ -10,28 +10,26 @@ a month has begun or a reception's notice has been published.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
-import jinja2
 
 from liaison.content.schema import RECEPTION_KINDS, EventKind
 from liaison.model import schedule, urls
 from liaison.model.dates import Dating
 from liaison.model.site import Event, Site, Station
-from liaison.render import Output
+from liaison.render import Context, Output, Rendered
 
 PRODID = "-//liaison//reception schedule//ZH"
 REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar app should look again
 
 
-def feeds(site: Site, env: jinja2.Environment, dating: Dating) -> Iterator[Output]:
-    texts = env.get_template("calendar.txt").module
-    yield Output(urls.calendar_path(), feed(site, texts, None, dating))
-    for station in site.stations.values():
-        yield Output(urls.calendar_path(station.id), feed(site, texts, station, dating))
+def station_feed(ctx: Context, station_id: str | None) -> Rendered:
+    """calendar/<station-id>.ics, or calendar/all.ics for every station when station_id is None."""
+    station = ctx.site.stations[station_id] if station_id else None
+    texts = ctx.env.get_template("calendar.txt").module
+    return Rendered((Output(urls.calendar_path(station_id), feed(ctx.site, texts, station, ctx.dating)),))
 
 
 def feed(site: Site, texts: Any, station: Station | None, dating: Dating) -> bytes:

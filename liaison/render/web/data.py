@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from liaison.model.site import Deputy, Site, Station
-from liaison.render import Output
+from liaison.render import Context, Output, Rendered
 from liaison.render.spreadsheet import csv_bytes
 
+EXPORTS = ("data/stations.json", "data/stations.csv", "data/deputies.json", "data/deputies.csv")
 
-def exports(site: Site) -> Iterator[Output]:
-    stations = [station_row(site, s) for s in site.stations.values()]
-    deputies = [deputy_row(site, d) for d in site.deputies.values()]
-    yield Output("data/stations.json", _json(stations))
-    yield Output("data/stations.csv", csv_bytes(stations))
-    yield Output("data/deputies.json", _json(deputies))
-    yield Output("data/deputies.csv", csv_bytes(deputies))
+
+def export(ctx: Context, path: str) -> Rendered:
+    """One of EXPORTS: the stations' or the deputies' rows, as JSON or as CSV."""
+    site = ctx.site
+    if path.startswith("data/stations."):
+        rows = [station_row(site, s) for s in site.stations.values()]
+    else:
+        rows = [deputy_row(site, d) for d in site.deputies.values()]
+    return Rendered((Output(path, _json(rows) if path.endswith(".json") else csv_bytes(rows)),))
 
 
 def station_row(site: Site, station: Station) -> dict[str, Any]:

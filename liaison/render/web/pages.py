@@ -1,59 +1,49 @@
 """The public website: one page per station, deputy, system and notice, plus indexes;
-a notice page and its WeChat text per published reception."""
+a notice page and its WeChat text per published reception. Each page is a job of the plan."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
 
 import jinja2
 
-from liaison.model import urls
 from liaison.model.site import Site
-from liaison.render import Output
+from liaison.render import Context, Output, Rendered, fonts
 
 BOM = "\ufeff".encode("utf-8")
+# The variable a page template reads its record as, and the part of the site graph that holds it.
+RECORD_VARIABLES = {"station": "stations", "deputy": "deputies", "system": "systems", "notice": "notices",
+                    "event": "events"}
 
 
-def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
-    def page(path: str, template: str, **context: Any) -> Output:
-        html = env.get_template(template).render(site=site, page_path=path, **context)
-        return Output(path, html.encode("utf-8"))
-
-    def plain_text(path: str, template: str, **context: Any) -> Output:
-        # With a BOM, browsers read it as UTF-8 even when the host sends text/plain without a charset.
-        return Output(path, BOM + page(path, template, **context).data)
-
-    yield page("index.html", "home.html")
-    yield page("stations/index.html", "stations.html")
-    for station in site.stations.values():
-        yield page(urls.page_path("stations", station.id), "station.html", station=station)
-    yield page("deputies/index.html", "deputies.html")
-    for deputy in site.deputies.values():
-        yield page(urls.page_path("deputies", deputy.id), "deputy.html", deputy=deputy)
-    yield page("systems/index.html", "systems.html")
-    for system in site.systems.values():
-        yield page(urls.page_path("systems", system.id), "system.html", system=system)
-    yield page("notices/index.html", "notices.html")
-    for notice in site.notices.values():
-        yield page(urls.page_path("notices", notice.id), "notice.html", notice=notice)
-    yield page("schedule/index.html", "schedule.html")
-    for event in site.published_receptions():
-        yield page(urls.reception_notice_path(event.id), "notice-reception.html", event=event)
-        yield plain_text(urls.wechat_text_path(event.id), "notice-reception.txt", event=event)
-    yield page("opinions/index.html", "opinions.html")
-    yield page("404.html", "404.html", absolute_links=True)
-    yield page("notices/feed.xml", "feed.xml")
-    yield page("sitemap.xml", "sitemap.xml", listed=list(listed_pages(site)))
+def page(ctx: Context, path: str, template: str, variable: str | None = None, record_id: str | None = None,
+         absolute_links: bool = False) -> Rendered:
+    """A page (or feed) from its template, given its record as `variable` where it has one; an HTML page tells
+    the rare characters it uses (the web's rare-glyph font is made of them)."""
+    html = render(ctx.site, ctx.env, path, template, **_record(ctx.site, variable, record_id),
+                  **({"absolute_links": True} if absolute_links else {}))
+    facts = {"characters": fonts.rare_characters(html)} if path.endswith(".html") else {}
+    return Rendered((Output(path, html.encode("utf-8")),), facts)
 
 
-def listed_pages(site: Site) -> Iterator[str]:
-    """Every HTML page a search engine should know, as output paths."""
-    yield "index.html"
-    for section in ("stations", "deputies", "systems", "notices"):
-        yield f"{section}/index.html"
-        for record_id in getattr(site, section):
-            yield urls.page_path(section, record_id)
-    yield "schedule/index.html"
-    for event in site.published_receptions():
-        yield urls.reception_notice_path(event.id)
-    yield "opinions/index.html"
+def plain_text(ctx: Context, path: str, template: str, variable: str, record_id: str) -> Rendered:
+    """A text page: with a BOM, browsers read it as UTF-8 even when the host sends text/plain without a charset."""
+    text = render(ctx.site, ctx.env, path, template, **_record(ctx.site, variable, record_id))
+    return Rendered((Output(path, BOM + text.encode("utf-8")),))
+
+
+def sitemap(ctx: Context, listed: Sequence[Rendered]) -> Rendered:
+    """sitemap.xml: the pages the plan lists for search engines, in the plan's order."""
+    paths = [path for rendered in listed for path in rendered.facts["paths"]]
+    xml = render(ctx.site, ctx.env, "sitemap.xml", "sitemap.xml", listed=paths)
+    return Rendered((Output("sitemap.xml", xml.encode("utf-8")),))
+
+
+def render(site: Site, env: jinja2.Environment, path: str, template: str, **context: Any) -> str:
+    return env.get_template(template).render(site=site, page_path=path, **context)
+
+
+def _record(site: Site, variable: str | None, record_id: str | None) -> dict[str, Any]:
+    if variable is None or record_id is None:
+        return {}
+    return {variable: getattr(site, RECORD_VARIABLES[variable])[record_id]}

@@ -21,10 +21,9 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from liaison.model.site import Site, Station
-from liaison.render.kiosk import screen as kiosk
 from liaison.render.kiosk.screen import VERSION_TOKEN, kiosk_page
 from liaison.render.portraits import portrait_jpeg
-from tests.conftest import MINI, ROOT, files, model
+from tests.conftest import MINI, ROOT, model, rendered
 from tests.html_links import parse
 
 SIZES = [(1920, 1080), (1080, 1920), (1366, 768)]
@@ -176,8 +175,8 @@ def crowded_kiosks(out: Path, settings: str = "") -> tuple[Site, Path]:
     shutil.copytree(CROWDED, content, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
     with (content / "site.yaml").open("a", encoding="utf-8") as site_yaml:
         site_yaml.write(settings)
-    site, env = model(content)
-    for path, data in files(kiosk.kiosks(site, env, content)).items():
+    site, _ = model(content)
+    for path, data in rendered(lambda job: job.target == "kiosk", content).items():
         (out / "site" / path).parent.mkdir(parents=True, exist_ok=True)
         (out / "site" / path).write_bytes(data)
     return site, out / "site"

@@ -11,8 +11,7 @@ import pytest
 
 from liaison.render.print import spec as printspec
 from liaison.render.print.notices import receptions_to_post
-from liaison.render.web import pages as web
-from tests.conftest import TODAY, model, write
+from tests.conftest import TODAY, model, rendered, web_page, write
 from tests.html_links import broken_local_links, parse
 from tests.pdf_reading import box_mm, qr_codes, reader, text
 
@@ -30,8 +29,7 @@ def built(mini_build: Path) -> Path:
 
 def _web(content: Path, today: dt.date) -> dict[str, str]:
     """The website's pages for a given day, as text."""
-    site, env = model(content, today)
-    return {o.path: o.data.decode("utf-8-sig") for o in web.pages(site, env)}
+    return {path: data.decode("utf-8-sig") for path, data in rendered(web_page, content, today).items()}
 
 
 # ---- when a notice is public ----------------------------------------------------------

@@ -10,12 +10,10 @@ import pdfplumber
 import pytest
 
 from liaison.build.writer import MANIFEST
-from liaison.render.print import signage as print_files
+from liaison.render.print import signboards
 from liaison.render.print import spec as printspec
 from liaison.render.print.posters import poster_sheets
-from liaison.render.print.signboards import signboard_files
-from liaison.render.web import assets
-from tests.conftest import dating, files, model, write
+from tests.conftest import model, plan_of, rendered, write
 from tests.pdf_reading import box_mm, colour_operators, images, qr_codes, reader, text, unembedded_fonts
 from tests.render.web.test_pages import SIX_ITEMS
 
@@ -30,9 +28,7 @@ def signage(mini_build: Path) -> Path:
 def production_artwork(content: Path, station: str) -> bytes:
     """The signboard's production PDF, rendered alone (no proofs, no other print file)."""
     site, env = model(content)
-    output, role, _ = next(signboard_files(site, env, site.stations[station], content, None))
-    assert role == "production"
-    return output.data
+    return signboards.production(site, env, site.stations[station], content, None)
 
 
 def first_poster_sheet(content: Path, station: str) -> bytes:
@@ -136,8 +132,8 @@ def test_print_pack_per_station_is_reproducible(signage: Path) -> None:
 def test_materials_follow_the_profile(mini: Path) -> None:
     text_ = (mini / "site.yaml").read_text()
     write(mini / "site.yaml", text_.replace("opinion_categories:", "signage: {convention: 无锡, poster: {size: A1}}\nopinion_categories:"))
-    site, env = model(mini)
-    names = [output.path for output, _, _ in signboard_files(site, env, site.stations["east-village"], mini, None)]
+    names = [path for job in plan_of(mini) if job.station == "east-village" for path in job.outputs
+             if "/signboard-" in path]  # the files the plan makes (tests/build/test_plan.py: and a build writes)
     assert names == ["east-village/signboard-production.pdf", "east-village/signboard-proof.pdf",
                      "east-village/signboard-proof.png", "east-village/signboard-proof-insert.pdf",
                      "east-village/signboard-proof-insert.png"]  # 铜牌 first, then 插牌
@@ -206,8 +202,7 @@ def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path) -
         text_ = (mini / path).read_text()
         assert old in text_, (path, old)
         write(mini / path, text_.replace(old, new, 1))
-    site, env = model(mini)
-    shop = files(print_files.signage(site, env, mini, dating(site, mini)))
+    shop = rendered(lambda job: job.target == "print", mini)
     rows = json.loads(shop["manifest.json"])
     pdfs = [row for row in rows if row["file"].endswith(".pdf")]
     assert pdfs
@@ -248,8 +243,8 @@ def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Pa
     text_ = (mini / "deputies" / "wang-kun.yaml").read_text()
     write(mini / "deputies" / "wang-kun.yaml", text_.replace("photos/wang-kun.png", "photos/wang-kun.jpg"))
     [printed] = reader(first_poster_sheet(mini, "centre")).pages[0].images
-    site, _ = model(mini)
-    web = Image.open(io.BytesIO(files(assets.portraits(site, mini))["media/deputies/wang-kun.jpg"]))
+    portrait = "media/deputies/wang-kun.jpg"
+    web = Image.open(io.BytesIO(rendered(lambda job: job.outputs == (portrait,), mini)[portrait]))
     print_rgb, web_rgb = (ImageStat.Stat(im.image.convert("RGB") if hasattr(im, "image") else im.convert("RGB")).mean
                           for im in (printed, web))
     assert all(abs(p - w) <= 2 for p, w in zip(print_rgb, web_rgb, strict=True)), (print_rgb, web_rgb)

@@ -11,8 +11,7 @@ import pytest
 
 from liaison.model import schedule
 from liaison.render.web import calendar
-from liaison.render.web import pages as web
-from tests.conftest import DEMO, DEMO_TODAY, TODAY, dating, files, model, write
+from tests.conftest import DEMO, DEMO_TODAY, TODAY, model, rendered, write
 
 BASE = "https://rd.example.cn/lianluozhan/"
 HOST = "rd.example.cn"
@@ -27,8 +26,8 @@ def built(mini_build: Path) -> Path:
 
 def feeds(content: Path, today: dt.date = TODAY) -> dict[str, bytes]:
     """The calendar feeds alone, by name: all, centre, east-village."""
-    site, env = model(content, today)
-    return {Path(path).stem: data for path, data in files(calendar.feeds(site, env, dating(site, content))).items()}
+    return {Path(path).stem: data
+            for path, data in rendered(lambda job: job.render is calendar.station_feed, content, today).items()}
 
 
 def _events(raw: bytes) -> dict[str, icalendar.Event]:
@@ -130,8 +129,7 @@ def test_other_kinds_link_to_the_schedule_and_name_their_place(mini: Path) -> No
     assert "参加代表：王堃" in str(event["DESCRIPTION"])
     assert str(event["URL"]) == BASE + "schedule/#2026-12-10-visit"
     assert event.decoded("DTSTART").time() == dt.time(14)
-    site, env = model(mini)
-    schedule_page = files(web.pages(site, env))["schedule/index.html"].decode()
+    schedule_page = rendered(lambda job: job.outputs == ("schedule/index.html",), mini)["schedule/index.html"].decode()
     assert 'id="2026-12-10-visit"' in schedule_page  # the anchor the URL names
 
 

@@ -1,0 +1,27 @@
+"""What one build is asked to do: where the content, the theme and the outputs are, for which day, and which
+part of the plan to run."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from liaison.render import theme
+
+
+@dataclass(frozen=True)
+class Config:
+    content: Path
+    site_dir: Path
+    signage_dir: Path
+    today: dt.date | None = None  # None: today in the site's time zone (or SOURCE_DATE_EPOCH's day)
+    theme_dir: Path = theme.DEFAULT_THEME
+    strict: bool = False  # warnings fail the build too
+    force: bool = False  # replace output folders holding files liaison did not write
+    only: tuple[str, ...] = ()  # build only these targets (web, kiosk, print, data); () is every one
+    stations: tuple[str, ...] = ()  # build only these stations' files; () is every file
+
+    @property
+    def partial(self) -> bool:
+        """Whether the build leaves part of the published outputs as they are."""
+        return bool(self.only or self.stations)

@@ -1,0 +1,204 @@
+"""Run the jobs of a plan on every core; results come back in plan order.
+
+Workers are forked once the model and the Jinja environment are made, so each holds them from the start (the
+render context is built once per build and inherited, never pickled); a job travels as its index in the plan
+with the facts of the jobs it fans in from, and only its result travels back. Each output is a pure function
+of its inputs, so the order of work never changes what is written. A job whose fan-in has not finished waits;
+the others go to whichever worker is idle.
+
+Each worker has its own pipe and the parent alone hands out jobs, so no lock is shared between processes: a
+worker killed at any moment cannot leave another one waiting forever. Workers ignore Ctrl-C (it reaches the
+whole process group): the parent stops them. They are forked with the stop signals blocked, so a signal cannot
+hit a child before it has set its own handlers. A worker whose parent died reads end-of-file and exits.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, cast
+
+from liaison.build import signals
+from liaison.build.plan import Job
+from liaison.render import Context, Rendered
+
+_TASK: tuple[Sequence[Job], Context] | None = None  # what forked workers inherit
+
+
+class WorkerDied(RuntimeError):
+    """A render worker ended without answering (killed from outside, out of memory)."""
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | None = None,
+        workers: int | None = None) -> Iterator[tuple[Job, Rendered]]:
+    """Each job's result, in plan order, rendered on `workers` processes (every core by default) where the
+    platform forks. `given`: by key, the results of jobs not run this time that an aggregate fans in from
+    (their facts, kept from the last build)."""
+    global _TASK
+    given = given or {}
+    _check_order(jobs, given)
+    count = min(len(jobs), workers or cores())
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or _TASK is not None:
+        yield from _in_process(jobs, context, given)
+        return
+    _TASK = (jobs, context)
+    processes: list[multiprocessing.process.BaseProcess] = []
+    try:
+        pipes = [_start(processes) for _ in range(count)]
+        yield from _Schedule(jobs, given).run(pipes)
+    finally:
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join()
+        _TASK = None
+
+
+def _check_order(jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
+    """Every job fans in from jobs before it in the plan or given ones; bytes only from jobs run now."""
+    seen: set[str] = set()
+    for job in jobs:
+        for key in job.fan_in:
+            if key not in seen and (job.fan_in_bytes or key not in given):
+                raise ValueError(f"job {job.key} fans in from {key}, which does not run before it")
+        seen.add(job.key)
+
+
+class _Results:
+    """The results an aggregate may still read: facts of every job, bytes only until their reader has them."""
+
+    def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
+        self.done = dict(given)
+        self.readers: dict[str, int] = {}  # key -> aggregates yet to read its bytes
+        for job in jobs:
+            if job.fan_in_bytes:
+                for key in job.fan_in:
+                    self.readers[key] = self.readers.get(key, 0) + 1
+
+    def ready(self, job: Job) -> bool:
+        return all(key in self.done for key in job.fan_in)
+
+    def add(self, job: Job, result: Rendered) -> None:
+        self.done[job.key] = result if self.readers.get(job.key) else Rendered((), result.facts)
+
+    def upstream(self, job: Job) -> tuple[Rendered, ...]:
+        """What a job gets of its fan-in: facts, and the outputs too where it declares it reads their bytes."""
+        if not job.fan_in_bytes:
+            return tuple(Rendered((), self.done[key].facts) for key in job.fan_in)
+        found = tuple(self.done[key] for key in job.fan_in)
+        for key in job.fan_in:
+            self.readers[key] -= 1
+            if not self.readers[key]:
+                self.done[key] = Rendered((), self.done[key].facts)
+        return found
+
+
+def _in_process(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered]) -> Iterator[tuple[Job, Rendered]]:
+    results = _Results(jobs, given)
+    for job in jobs:
+        result = job.run(context, results.upstream(job))
+        results.add(job, result)
+        yield job, result
+
+
+class _Schedule:
+    """The parent's side: hands ready jobs to idle workers, yields results in plan order."""
+
+    def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
+        self.jobs = jobs
+        self.results = _Results(jobs, given)
+        self.pending = list(range(len(jobs)))  # not handed out yet, in plan order
+
+    def run(self, pipes: list[multiprocessing.connection.Connection]) -> Iterator[tuple[Job, Rendered]]:
+        waiting: dict[int, tuple[bool, Any]] = {}  # a result, or (error, remote traceback)
+        idle = list(pipes)
+        busy: dict[multiprocessing.connection.Connection, int] = {}
+        for wanted in range(len(self.jobs)):
+            while wanted not in waiting:
+                self._hand_out(idle, busy)
+                # wait() returns some of the objects given; typeshed's return type is the union of all it accepts.
+                for pipe in cast(list[multiprocessing.connection.Connection], multiprocessing.connection.wait(list(busy))):
+                    try:
+                        index, ok, value = pickle.loads(pipe.recv_bytes())
+                    except EOFError:
+                        signals.check()  # the whole group was stopped: that is the news, not the worker
+                        raise WorkerDied("渲染进程意外退出") from None
+                    del busy[pipe]
+                    idle.append(pipe)
+                    waiting[index] = (ok, value)
+                    if ok:
+                        self.results.add(self.jobs[index], value)
+            ok, value = waiting.pop(wanted)
+            if not ok:
+                error, remote = value
+                raise error from RemoteTraceback(remote)
+            yield self.jobs[wanted], value
+
+    def _hand_out(self, idle: list[multiprocessing.connection.Connection],
+                  busy: dict[multiprocessing.connection.Connection, int]) -> None:
+        for index in list(self.pending):
+            if not idle:
+                break
+            job = self.jobs[index]
+            if self.results.ready(job):
+                pipe = idle.pop()
+                pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
+                busy[pipe] = index
+                self.pending.remove(index)
+        if not busy:
+            raise RuntimeError("no job of the plan can start: it fans in from a job that never runs")
+
+
+def _start(processes: list[multiprocessing.process.BaseProcess]) -> multiprocessing.connection.Connection:
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=_serve, args=(child_end,), daemon=True)
+    with signals.blocked():
+        process.start()
+    processes.append(process)
+    child_end.close()
+    return parent_end
+
+
+def _serve(pipe: multiprocessing.connection.Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, signals.STOP_SIGNALS)
+    assert _TASK is not None
+    jobs, context = _TASK
+    while True:
+        try:
+            index, upstream = pickle.loads(pipe.recv_bytes())
+        except EOFError:  # the parent is gone
+            return
+        try:
+            answer = pickle.dumps((index, True, jobs[index].run(context, upstream)))
+        except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
+            answer = _failure(index, error)
+        try:
+            pipe.send_bytes(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class RemoteTraceback(Exception):
+    """Where in the worker an error was raised (shown as the cause of the error in the parent)."""
+
+    def __str__(self) -> str:
+        return f"\n\n（渲染进程中的出错位置）\n{self.args[0]}"
+
+
+def _failure(index: int, error: Exception) -> bytes:
+    remote = "".join(traceback.format_exception(error))
+    try:
+        return pickle.dumps((index, False, (error, remote)))
+    except Exception:  # noqa: BLE001 - an error that does not pickle travels as its text
+        return pickle.dumps((index, False, (RuntimeError(str(error)), remote)))

@@ -1,0 +1,90 @@
+"""The executor: jobs on forked workers, results in plan order, fan-in by facts, errors and deaths reported."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from liaison.build import executor
+from liaison.build.plan import Job
+from liaison.render import Output, Rendered
+
+NO_CONTEXT: Any = None  # these jobs read nothing of a build
+
+
+def number(ctx: Any, n: int, delay: float = 0.0) -> Rendered:
+    time.sleep(delay)  # later jobs finish first
+    return Rendered((Output(f"n/{n}.txt", f"{n}".encode()),), {"n": n, "pid": os.getpid()})
+
+
+def total(ctx: Any, upstream: Sequence[Rendered]) -> Rendered:
+    values = [job.facts["n"] for job in upstream]
+    assert all(not job.outputs for job in upstream)  # facts only: no bytes unless declared
+    return Rendered((Output("total.txt", repr(values).encode()),))
+
+
+def packed(ctx: Any, upstream: Sequence[Rendered]) -> Rendered:
+    return Rendered((Output("pack.txt", b"+".join(o.data for job in upstream for o in job.outputs)),))
+
+
+def broken(ctx: Any) -> Rendered:
+    raise ValueError("a template exploded in a worker")
+
+
+def killed(ctx: Any) -> Rendered:
+    os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("unreachable")
+
+
+def jobs(count: int = 6) -> list[Job]:
+    numbers = [Job("web", (f"n/{n}.txt",), number, (n, 0.05 * (count - n))) for n in range(count)]
+    return [*numbers, Job("web", ("total.txt",), total, fan_in=tuple(job.key for job in numbers)),
+            Job("print", ("pack.txt",), packed, fan_in=tuple(job.key for job in numbers[:3]), fan_in_bytes=True)]
+
+
+def run(plan: list[Job], workers: int | None = None, **options: Any) -> list[tuple[Job, Rendered]]:
+    return list(executor.run(plan, NO_CONTEXT, workers=workers, **options))
+
+
+def test_results_come_in_plan_order_from_several_workers_and_match_one_process() -> None:
+    plan = jobs()
+    parallel, alone = run(plan, workers=2), run(plan, workers=1)
+    assert [job for job, _ in parallel] == plan
+    assert [r.outputs for _, r in parallel] == [r.outputs for _, r in alone]
+    assert len({r.facts["pid"] for _, r in parallel[:6]} - {os.getpid()}) == 2  # both workers, not this process
+    assert parallel[6][1].outputs == (Output("total.txt", b"[0, 1, 2, 3, 4, 5]"),)  # fan-in in declared order
+    assert parallel[7][1].outputs == (Output("pack.txt", b"0+1+2"),)  # the bytes it declared it reads
+    assert parallel[0][1].facts["paths"] == ["n/0.txt"]
+
+
+def test_an_aggregate_reads_facts_given_for_jobs_not_run_this_time() -> None:
+    plan = jobs()
+    given = {job.key: Rendered((), {"n": 10 + index, "paths": list(job.outputs)}) for index, job in enumerate(plan[:6])}
+    [(_, result)] = run([plan[6]], given=given)
+    assert result.outputs == (Output("total.txt", b"[10, 11, 12, 13, 14, 15]"),)
+    with pytest.raises(ValueError, match="fans in from"):  # bytes only from jobs that run now
+        run([plan[7]], given=given)
+    with pytest.raises(ValueError, match="fans in from"):  # and nothing from a job neither run nor given
+        run([plan[6]])
+
+
+def test_an_error_in_a_worker_is_raised_here_with_where_it_happened() -> None:
+    plan = [*jobs()[:3], Job("web", ("broken.txt",), broken)]
+    with pytest.raises(ValueError, match="a template exploded in a worker") as raised:
+        run(plan, workers=2)
+    assert isinstance(raised.value.__cause__, executor.RemoteTraceback)
+    assert "in broken" in str(raised.value.__cause__)
+
+
+def test_a_worker_killed_from_outside_is_reported_not_waited_for() -> None:
+    with pytest.raises(executor.WorkerDied):
+        run([*jobs()[:2], Job("web", ("killed.txt",), killed)], workers=2)
+
+
+def test_a_job_writing_what_it_did_not_plan_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="beyond its plan"):
+        run([Job("web", ("n/9.txt",), number, (1,))], workers=1)

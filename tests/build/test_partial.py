@@ -1,0 +1,116 @@
+"""Partial builds (--only, --station): the chosen part is rebuilt, every other published file stays as it was."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from liaison.build.pipeline import Config, build
+from liaison.build.plan import select
+from liaison.build.writer import MANIFEST
+from liaison.cli import main
+from tests.conftest import TODAY, plan_of, published_copy, snapshot, write
+
+
+def files_as_published(out: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every published file: (inode, modification time, bytes); a file rewritten gets a new inode."""
+    found = {}
+    for tree in ("site", "signage"):
+        for path, data in snapshot(out / tree).items():
+            if path != MANIFEST:
+                stat = (out / tree / path).stat()
+                found[f"{tree}/{path}"] = (stat.st_ino, stat.st_mtime_ns, data)
+    return found
+
+
+def rewritten(before: dict[str, tuple[int, int, bytes]], after: dict[str, tuple[int, int, bytes]]) -> set[str]:
+    assert set(before) == set(after)
+    return {path for path in after if after[path][0] != before[path][0]}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    write(path, text.replace(old, new))
+
+
+def config(content: Path, out: Path, **part: tuple[str, ...]) -> Config:
+    return Config(content=content, site_dir=out / "site", signage_dir=out / "signage", today=TODAY, **part)
+
+
+@pytest.mark.slow
+def test_only_web_rewrites_the_web_files_and_leaves_signage_and_the_rest_untouched(
+        mini: Path, tmp_path: Path, mini_build: Path) -> None:
+    published_copy(mini_build, tmp_path)
+    before = files_as_published(tmp_path)
+    edit(mini / "deputies" / "li-yan.yaml", "unit: 示例县第一中学", "unit: 示例县实验中学")  # web, kiosk and print show it
+    assert "示例县第一中学" in before["site/kiosk/east-village/index.html"][2].decode()
+    build(config(mini, tmp_path, only=("web",)))
+    after = files_as_published(tmp_path)
+    web = {path for job in plan_of(mini) if job.target == "web" for path in after
+           if path.startswith(f"{job.tree}/") and job.owns(path.split("/", 1)[1])}
+    assert rewritten(before, after) == web  # every web file, nothing else
+    assert {path: entry for path, entry in after.items() if path.startswith("signage/")} == {
+        path: entry for path, entry in before.items() if path.startswith("signage/")}  # bytes, inodes and times
+    assert "示例县实验中学" in after["site/deputies/li-yan/index.html"][2].decode()
+    assert "示例县第一中学" in after["site/kiosk/east-village/index.html"][2].decode()  # as published
+    assert after["site/data/deputies.json"] == before["site/data/deputies.json"]
+    # and a full build brings the rest up to date
+    build(config(mini, tmp_path))
+    assert "示例县实验中学" in snapshot(tmp_path / "site")["kiosk/east-village/index.html"].decode()
+
+
+@pytest.mark.slow
+def test_a_station_rebuilds_its_files_and_the_aggregates_that_list_them_only(
+        mini: Path, tmp_path: Path, mini_build: Path) -> None:
+    published_copy(mini_build, tmp_path)
+    before = files_as_published(tmp_path)
+    edit(mini / "stations" / "east-village.yaml", "address: 城关镇东村文化礼堂", "address: 城关镇东村党群服务中心")
+    edit(mini / "stations" / "centre.yaml", "address: ", "address: 新址")
+    build(config(mini, tmp_path, stations=("east-village",)))
+    after = files_as_published(tmp_path)
+    part = select(plan_of(mini), stations=["east-village"])
+    owned = {f"{job.tree}/{path}" for job in part for path in job.outputs}
+    assert rewritten(before, after) <= owned | {"site/static/fonts/rare-glyphs.woff2"}  # the font's face
+    assert {path for path in owned if "east-village" in path} <= rewritten(before, after)
+    assert {path for path in rewritten(before, after) if "east-village" not in path} == {
+        "site/sitemap.xml", "site/static/fonts/rare-glyphs.css", "site/static/fonts/rare-glyphs.woff2",
+        "site/schedule/2026-11-03-east/index.html", "site/schedule/2026-11-03-east/wechat.txt",  # its reception
+        "signage/manifest.json", "signage/manifest.csv"}
+    assert "城关镇东村党群服务中心" in after["site/stations/east-village/index.html"][2].decode()
+    assert "城关镇东村党群服务中心" in after["site/kiosk/east-village/index.html"][2].decode()
+    assert "新址" not in after["site/stations/centre/index.html"][2].decode()
+    # What merely mentions the station keeps what it said: a full build or --only web updates it.
+    assert after["site/stations/index.html"] == before["site/stations/index.html"]
+    # The record of this build lets the next partial build keep what this one kept.
+    build(config(mini, tmp_path, only=("data",)))
+    assert "城关镇东村党群服务中心" in snapshot(tmp_path / "site")["data/stations.json"].decode()
+
+
+@pytest.mark.slow
+def test_files_of_a_deleted_record_go_with_their_part_and_stay_with_the_others(
+        mini: Path, tmp_path: Path, mini_build: Path) -> None:
+    published_copy(mini_build, tmp_path)
+    os.remove(mini / "notices" / "december.md")
+    build(config(mini, tmp_path, only=("kiosk",)))  # the notice's web page is not the kiosk's to remove
+    assert (tmp_path / "site" / "notices" / "december" / "index.html").is_file()
+    build(config(mini, tmp_path, only=("web",)))
+    assert not (tmp_path / "site" / "notices" / "december").exists()
+    assert "notices/december/index.html" not in snapshot(tmp_path / "site")["sitemap.xml"].decode()
+
+
+def test_a_partial_build_needs_a_full_one_before_it(mini: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--content", str(mini), "--site", str(tmp_path / "site"), "--signage", str(tmp_path / "signage"),
+            "--today", TODAY.isoformat()]
+    assert main([*args, "--only", "web"]) == 5
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("只生成部分内容（--only、--station）需要 ") and line.endswith(
+        "请先完整生成一次（不加 --only、--station）。")
+    assert not (tmp_path / "site").exists()
+    assert main([*args, "--station", "east-villag"]) == 2
+    assert "没有编号为“east-villag”的联络站（stations/east-villag.yaml），是否想写“east-village”？" in capsys.readouterr().err
+    assert main([*args, "--only", "web,pdf"]) == 2
+    assert "应为 web、kiosk、print、data 中的一项或几项" in capsys.readouterr().err
+    assert main([*args, "check", "--only", "web"]) == 2
