@@ -18,6 +18,7 @@ from liaison.build import signals
 from liaison.build.pipeline import BuildReport, Config, Notify, build, check, environment, sources
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
 from liaison.content.problems import ContentError, Problem
+from liaison.content.validate import theme_folder_problem
 from liaison.model import dates
 from liaison.model.site import Site
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
@@ -44,6 +45,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                    help="按此日期计算“近期”“有效”等内容（默认取 site.yaml 中 timezone 时区的今天，"
                         "设置了 SOURCE_DATE_EPOCH 时取它的日期）")
+    p.add_argument("--theme", type=_theme_folder, metavar="DIR",
+                   help="主题文件夹：其中 templates/ 和 static/ 里的文件替换默认主题的同名文件（优先于 site.yaml 的 theme；"
+                        "见 docs/themes.md）")
     p.add_argument("--report", nargs="?", const=Path("report"), type=Path, metavar="DIR",
                    help="与 check 一起使用：按规则检查各站、代表和意见办理，写出 HTML 和 JSON 报告（默认 report/）")
     p.add_argument("--year", type=int, metavar="YYYY", help="合规检查的年度（默认今天所在年度）")
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
-                    today=args.today, strict=args.strict and args.report is None, force=args.force)
+                    today=args.today, strict=args.strict and args.report is None, force=args.force, theme=args.theme)
     with signals.handled():
         return _run(args, config)
 
@@ -167,6 +171,13 @@ class _Progress:
     def clear(self) -> None:
         if self.enabled and self.last:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _theme_folder(text: str) -> Path:
+    wrong = theme_folder_problem(Path(text), text)
+    if wrong:
+        raise argparse.ArgumentTypeError(wrong)
+    return Path(text)
 
 
 def _date(text: str) -> dt.date:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +19,7 @@ from liaison.content.loader import Loc, RawRecord
 from liaison.content.problems import Problem
 from liaison.model import urls
 from liaison.render import Output
+from liaison.render.theme import Theme
 
 # Attributes that hold one URL; srcset holds several, style attributes hold CSS.
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "poster", "action", "formaction"}
@@ -100,7 +100,7 @@ def srcset_urls(value: str) -> list[str]:
 
 
 def broken_links(outputs: Iterable[Output], base_url: str, *, records: Iterable[RawRecord] = (),
-                 theme_dir: Path) -> list[Problem]:
+                 theme: Theme) -> list[Problem]:
     """Every broken link of the site in one list, each located in the content or the theme."""
     files = {o.path: o for o in outputs}
     pages = {path: links_in(o.data.decode("utf-8", errors="replace")) for path, o in files.items()
@@ -114,7 +114,7 @@ def broken_links(outputs: Iterable[Output], base_url: str, *, records: Iterable[
         for link in dict.fromkeys(links):
             why = _why_broken(path, link, base_url, files, pages)
             if why:
-                problems.append(_locate(path, link, why, sources, theme_dir))
+                problems.append(_locate(path, link, why, sources, theme))
     return problems
 
 
@@ -161,7 +161,7 @@ def _target(source: str, link: str, base_url: str) -> tuple[str | None, str] | N
 
 # ---- where to fix it ----------------------------------------------------------------------------
 
-def _locate(source: str, link: str, why: str, records: list[RawRecord], theme_dir: Path) -> Problem:
+def _locate(source: str, link: str, why: str, records: list[RawRecord], theme: Theme) -> Problem:
     found = list(_holding(records, link))
     on_this_page = [(r, loc) for r, loc in found if _page_of(r) == source]
     if on_this_page or found:
@@ -170,8 +170,8 @@ def _locate(source: str, link: str, why: str, records: list[RawRecord], theme_di
         position = _position_in_file(record, loc, link)
         return dataclasses.replace(problem, line=position[0], column=position[1]) if position else problem
     if source.endswith(".css"):  # the theme's static/ folder is copied to the site's static/
-        return Problem(theme_dir / source, 0, 0, "链接", f"主题样式表有误：其中的链接“{link}”{why}")
-    return Problem(theme_dir / "templates", 0, 0, "链接",
+        return Problem(theme.path(source), 0, 0, "链接", f"主题样式表有误：其中的链接“{link}”{why}")
+    return Problem(theme.folders[0] / "templates", 0, 0, "链接",
                    f"主题模板有误：网页 {source} 中的链接“{link}”{why}（链接不在任何内容文件中，请修改主题模板）")
 
 

@@ -35,6 +35,7 @@ class Config:
     signage_dir: Path
     today: dt.date | None = None  # None: today in the site's time zone (or SOURCE_DATE_EPOCH's day)
     theme_dir: Path = theme.DEFAULT_THEME
+    theme: Path | None = None  # --theme: a folder laid over theme_dir file by file; wins over site.yaml's `theme`
     strict: bool = False  # warnings fail the build too
     force: bool = False  # replace output folders holding files liaison did not write
 
@@ -78,14 +79,21 @@ def dating(site: Site, config: Config) -> dates.Dating:
     return dates.Dating(config.content, site.settings.zone)
 
 
+def site_theme(site: Site, config: Config) -> theme.Theme:
+    """The default theme with the user's folder over it: --theme's, else the one site.yaml names."""
+    custom = config.theme or (config.content / site.settings.theme if site.settings.theme else None)
+    return theme.Theme(custom, config.theme_dir)
+
+
 def environment(site: Site, config: Config) -> jinja2.Environment:
-    return theme.environment(dating(site, config), config.theme_dir)
+    return theme.environment(dating(site, config), site_theme(site, config))
 
 
 def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
     """Every output of the build, per target directory; each a pure function of its inputs."""
     content_dates = dating(site, config)
-    env = theme.environment(content_dates, config.theme_dir)
+    themed = site_theme(site, config)
+    env = theme.environment(content_dates, themed)
 
     def site_outputs() -> Iterator[Output]:
         pages = list(web.pages(site, env))
@@ -96,7 +104,7 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
         yield from calendar.feeds(site, env, content_dates)
         if site.settings.compliance.publish:
             yield from report.report_outputs(site, compliance.check(site), env, folder="compliance/")
-        yield from assets.theme_static(config.theme_dir)
+        yield from assets.theme_static(themed)
         yield from assets.portraits(site, config.content)
 
     return {"site": site_outputs(), "signage": signage.signage(site, env, config.content, content_dates)}
@@ -104,7 +112,10 @@ def targets(site: Site, config: Config) -> dict[str, Iterator[Output]]:
 
 def sources(config: Config) -> dict[str, Path]:
     """What no output folder may be, contain or be inside."""
-    return {"内容目录": config.content, "模板目录": config.theme_dir}
+    folders = {"内容目录": config.content, "模板目录": config.theme_dir}
+    if config.theme:  # site.yaml's theme is inside the content folder
+        folders["主题目录"] = config.theme
+    return folders
 
 
 def build(config: Config, progress: Progress | None = None, notify: Notify | None = None) -> BuildReport:
@@ -120,7 +131,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
             if name == "site":
                 outputs = list(outputs)  # checked whole before a byte is staged
                 broken = linkcheck.broken_links(outputs, site.settings.base_url, records=records,
-                                                theme_dir=config.theme_dir)
+                                                theme=site_theme(site, config))
                 if broken:
                     raise ContentError(broken)
             written[name] = publication.stage(name, _counted(iter(outputs), name, progress))

@@ -1,7 +1,9 @@
-"""The one Jinja environment shared by web, kiosk and print templates."""
+"""The theme (the default one, or a user's folder laid over it) and the one Jinja environment shared by web,
+kiosk and print templates."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +28,48 @@ def _default_theme() -> Path:
 
 
 DEFAULT_THEME = _default_theme()
+DEFAULT_PREFIX = "default"  # {% extends "default/base.html" %}: the default template that a theme's one replaces
 
 
-def environment(dating: Dating, theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
+@dataclass(frozen=True)
+class Theme:
+    """A user's theme folder laid over the default theme file by file, like MkDocs' `custom_dir`: a template or
+    static file of the same path in `custom` replaces the default's, every other file stays the default's."""
+
+    custom: Path | None = None
+    default: Path = DEFAULT_THEME
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Where a file is looked for, the one that wins first."""
+        return (self.default,) if self.custom is None else (self.custom, self.default)
+
+    def path(self, relative: str) -> Path:
+        """The file of the theme at `relative` (such as static/tokens.css): the custom folder's if it has one."""
+        found = [folder / relative for folder in self.folders if (folder / relative).is_file()]
+        return found[0] if found else self.folders[0] / relative
+
+    def static_files(self) -> dict[str, Path]:
+        """static/'s files by their path inside it, the custom folder's replacing the default's."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            files.update((p.relative_to(static).as_posix(), p) for p in static.rglob("*") if p.is_file())
+        return dict(sorted(files.items()))
+
+    def loader(self) -> jinja2.BaseLoader:
+        """Templates by name from the custom folder, else the default; `default/<name>` always the default's."""
+        return jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(self.default / "templates")}),
+            *(jinja2.FileSystemLoader(folder / "templates") for folder in self.folders),
+        ])
+
+
+def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environment:
     """The environment of one build; `content_date(records…)` dates what a template makes of records."""
+    theme = theme or Theme()
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme_dir / "templates"),
+        loader=theme.loader(),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -48,10 +86,11 @@ def environment(dating: Dating, theme_dir: Path = DEFAULT_THEME) -> jinja2.Envir
         rule_text=describe,
         zoned=zoned,
     )
-    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, content_date=dating.of,
+    env.globals.update(href=href, page_url=page_url, content_date=dating.of,
                        reception_title=reception_title,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
-                       calendar_path=urls.calendar_path)
+                       calendar_path=urls.calendar_path,
+                       qr_svg=qr.svg)
     return env
 
 

@@ -8,13 +8,13 @@ from liaison.model import urls
 from liaison.model.site import Site
 from liaison.render import Output, fonts
 from liaison.render.portraits import PORTRAIT_WIDTHS, portrait_jpeg
+from liaison.render.theme import Theme
 
 
-def theme_static(theme_dir: Path) -> Iterator[Output]:
-    static = theme_dir / "static"
-    for path in sorted(static.rglob("*")):
-        if path.is_file():
-            yield Output("static/" + path.relative_to(static).as_posix(), path.read_bytes())
+def theme_static(theme: Theme) -> Iterator[Output]:
+    """The theme's static/ folder, a custom theme's files replacing the default's of the same path."""
+    for relative, path in theme.static_files().items():
+        yield Output("static/" + relative, path.read_bytes())
 
 
 def rare_glyph_fonts(pages: list[Output]) -> Iterator[Output]:
