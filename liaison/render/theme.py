@@ -3,11 +3,14 @@ kiosk and print templates."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import tinycss2
 from markupsafe import Markup
 
 from liaison.model import urls
@@ -29,6 +32,7 @@ def _default_theme() -> Path:
 
 DEFAULT_THEME = _default_theme()
 DEFAULT_PREFIX = "default"  # {% extends "default/base.html" %}: the default template that a theme's one replaces
+TOKENS = "static/tokens.css"  # the colours and type sizes web, kiosk and print share
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,27 @@ class Theme:
             *(jinja2.FileSystemLoader(folder / "templates") for folder in self.folders),
         ])
 
+    def tokens(self) -> dict[str, str]:
+        """The custom properties of tokens.css's :root, by name without the dashes, each var() resolved."""
+        declared: dict[str, str] = {}
+        sheet = tinycss2.parse_stylesheet(self.path(TOKENS).read_text(encoding="utf-8"), skip_comments=True,
+                                          skip_whitespace=True)
+        for rule in sheet:
+            if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
+                for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+                    if item.type == "declaration" and item.name.startswith("--"):
+                        declared[item.name[2:]] = tinycss2.serialize(item.value).strip()
+        return {name: _resolved(declared, name) for name in declared}
+
+
+def _resolved(declared: dict[str, str], name: str, seen: tuple[str, ...] = ()) -> str:
+    """A token's value with a `var(--other)` it consists of replaced by that token's value."""
+    value = declared[name]
+    alias = re.fullmatch(r"var\(--([\w-]+)\)", value)
+    if alias and alias.group(1) in declared and alias.group(1) not in seen:
+        return _resolved(declared, alias.group(1), (*seen, name))
+    return value
+
 
 def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environment:
     """The environment of one build; `content_date(records…)` dates what a template makes of records."""
@@ -76,6 +101,7 @@ def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    tokens = theme.tokens()
     env.filters.update(
         markdown=render_markdown,
         cn_date=cn_date,
@@ -90,8 +116,22 @@ def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environmen
                        reception_title=reception_title,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
                        calendar_path=urls.calendar_path,
-                       qr_svg=qr.svg)
+                       qr_svg=functools.partial(qr.svg, dark=tokens["qr-dark"], light=tokens["qr-light"]),
+                       tokens=tokens, palette=functools.partial(palette, tokens),
+                       stylesheet=functools.partial(stylesheet, theme))
     return env
+
+
+def stylesheet(theme: Theme, relative: str) -> Markup:
+    """A stylesheet of the theme (static/tokens.css, templates/print/poster.css) as it is, to inline it: CSS,
+    not a template."""
+    return Markup(theme.path(relative).read_text(encoding="utf-8"))
+
+
+def palette(tokens: dict[str, str], prefix: str) -> dict[str, str]:
+    """The tokens named `<prefix>-…`, by the rest of their name: palette('web-chart') gives text, axis, received …"""
+    start = prefix + "-"
+    return {name[len(start):]: value for name, value in tokens.items() if name.startswith(start)}
 
 
 @jinja2.pass_context

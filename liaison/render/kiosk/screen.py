@@ -27,7 +27,6 @@ SIX_ITEMS = ("进站代表基本情况", "工作人员基本情况及职责", "�
 FACES = {"400": "Noto Sans CJK SC:style=Regular", "700": "Noto Sans CJK SC:style=Bold"}
 NOTICES_PER_SLIDE = 5
 VERSION_TOKEN = "@@KIOSK-VERSION@@"
-KIOSK_PALETTE = {"text": "#efe8da", "muted": "#cfc6b4", "axis": "#8c8577", "received": "#d9cdb4", "answered": "#f2c86b"}
 
 
 def kiosks(site: Site, env: jinja2.Environment, content_dir: Path) -> Iterator[Output]:
@@ -64,8 +63,7 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
         deputy_pages=[members[i:i + per_slide] for i in range(0, len(members), per_slide)],
         notice_pages=[notices[i:i + NOTICES_PER_SLIDE] for i in range(0, len(notices), NOTICES_PER_SLIDE)],
         summary=site.opinion_summary(station, since=_months_ago(site.today, 12)),
-        chart=Markup(env.get_template("charts/monthly.svg").render(months=site.opinion_months(station),
-                                                                  palette=KIOSK_PALETTE)),
+        months=site.opinion_months(station),
         photos={did: _data_uri(portrait_jpeg(content_dir / d.photo), "image/jpeg")
                 for did, d in people.items() if d.photo},
         six_items=SIX_ITEMS,

@@ -16,7 +16,7 @@ import jinja2
 from liaison.build import parallel
 from liaison.model.dates import Dating
 from liaison.model.site import Deputy, Site, Station
-from liaison.render import Output, qr
+from liaison.render import Output
 from liaison.render.print import pdf
 from liaison.render.print import spec as printspec
 from liaison.render.print.notices import notice_sheet, receptions_to_post
@@ -96,7 +96,7 @@ def _qr_files(site: Site, env: jinja2.Environment, station: Station, entity: Sta
               symbol_mm: float, hint: str, quantity: int, created: dt.date | None) -> Iterator[PrintFile]:
     target = site.qr_target(entity)
     caption = f"{entity.name}{'站码' if entity is station else '代表码'}"
-    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(qr.svg(target, caption, symbol_mm=symbol_mm)) + "\n")
+    svg = env.get_template("print/qr-code.svg").render(target=target, caption=caption, symbol_mm=symbol_mm)
     yield PrintFile(Output(f"{stem}.svg", svg.encode("utf-8")), station.id, f"{caption}（矢量原稿）",
                     None, 1, "矢量原稿，供制版", 0, created)
     name, label = (entity.short_name, " 站码") if entity is station else (entity.name, "代表")
