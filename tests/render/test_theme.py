@@ -11,10 +11,14 @@ from liaison.build.pipeline import Config, build, check, environment, site_theme
 from liaison.build.writer import MANIFEST
 from liaison.cli import main
 from liaison.content.problems import ContentError
+from liaison.render.kiosk import screen as kiosk
+from liaison.render.print.notices import notice_sheet
 from liaison.render.theme import DEFAULT_THEME, Theme
+from liaison.render.theme import environment as theme_environment
 from liaison.render.web import assets
 from liaison.render.web import pages as web
-from tests.conftest import TODAY, model, snapshot, write
+from tests.conftest import ROOT, TODAY, dating, model, snapshot, write
+from tests.pdf_reading import colour_operators
 
 FOOTER = re.compile(rb'<footer class="footer">.*?</footer>', re.S)
 NEW_FOOTER = ('{% extends "default/base.html" %}\n'
@@ -123,3 +127,74 @@ def test_no_output_folder_may_be_inside_the_theme(mini: Path, tmp_path: Path,
                  "--signage", str(tmp_path / "signage")]) == 5
     assert "主题目录" in capsys.readouterr().err
     assert snapshot(theme) == before
+
+
+# ---- tokens: every colour and type size named once, in static/tokens.css ---------------------------------------
+
+TEMPLATES = DEFAULT_THEME / "templates"
+HEX = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?![\w-])")
+LITERALS = [HEX, re.compile(r"\brgba?\("), re.compile(r"font(?:-size)?:\s*[\d.]+(?:rem|px|pt|vmin|vw|vh)\b")]
+
+
+def literals(text: str) -> list[str]:
+    return [found.group(0) for pattern in LITERALS for found in pattern.finditer(text)]
+
+
+def test_no_colour_or_type_size_is_written_outside_the_tokens() -> None:
+    """The theme's stylesheets and templates and the renderers name them; only the print spec (the plate's red,
+    which the rules fix) and the favicon (an image, which reads no stylesheet) write their own."""
+    theme_files = [p for p in DEFAULT_THEME.rglob("*") if p.suffix in {".css", ".html", ".svg", ".js", ".txt", ".xml"}
+                   and p.name not in {"tokens.css", "favicon.svg"}]
+    renderers = [p for p in (ROOT / "liaison" / "render").rglob("*.py") if p.name != "spec.py"]
+    assert len(theme_files) > 20 and len(renderers) > 15
+    found = {str(p.relative_to(ROOT)): literals(p.read_text(encoding="utf-8")) for p in theme_files + renderers}
+    assert {path: values for path, values in found.items() if values} == {}
+
+
+def test_the_guard_sees_a_literal() -> None:
+    assert literals('.a { color: #b5121b; font-size: 12pt } <rect fill="#fff"/> .b { background: rgba(0, 0, 0, .1) }'
+                    ' .c { font: 24pt "Noto Sans CJK SC" }') == ["#b5121b", "#fff", "rgba(", "font-size: 12pt",
+                                                                 "font: 24pt"]
+    assert literals('<a href="#main">x</a> .d { color: var(--web-ink); font-size: .85em }') == []
+
+
+def test_one_brand_red_and_no_drifted_copy() -> None:
+    tokens = Theme().tokens()
+    assert tokens["brand-red"] == "#a4121c"
+    assert tokens["kiosk-bar"] == tokens["print-flow-line"] == tokens["web-chart-answered"] == tokens["brand-red"]
+    for path in [*DEFAULT_THEME.rglob("*.*"), *(ROOT / "liaison").rglob("*.py")]:
+        if path.suffix in {".css", ".html", ".svg", ".py"}:
+            text = path.read_text(encoding="utf-8").lower()
+            assert "#b5121b" not in text and "#8f111a" not in text, path
+
+
+def rgb(hex_colour: str) -> tuple[float, ...]:
+    return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def pdf_colours(data: bytes) -> list[tuple[float, ...]]:
+    return [tuple(float(v) for v in op.split()[1:]) for op in colour_operators(data) if op.startswith(("rg ", "RG "))]
+
+
+def close(colour: tuple[float, ...], colours: list[tuple[float, ...]]) -> bool:
+    return any(all(abs(a - b) < 0.5 / 255 for a, b in zip(colour, other, strict=True)) for other in colours)
+
+
+def test_a_themes_tokens_css_recolours_web_kiosk_and_print(mini: Path, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    default = (DEFAULT_THEME / "static" / "tokens.css").read_text(encoding="utf-8")
+    write(theme / "static" / "tokens.css", default.replace("--brand-red: #a4121c;", "--brand-red: #123456;")
+          .replace("--qr-dark: #000;", "--qr-dark: #101820;"))
+    site, _ = model(mini)
+    env = theme_environment(dating(site, mini), Theme(theme))
+    opinions = env.get_template("opinions.html").render(site=site, page_path="opinions/index.html")
+    assert 'fill="#123456"' in opinions  # the chart's answered bars: web-chart-answered is the brand red
+    station = site.stations["centre"]
+    page = env.get_template("station.html").render(site=site, station=station, page_path="stations/centre/index.html")
+    assert '<path fill="#101820" d="M' in page and 'fill="#000"' not in page  # the QR codes
+    assert "--brand-red: #123456;" in kiosk.kiosk_page(site, env, station, mini)  # inlined: the bar reads it
+    assert {o.path: o.data.decode() for o in assets.theme_static(Theme(theme))}["static/tokens.css"].count("#123456")
+    sheet, _ = notice_sheet(site, env, next(iter(site.published_receptions())), None)
+    default_sheet, _ = notice_sheet(site, model(mini)[1], next(iter(site.published_receptions())), None)
+    assert close(rgb("#123456"), pdf_colours(sheet)) and not close(rgb("#a4121c"), pdf_colours(sheet))
+    assert close(rgb("#a4121c"), pdf_colours(default_sheet))  # the print files' red is the brand red

@@ -16,7 +16,6 @@ from liaison.render.print import lettering as signboard
 from liaison.render.print import pdf, texture
 from liaison.render.print import spec as printspec
 
-PROOF_RED = "#e60012"  # the sRGB look of C0 M100 Y100 K0 on coated stock, for the proof only
 TEXTURES = {Material.GOLD: "gold", Material.BRASS: "brass", Material.INSERT: "insert"}
 PREVIEW_WIDTH_PX = 1800
 
@@ -33,7 +32,7 @@ def signboard_files(site: Site, env: jinja2.Environment, station: Station, conte
     yield Output(f"{station.id}/signboard-production.pdf", production), "production", None
     for index, material in enumerate(signage.materials_for(station.kind)):
         name = "signboard-proof" if index == 0 else f"signboard-proof-{TEXTURES[material]}"
-        proof = _render(env, station, signage.plate, lines, PROOF_RED, font, material, created)
+        proof = _render(env, station, signage.plate, lines, printspec.PROOF_RED, font, material, created)
         yield Output(f"{station.id}/{name}.pdf", proof), "proof", material
         yield Output(f"{station.id}/{name}.png", preview_png(proof)), "preview", material
 
