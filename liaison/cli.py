@@ -14,6 +14,8 @@ import time
 import traceback
 from pathlib import Path
 
+import jinja2
+
 from liaison.build import signals
 from liaison.build.pipeline import BuildReport, Config, Notify, build, check, environment, sources
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
@@ -22,6 +24,7 @@ from liaison.content.validate import theme_folder_problem
 from liaison.model import dates
 from liaison.model.site import Site
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
+from liaison.render.theme import template_problem
 from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -103,6 +106,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         _print_problems(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error" or config.strict)
         print(f"内容有 {errors} 处错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
+        return EXIT_CONTENT
+    except jinja2.TemplateError as exc:  # a theme's template (docs/themes.md)
+        _print_problems([template_problem(exc)])
+        print("主题模板有错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
         return EXIT_CONTENT
     except OutputError as exc:
         print(exc.message, file=sys.stderr)

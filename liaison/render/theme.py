@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ import jinja2
 import tinycss2
 from markupsafe import Markup
 
+from liaison.content.problems import Problem
 from liaison.model import urls
 from liaison.model.dates import Dating
 from liaison.model.schedule import WEEKDAY_NAMES, describe
@@ -132,6 +134,24 @@ def palette(tokens: dict[str, str], prefix: str) -> dict[str, str]:
     """The tokens named `<prefix>-…`, by the rest of their name: palette('web-chart') gives text, axis, received …"""
     start = prefix + "-"
     return {name[len(start):]: value for name, value in tokens.items() if name.startswith(start)}
+
+
+def template_problem(error: jinja2.TemplateError) -> Problem:
+    """A theme template's mistake for the user, at the template's file and line where Jinja knows them: its own
+    frames in the traceback, here or (a worker's) in the remote traceback it carries as its cause."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        where = [(error.filename, error.lineno)]
+    else:
+        frames = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(error.__traceback__)]
+        remote = error.__cause__.args[0] if error.__cause__ is not None and error.__cause__.args else ""
+        frames += [(name, int(line)) for name, line in _FRAME.findall(str(remote))]
+        where = [(name, line) for name, line in frames if not name.endswith(".py") and "<" not in name]
+    detail = f"找不到模板“{error.name}”" if isinstance(error, jinja2.TemplateNotFound) else str(error.message)
+    path, line = where[-1] if where else (str(getattr(error, "name", None) or "templates"), 0)
+    return Problem(Path(path), line, 0, "", f"主题模板有误：{detail}")
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
 @jinja2.pass_context

@@ -119,6 +119,30 @@ def test_a_theme_on_the_command_line_that_cannot_be_used_is_a_usage_error(
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.parametrize(("template", "text", "line", "message"), [
+    ("base.html", '{% extends "default/base.html" %}\n{% block footer %}{{ site.settings.publisher }\n{% endblock %}\n',
+     2, "主题模板有误：unexpected '}'"),
+    ("base.html", '{% extends "default/base.html" %}\n\n{% block footer %}{{ site.settings.no_such_field }}{% endblock %}\n',
+     3, "主题模板有误：'liaison.content.schema.Site object' has no attribute 'no_such_field'"),
+    ("station.html", '{% extends "default/station.html" %}\n{% import "no-such-macros.html" as m %}\n',
+     2, "主题模板有误：找不到模板“no-such-macros.html”"),
+    ("kiosk/page.html", '<p>{{ station.name }}</p>\n<p>{{ no_such_value }}</p>\n', 2,
+     "主题模板有误：'no_such_value' is undefined"),  # rendered in a worker process where there are cores
+])
+def test_a_mistake_in_a_themes_template_is_located_and_publishes_nothing(
+        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, text: str, line: int,
+        message: str) -> None:
+    theme = tmp_path / "theme"
+    write(theme / "templates" / template, text)
+    assert main(["build", "--content", str(mini), "--theme", str(theme), "--site", str(tmp_path / "site"),
+                 "--signage", str(tmp_path / "signage"), "--today", "2026-11-26"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert f"{theme / 'templates' / template}:{line}:0: -: {message}" in errors, errors
+    assert "主题模板有错误，未生成任何文件，已发布的内容保持不变。" in errors
+    assert not any("Traceback" in error for error in errors)
+    assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
+
+
 def test_no_output_folder_may_be_inside_the_theme(mini: Path, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     theme = footer_theme(tmp_path / "theme")
