@@ -109,7 +109,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return EXIT_CONTENT
     except jinja2.TemplateError as exc:  # a theme's template (docs/themes.md)
         _print_problems([template_problem(exc)])
-        print("主题模板有错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
+        print("主题有错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
         return EXIT_CONTENT
     except OutputError as exc:
         print(exc.message, file=sys.stderr)

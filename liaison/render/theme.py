@@ -71,16 +71,33 @@ class Theme:
         ])
 
     def tokens(self) -> dict[str, str]:
-        """The custom properties of tokens.css's :root, by name without the dashes, each var() resolved."""
-        declared: dict[str, str] = {}
-        sheet = tinycss2.parse_stylesheet(self.path(TOKENS).read_text(encoding="utf-8"), skip_comments=True,
-                                          skip_whitespace=True)
-        for rule in sheet:
-            if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
-                for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
-                    if item.type == "declaration" and item.name.startswith("--"):
-                        declared[item.name[2:]] = tinycss2.serialize(item.value).strip()
+        """The custom properties of tokens.css's :root, by name without the dashes, each var() resolved. A
+        custom tokens.css replaces the default's whole, so it must name every token the default names."""
+        declared = _declared(self.path(TOKENS))
+        missing = [name for name in _declared(self.default / TOKENS) if name not in declared]
+        if missing:
+            raise TokensMissing(self.path(TOKENS), missing)
         return {name: _resolved(declared, name) for name in declared}
+
+
+class TokensMissing(jinja2.TemplateError):
+    """A theme's tokens.css without some of the default's tokens: the stylesheets would lack those values."""
+
+    def __init__(self, path: Path, missing: list[str]):
+        names = "、".join(f"--{name}" for name in missing[:5]) + (f" 等 {len(missing)} 项" if len(missing) > 5 else "")
+        super().__init__(f"{TOKENS} 缺少默认主题的 {names}：它替换默认的整个文件，请复制默认主题的 {TOKENS} 再修改")
+        self.name = str(path)
+
+
+def _declared(path: Path) -> dict[str, str]:
+    declared: dict[str, str] = {}
+    sheet = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True)
+    for rule in sheet:
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
+            for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+                if item.type == "declaration" and item.name.startswith("--"):
+                    declared[item.name[2:]] = tinycss2.serialize(item.value).strip()
+    return declared
 
 
 def _resolved(declared: dict[str, str], name: str, seen: tuple[str, ...] = ()) -> str:
@@ -148,7 +165,7 @@ def template_problem(error: jinja2.TemplateError) -> Problem:
         where = [(name, line) for name, line in frames if not name.endswith(".py") and "<" not in name]
     detail = f"找不到模板“{error.name}”" if isinstance(error, jinja2.TemplateNotFound) else str(error.message)
     path, line = where[-1] if where else (str(getattr(error, "name", None) or "templates"), 0)
-    return Problem(Path(path), line, 0, "", f"主题模板有误：{detail}")
+    return Problem(Path(path), line, 0, "", f"主题{'' if isinstance(error, TokensMissing) else '模板'}有误：{detail}")
 
 
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')

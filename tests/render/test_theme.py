@@ -138,9 +138,22 @@ def test_a_mistake_in_a_themes_template_is_located_and_publishes_nothing(
                  "--signage", str(tmp_path / "signage"), "--today", "2026-11-26"]) == 1
     errors = capsys.readouterr().err.splitlines()
     assert f"{theme / 'templates' / template}:{line}:0: -: {message}" in errors, errors
-    assert "主题模板有错误，未生成任何文件，已发布的内容保持不变。" in errors
+    assert "主题有错误，未生成任何文件，已发布的内容保持不变。" in errors
     assert not any("Traceback" in error for error in errors)
     assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
+
+
+def test_a_themes_tokens_css_missing_a_default_token_is_named_and_publishes_nothing(
+        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tokens = write(tmp_path / "theme" / "static" / "tokens.css", ":root { --brand-red: #123456; --qr-dark: #000; }\n")
+    assert main(["build", "--content", str(mini), "--theme", str(tmp_path / "theme"), "--site", str(tmp_path / "site"),
+                 "--signage", str(tmp_path / "signage"), "--today", "2026-11-26"]) == 1
+    [problem, summary] = capsys.readouterr().err.splitlines()
+    assert problem.startswith(f"{tokens}:0:0: -: 主题有误：static/tokens.css 缺少默认主题的 --brand-red-dark、--on-red、"
+                              "--qr-light、--web-ink、--web-muted 等 ")
+    assert problem.endswith(" 项：它替换默认的整个文件，请复制默认主题的 static/tokens.css 再修改")
+    assert summary == "主题有错误，未生成任何文件，已发布的内容保持不变。"
+    assert not (tmp_path / "site").exists()
 
 
 def test_no_output_folder_may_be_inside_the_theme(mini: Path, tmp_path: Path,
