@@ -94,7 +94,7 @@ def test_site_yaml_names_the_theme_and_the_command_line_one_wins(mini: Path, tmp
     ("no-such-theme", "主题文件夹“no-such-theme”不存在"),
     ("../outside", "主题文件夹“../outside”不存在或超出内容目录"),
     ("photos", "主题文件夹“photos”中没有 templates/ 或 static/ 文件夹：主题的模板和静态文件放在这两个文件夹里"),
-])
+], ids=["missing", "outside", "empty"])
 def test_a_theme_in_site_yaml_that_cannot_be_used_is_a_located_error(mini: Path, tmp_path: Path, folder: str,
                                                                      message: str) -> None:
     footer_theme(mini.parent / "outside")  # a usable theme, but outside the content folder
@@ -108,7 +108,7 @@ def test_a_theme_in_site_yaml_that_cannot_be_used_is_a_located_error(mini: Path,
     assert problem.message == message
 
 
-@pytest.mark.parametrize("make", [lambda folder: None, lambda folder: folder.mkdir()])
+@pytest.mark.parametrize("make", [lambda folder: None, lambda folder: folder.mkdir()], ids=["missing", "empty"])
 def test_a_theme_on_the_command_line_that_cannot_be_used_is_a_usage_error(
         mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], make) -> None:
     folder = tmp_path / "theme"
@@ -128,7 +128,7 @@ def test_a_theme_on_the_command_line_that_cannot_be_used_is_a_usage_error(
      2, "主题模板有误：找不到模板“no-such-macros.html”"),
     ("kiosk/page.html", '<p>{{ station.name }}</p>\n<p>{{ no_such_value }}</p>\n', 2,
      "主题模板有误：'no_such_value' is undefined"),  # rendered in a worker process where there are cores
-])
+], ids=["syntax", "no-such-field", "no-such-template", "kiosk-undefined"])
 def test_a_mistake_in_a_themes_template_is_located_and_publishes_nothing(
         mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, text: str, line: int,
         message: str) -> None:
