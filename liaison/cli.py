@@ -19,15 +19,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+import jinja2
+
 from liaison.build import signals
 from liaison.build.config import Config
 from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
 from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
 from liaison.content.problems import ContentError, Problem
+from liaison.content.validate import theme_folder_problem
 from liaison.model import dates
 from liaison.model.site import Site
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
+from liaison.render.theme import template_problem
 from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -52,6 +56,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                    help="按此日期计算“近期”“有效”等内容（默认取 site.yaml 中 timezone 时区的今天，"
                         "设置了 SOURCE_DATE_EPOCH 时取它的日期）")
+    p.add_argument("--theme", type=_theme_folder, metavar="DIR",
+                   help="主题文件夹：其中 templates/ 和 static/ 里的文件替换默认主题的同名文件（优先于 site.yaml 的 theme；"
+                        "见 docs/themes.md）")
     p.add_argument("--report", nargs="?", const=Path("report"), type=Path, metavar="DIR",
                    help="与 check 一起使用：按规则检查各站、代表和意见办理，写出 HTML 和 JSON 报告（默认 report/）")
     p.add_argument("--year", type=int, metavar="YYYY", help="合规检查的年度（默认今天所在年度）")
@@ -96,7 +103,7 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
-                    only=args.only or (), stations=tuple(dict.fromkeys(args.station)))
+                    only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme)
     with signals.handled():
         return _run(args, config)
 
@@ -168,6 +175,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         _print_problems(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error" or config.strict)
         print(f"内容有 {errors} 处错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
+        return EXIT_CONTENT
+    except jinja2.TemplateError as exc:  # a theme's template (docs/themes.md)
+        _print_problems([template_problem(exc)])
+        print("主题有错误，未生成任何文件，已发布的内容保持不变。", file=sys.stderr)
         return EXIT_CONTENT
     except OutputError as exc:
         print(exc.message, file=sys.stderr)
@@ -272,6 +283,13 @@ def _targets(text: str) -> tuple[str, ...]:
     if unknown or not parts:
         raise argparse.ArgumentTypeError(f"“{text}”中有未知的部分：应为 {'、'.join(TARGETS)} 中的一项或几项，用逗号分隔")
     return parts
+
+
+def _theme_folder(text: str) -> Path:
+    wrong = theme_folder_problem(Path(text), text)
+    if wrong:
+        raise argparse.ArgumentTypeError(wrong)
+    return Path(text)
 
 
 def _date(text: str) -> dt.date:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from liaison.model.site import Site
 from liaison.render import theme
 
 
@@ -16,6 +17,7 @@ class Config:
     signage_dir: Path
     today: dt.date | None = None  # None: today in the site's time zone (or SOURCE_DATE_EPOCH's day)
     theme_dir: Path = theme.DEFAULT_THEME
+    theme: Path | None = None  # --theme: a folder laid over theme_dir file by file; wins over site.yaml's `theme`
     strict: bool = False  # warnings fail the build too
     force: bool = False  # replace output folders holding files liaison did not write
     only: tuple[str, ...] = ()  # build only these targets (web, kiosk, print, data); () is every one
@@ -25,3 +27,9 @@ class Config:
     def partial(self) -> bool:
         """Whether the build leaves part of the published outputs as they are."""
         return bool(self.only or self.stations)
+
+
+def site_theme(site: Site, config: Config) -> theme.Theme:
+    """The default theme with the user's folder over it: --theme's, else the one site.yaml names."""
+    custom = config.theme or (config.content / site.settings.theme if site.settings.theme else None)
+    return theme.Theme(custom, config.theme_dir)

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +21,7 @@ from liaison.content.loader import Loc, RawRecord
 from liaison.content.problems import Problem
 from liaison.model import urls
 from liaison.render import Context, Output, Rendered
+from liaison.render.theme import Theme
 
 # Attributes that hold one URL; srcset holds several, style attributes hold CSS.
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "poster", "action", "formaction"}
@@ -157,11 +157,11 @@ def check_links(ctx: Context, jobs: Sequence[Rendered], more_files: Iterable[str
     for job in jobs:
         site.add(job.facts, carried=bool(job.facts.get("carried")))
     return Rendered((), problems=tuple(broken_links(site, ctx.site.settings.base_url, records=ctx.records,
-                                                    theme_dir=ctx.theme)))
+                                                    theme=ctx.theme)))
 
 
 def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord] = (),
-                 theme_dir: Path) -> list[Problem]:
+                 theme: Theme) -> list[Problem]:
     """Every broken link of the site in one list, each located in the content or the theme."""
     sources = list(records)
     problems = []
@@ -170,9 +170,9 @@ def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord]
             why = _why_broken(path, link, base_url, site)
             if why and (why == _ABSENT or path in site.carried):  # not the content's or the theme's doing
                 carried = _CARRIED.format(page=path) if path in site.carried else ""
-                problems.append(Problem(theme_dir / "templates", 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{carried}"))
+                problems.append(Problem(theme.folders[0] / "templates", 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{carried}"))
             elif why:
-                problems.append(_locate(path, link, why, sources, theme_dir))
+                problems.append(_locate(path, link, why, sources, theme))
     return problems
 
 
@@ -218,7 +218,7 @@ def _target(source: str, link: str, base_url: str) -> tuple[str | None, str] | N
 
 # ---- where to fix it ----------------------------------------------------------------------------
 
-def _locate(source: str, link: str, why: str, records: list[RawRecord], theme_dir: Path) -> Problem:
+def _locate(source: str, link: str, why: str, records: list[RawRecord], theme: Theme) -> Problem:
     found = list(_holding(records, link))
     on_this_page = [(r, loc) for r, loc in found if _page_of(r) == source]
     if on_this_page or found:
@@ -227,8 +227,8 @@ def _locate(source: str, link: str, why: str, records: list[RawRecord], theme_di
         position = _position_in_file(record, loc, link)
         return dataclasses.replace(problem, line=position[0], column=position[1]) if position else problem
     if source.endswith(".css"):  # the theme's static/ folder is copied to the site's static/
-        return Problem(theme_dir / source, 0, 0, "链接", f"主题样式表有误：其中的链接“{link}”{why}")
-    return Problem(theme_dir / "templates", 0, 0, "链接",
+        return Problem(theme.path(source), 0, 0, "链接", f"主题样式表有误：其中的链接“{link}”{why}")
+    return Problem(theme.folders[0] / "templates", 0, 0, "链接",
                    f"主题模板有误：网页 {source} 中的链接“{link}”{why}（链接不在任何内容文件中，请修改主题模板）")
 
 

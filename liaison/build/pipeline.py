@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from liaison.build import executor
-from liaison.build.config import Config
+from liaison.build.config import Config, site_theme
 from liaison.build.plan import LINK_CHECK, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, shown
 from liaison.content.loader import load_content
@@ -80,15 +80,15 @@ def dating(site: Site, config: Config) -> dates.Dating:
 
 
 def environment(site: Site, config: Config) -> jinja2.Environment:
-    return theme.environment(dating(site, config), config.theme_dir)
+    return theme.environment(dating(site, config), site_theme(site, config))
 
 
 def context(site: Site, typed: Typed, config: Config) -> Context:
     """What every job reads besides its arguments: the model, the templates, the content's dates."""
     content_dates = dating(site, config)
     records = (typed.site_raw, *typed.raw.values()) if typed.site_raw else tuple(typed.raw.values())
-    return Context(site, theme.environment(content_dates, config.theme_dir), content_dates, config.content,
-                   config.theme_dir, records)
+    themed = site_theme(site, config)
+    return Context(site, theme.environment(content_dates, themed), content_dates, config.content, themed, records)
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,10 @@ def prepare(config: Config) -> Prepared:
 
 def sources(config: Config) -> dict[str, Path]:
     """What no output folder may be, contain or be inside."""
-    return {"内容目录": config.content, "模板目录": config.theme_dir}
+    folders = {"内容目录": config.content, "模板目录": config.theme_dir}
+    if config.theme:  # site.yaml's theme is inside the content folder
+        folders["主题目录"] = config.theme
+    return folders
 
 
 def build(config: Config, progress: Progress | None = None, notify: Notify | None = None) -> BuildReport:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from liaison.build import linkcheck
-from liaison.build.config import Config
+from liaison.build.config import Config, site_theme
 from liaison.model import urls
 from liaison.model.site import Entity, Site, Station
 from liaison.render import Context, Rendered
@@ -135,7 +135,7 @@ def _web(site: Site, config: Config) -> list[Job]:
                   inputs=_inputs(templates=["sitemap.xml"], settings=["base_url"]))
     font = Job("web", (assets.FONT_STYLESHEET,), assets.rare_glyph_fonts, more=assets.FONT_FILES,
                fan_in=_keys([*listed, *unlisted], ".html"))
-    jobs = [*listed, *unlisted, sitemap, font, *_feeds(site), *_static(config), *_portraits(site)]
+    jobs = [*listed, *unlisted, sitemap, font, *_feeds(site), *_static(site, config), *_portraits(site)]
     if site.settings.compliance.publish:
         folder = report.PUBLISHED_FOLDER
         jobs.append(Job("web", (f"{folder}index.html", f"{folder}compliance.json"), report.published,
@@ -221,10 +221,10 @@ def _feeds(site: Site) -> list[Job]:
     return jobs
 
 
-def _static(config: Config) -> list[Job]:
+def _static(site: Site, config: Config) -> list[Job]:
     return [Job("web", (f"static/{relative}",), assets.static_file, (relative,),
                 _inputs(files=[f"theme:static/{relative}"]))
-            for relative in assets.static_files(config.theme_dir)]
+            for relative in assets.static_files(site_theme(site, config))]
 
 
 def _portraits(site: Site) -> list[Job]:
@@ -287,7 +287,8 @@ def _station_print(site: Site, station: Station) -> list[Job]:
         stem = signage.qr_stem(sid, deputy.id if deputy else None)
         args = (sid, deputy.id if deputy else None)
         jobs.append(Job("print", (f"{stem}.svg",), signage.qr_vector, args,
-                        _inputs(records=reads, settings=["base_url", "timezone"]), sid))
+                        _inputs(records=reads, templates=["print/qr-code.svg"], settings=["base_url", "timezone"]),
+                        sid))
         jobs.append(Job("print", (f"{stem}.pdf",), signage.qr_card, args,
                         _inputs(records=reads, templates=["print/qr-card.html"], settings=["base_url", "timezone"]),
                         sid))

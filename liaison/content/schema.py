@@ -107,6 +107,13 @@ def _content_path(value: str) -> str:
     return value
 
 
+def _content_folder(value: str) -> str:
+    try:
+        return _content_path(value)
+    except ValueError:
+        raise ValueError("文件夹路径不正确：应为相对于内容目录的路径（如 theme），每一级名称不超过 255 字节") from None
+
+
 def _splits(url: str) -> bool:
     """False for what urlsplit, and so every reader of the URL, refuses: an unclosed [, a port out of range."""
     try:
@@ -161,6 +168,7 @@ def _time_zone(value: str) -> str:
 
 Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone)]
 ContentPath = Annotated[str, AfterValidator(_content_path)]  # a file in the content directory
+ContentFolder = Annotated[str, AfterValidator(_content_folder)]  # a folder in it (no file to date outputs by)
 Url = Annotated[str, AfterValidator(_url)]
 Line = Annotated[str, AfterValidator(_plain_line)]
 Markdown = str
@@ -400,6 +408,8 @@ class Site(Record):
     opinion_categories: list[Line] = []
     staff_duties: dict[StaffRole, list[Line]] = {}
     about: Markdown = ""
+    # A folder whose templates/ and static/ replace the default theme's files of the same path (docs/themes.md).
+    theme: ContentFolder | None = None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -178,6 +178,15 @@ def _message(error: Mapping[str, Any], shown: str) -> str:
 
 # ---- cross-record stage -------------------------------------------------------------
 
+def theme_folder_problem(folder: Path, shown: str) -> str | None:
+    """Why a theme folder (site.yaml's `theme` or --theme) cannot be used, or None."""
+    if not folder.is_dir():
+        return f"主题文件夹“{shown}”不存在"
+    if not any((folder / part).is_dir() for part in ("templates", "static")):
+        return f"主题文件夹“{shown}”中没有 templates/ 或 static/ 文件夹：主题的模板和静态文件放在这两个文件夹里"
+    return None
+
+
 class Rules:
     """Rules that need more than one record. Each method appends to self.problems."""
 
@@ -326,6 +335,12 @@ class Rules:
             target = (self.content_dir / relative).resolve()
             if not target.is_relative_to(self.content_dir) or not target.is_file():
                 self.problems.append(raw.problem(("signage", name), f"{label}文件“{relative}”不存在或超出内容目录"))
+        if site.theme is not None:
+            folder = (self.content_dir / site.theme).resolve()
+            wrong = (f"主题文件夹“{site.theme}”不存在或超出内容目录" if not folder.is_relative_to(self.content_dir)
+                     else theme_folder_problem(folder, site.theme))
+            if wrong:
+                self.problems.append(raw.problem(("theme",), wrong))
 
     def photos(self) -> None:
         """Every deputy's photo is a picture Pillow reads whole, of a size it accepts."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -12,6 +12,9 @@ from liaison.content.loader import RawRecord
 from liaison.content.problems import Problem
 from liaison.model.dates import Dating
 from liaison.model.site import Site
+
+if TYPE_CHECKING:  # the theme module imports this package's modules
+    from liaison.render.theme import Theme
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Context:
     env: jinja2.Environment
     dating: Dating
     content: Path  # the content folder: photos, fonts, the emblem
-    theme: Path  # the theme folder: static files
+    theme: Theme  # the default theme with the user's folder over it: static files
     records: tuple[RawRecord, ...] = ()  # the records as loaded, where a check locates what it finds
 
 

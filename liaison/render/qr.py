@@ -17,8 +17,8 @@ def matrix(data: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def svg(data: str, label: str, symbol_mm: float | None = None) -> Markup:
-    """An SVG of the code; `label` is the accessible name.
+def svg(data: str, label: str, symbol_mm: float | None = None, *, dark: str, light: str) -> Markup:
+    """An SVG of the code, `dark` modules on a `light` ground (the theme's colours); `label` is the accessible name.
 
     Without `symbol_mm` it scales with its container (web). With it, the SVG is
     sized so that the symbol itself, quiet zone excluded, measures symbol_mm (print).
@@ -33,8 +33,8 @@ def svg(data: str, label: str, symbol_mm: float | None = None) -> Markup:
     return Markup(
         f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" {dimensions}viewBox="0 0 {size} {size}" '
         f'role="img" aria-label="{escape(label)}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path fill="#000" d="{path}"/></svg>'
+        f'<rect width="{size}" height="{size}" fill="{escape(light)}"/>'
+        f'<path fill="{escape(dark)}" d="{path}"/></svg>'
     )
 
 

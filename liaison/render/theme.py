@@ -1,13 +1,20 @@
-"""The one Jinja environment shared by web, kiosk and print templates."""
+"""The theme (the default one, or a user's folder laid over it) and the one Jinja environment shared by web,
+kiosk and print templates."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import tinycss2
 from markupsafe import Markup
 
+from liaison.content.problems import Problem
 from liaison.model import urls
 from liaison.model.dates import Dating
 from liaison.model.schedule import WEEKDAY_NAMES, describe
@@ -26,18 +33,94 @@ def _default_theme() -> Path:
 
 
 DEFAULT_THEME = _default_theme()
+DEFAULT_PREFIX = "default"  # {% extends "default/base.html" %}: the default template that a theme's one replaces
+TOKENS = "static/tokens.css"  # the colours and type sizes web, kiosk and print share
 
 
-def environment(dating: Dating, theme_dir: Path = DEFAULT_THEME) -> jinja2.Environment:
+@dataclass(frozen=True)
+class Theme:
+    """A user's theme folder laid over the default theme file by file, like MkDocs' `custom_dir`: a template or
+    static file of the same path in `custom` replaces the default's, every other file stays the default's."""
+
+    custom: Path | None = None
+    default: Path = DEFAULT_THEME
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Where a file is looked for, the one that wins first."""
+        return (self.default,) if self.custom is None else (self.custom, self.default)
+
+    def path(self, relative: str) -> Path:
+        """The file of the theme at `relative` (such as static/tokens.css): the custom folder's if it has one."""
+        found = [folder / relative for folder in self.folders if (folder / relative).is_file()]
+        return found[0] if found else self.folders[0] / relative
+
+    def static_files(self) -> dict[str, Path]:
+        """static/'s files by their path inside it, the custom folder's replacing the default's."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            files.update((p.relative_to(static).as_posix(), p) for p in static.rglob("*") if p.is_file())
+        return dict(sorted(files.items()))
+
+    def loader(self) -> jinja2.BaseLoader:
+        """Templates by name from the custom folder, else the default; `default/<name>` always the default's."""
+        return jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(self.default / "templates")}),
+            *(jinja2.FileSystemLoader(folder / "templates") for folder in self.folders),
+        ])
+
+    def tokens(self) -> dict[str, str]:
+        """The custom properties of tokens.css's :root, by name without the dashes, each var() resolved. A
+        custom tokens.css replaces the default's whole, so it must name every token the default names."""
+        declared = _declared(self.path(TOKENS))
+        missing = [name for name in _declared(self.default / TOKENS) if name not in declared]
+        if missing:
+            raise TokensMissing(self.path(TOKENS), missing)
+        return {name: _resolved(declared, name) for name in declared}
+
+
+class TokensMissing(jinja2.TemplateError):
+    """A theme's tokens.css without some of the default's tokens: the stylesheets would lack those values."""
+
+    def __init__(self, path: Path, missing: list[str]):
+        names = "、".join(f"--{name}" for name in missing[:5]) + (f" 等 {len(missing)} 项" if len(missing) > 5 else "")
+        super().__init__(f"{TOKENS} 缺少默认主题的 {names}：它替换默认的整个文件，请复制默认主题的 {TOKENS} 再修改")
+        self.name = str(path)
+
+
+def _declared(path: Path) -> dict[str, str]:
+    declared: dict[str, str] = {}
+    sheet = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True)
+    for rule in sheet:
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
+            for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+                if item.type == "declaration" and item.name.startswith("--"):
+                    declared[item.name[2:]] = tinycss2.serialize(item.value).strip()
+    return declared
+
+
+def _resolved(declared: dict[str, str], name: str, seen: tuple[str, ...] = ()) -> str:
+    """A token's value with a `var(--other)` it consists of replaced by that token's value."""
+    value = declared[name]
+    alias = re.fullmatch(r"var\(--([\w-]+)\)", value)
+    if alias and alias.group(1) in declared and alias.group(1) not in seen:
+        return _resolved(declared, alias.group(1), (*seen, name))
+    return value
+
+
+def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environment:
     """The environment of one build; `content_date(records…)` dates what a template makes of records."""
+    theme = theme or Theme()
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme_dir / "templates"),
+        loader=theme.loader(),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    tokens = theme.tokens()
     env.filters.update(
         markdown=render_markdown,
         cn_date=cn_date,
@@ -48,11 +131,44 @@ def environment(dating: Dating, theme_dir: Path = DEFAULT_THEME) -> jinja2.Envir
         rule_text=describe,
         zoned=zoned,
     )
-    env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, content_date=dating.of,
+    env.globals.update(href=href, page_url=page_url, content_date=dating.of,
                        reception_title=reception_title,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
-                       calendar_path=urls.calendar_path)
+                       calendar_path=urls.calendar_path,
+                       qr_svg=functools.partial(qr.svg, dark=tokens["qr-dark"], light=tokens["qr-light"]),
+                       tokens=tokens, palette=functools.partial(palette, tokens),
+                       stylesheet=functools.partial(stylesheet, theme))
     return env
+
+
+def stylesheet(theme: Theme, relative: str) -> Markup:
+    """A stylesheet of the theme (static/tokens.css, templates/print/poster.css) as it is, to inline it: CSS,
+    not a template."""
+    return Markup(theme.path(relative).read_text(encoding="utf-8"))
+
+
+def palette(tokens: dict[str, str], prefix: str) -> dict[str, str]:
+    """The tokens named `<prefix>-…`, by the rest of their name: palette('web-chart') gives text, axis, received …"""
+    start = prefix + "-"
+    return {name[len(start):]: value for name, value in tokens.items() if name.startswith(start)}
+
+
+def template_problem(error: jinja2.TemplateError) -> Problem:
+    """A theme template's mistake for the user, at the template's file and line where Jinja knows them: its own
+    frames in the traceback, here or (a worker's) in the remote traceback it carries as its cause."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        where = [(error.filename, error.lineno)]
+    else:
+        frames = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(error.__traceback__)]
+        remote = error.__cause__.args[0] if error.__cause__ is not None and error.__cause__.args else ""
+        frames += [(name, int(line)) for name, line in _FRAME.findall(str(remote))]
+        where = [(name, line) for name, line in frames if not name.endswith(".py") and "<" not in name]
+    detail = f"找不到模板“{error.name}”" if isinstance(error, jinja2.TemplateNotFound) else str(error.message)
+    path, line = where[-1] if where else (str(getattr(error, "name", None) or "templates"), 0)
+    return Problem(Path(path), line, 0, "", f"主题{'' if isinstance(error, TokensMissing) else '模板'}有误：{detail}")
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
 @jinja2.pass_context

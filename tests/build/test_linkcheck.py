@@ -1,5 +1,4 @@
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from liaison.content.loader import load_content
 from liaison.content.problems import ContentError
 from liaison.content.validate import validate
 from liaison.render import Output
-from liaison.render.theme import DEFAULT_THEME
+from liaison.render.theme import Theme
 from tests.conftest import TODAY, plan_of, web_page, write
 
 BASE = "https://rd.example.cn/lianluozhan/"
@@ -22,7 +21,7 @@ def page(path: str, body: str) -> Output:
 
 
 def messages(outputs: list[Output]) -> list[str]:
-    return [p.message for p in broken_links(SiteFiles.of(outputs), BASE, theme_dir=THEME)]
+    return [p.message for p in broken_links(SiteFiles.of(outputs), BASE, theme=Theme(default=THEME))]
 
 
 def test_links_resolve_against_files_anchors_and_the_sites_own_base_url() -> None:
@@ -80,7 +79,7 @@ def test_srcset_candidates_and_css_urls_are_checked() -> None:
         assert any(f"网页 index.html 中的链接“{link}”指向不存在的页面或文件" in m for m in found), link
     assert any("网页 index.html 中的链接“#nowhere”页面中没有锚点“#nowhere”" in m for m in found)
     assert "主题样式表有误：其中的链接“fonts/no-font.woff2”指向不存在的页面或文件" in found
-    assert THEME / "static" / "style.css" in {p.path for p in broken_links(SiteFiles.of(outputs), BASE, theme_dir=THEME)}
+    assert THEME / "static" / "style.css" in {p.path for p in broken_links(SiteFiles.of(outputs), BASE, theme=Theme(default=THEME))}
     assert len(found) == 9  # a.jpg, the data: URI and the comment are fine
 
 
@@ -108,7 +107,7 @@ def test_a_broken_link_in_content_names_the_file_line_and_field_to_edit(mini: Pa
         page("systems/reception/index.html", '<a href="../opinion-handling/">意见办理制度</a>'),
         page("stations/centre/index.html", f'<a href="{BASE}find/">扫码找代表</a>'),
     ]
-    problems = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme_dir=THEME)
+    problems = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme=Theme(default=THEME))
     assert [p.format(relative_to=mini) for p in problems] == [
         "stations/centre.yaml:24:10: scenarios[0].url: 链接“https://rd.example.cn/lianluozhan/find/”"
         "指向不存在的页面或文件（在网页 stations/centre/index.html 中）",
@@ -120,21 +119,18 @@ def test_a_broken_link_in_content_names_the_file_line_and_field_to_edit(mini: Pa
 def test_a_broken_link_from_a_template_is_a_theme_problem(mini: Path) -> None:
     typed, _ = validate(load_content(mini), mini)
     outputs = [page("stations/centre/index.html", '<a href="../../no-such-section/">x</a>')]
-    [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme_dir=THEME)
+    [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme=Theme(default=THEME))
     assert problem.path == THEME / "templates"
     assert problem.message.startswith("主题模板有误：网页 stations/centre/index.html 中的链接“../../no-such-section/”")
 
 
 @pytest.mark.slow
 def test_the_build_names_the_theme_for_a_templates_broken_link_and_writes_nothing(mini: Path, tmp_path: Path) -> None:
-    theme = tmp_path / "theme"
-    shutil.copytree(DEFAULT_THEME, theme)
-    base = theme / "templates" / "base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace(
-        '<footer class="footer">', '<footer class="footer"><a href="{{ href(\'about/index.html\') }}">关于</a>', 1),
-        encoding="utf-8")
+    theme = tmp_path / "theme"  # a user's theme over the default, its base.html linking to a page there is not
+    write(theme / "templates" / "base.html", '{% extends "default/base.html" %}{% block footer %}'
+          '<a href="{{ href(\'about/index.html\') }}">关于</a>{{ super() }}{% endblock %}')
     config = Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY,
-                    theme_dir=theme)
+                    theme=theme)
     with pytest.raises(ContentError) as raised:
         build(config)
     problems = raised.value.problems
@@ -157,7 +153,7 @@ def test_only_a_markdown_link_target_counts_as_the_content_holding_a_link(mini: 
     write(mini / "systems" / "reception.md", f"---\ntitle: 代表进站接待制度\norder: 1\n---\n{markdown}\n")
     typed, _ = validate(load_content(mini), mini)
     outputs = [page("systems/reception/index.html", '<a href="gone.html">x</a>')]
-    [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme_dir=THEME)
+    [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme=Theme(default=THEME))
     assert (problem.path == mini / "systems" / "reception.md") is found
 
 
@@ -169,7 +165,7 @@ def test_the_check_reads_facts_not_pages_and_names_what_a_partial_build_left_out
     site.add({"paths": ["notices/x/index.html"], "links": {"notices/x/index.html": ["../../stations/a/#gone"]},
               "ids": {"notices/x/index.html": []}}, carried=True)
     site.absent.add("deputies/b/index.html")
-    found = [p.message for p in broken_links(site, BASE, theme_dir=THEME)]
+    found = [p.message for p in broken_links(site, BASE, theme=Theme(default=THEME))]
     assert found == [
         "网页 index.html 中的链接“deputies/b/index.html”指向的页面或文件本次没有生成（只生成了部分内容，请完整生成一次）",
         "网页 notices/x/index.html 中的链接“../../stations/a/#gone”页面中没有锚点“#gone”"

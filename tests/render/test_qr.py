@@ -1,9 +1,14 @@
+import functools
 import re
 
 import zxingcpp
 from PIL import Image, ImageDraw
 
 from liaison.render import qr
+from liaison.render.theme import Theme
+
+TOKENS = Theme().tokens()
+svg_of = functools.partial(qr.svg, dark=TOKENS["qr-dark"], light=TOKENS["qr-light"])  # as templates have it
 
 
 def rasterise(svg: str, scale: int = 8) -> Image.Image:
@@ -19,7 +24,7 @@ def rasterise(svg: str, scale: int = 8) -> Image.Image:
 
 def test_svg_decodes_to_the_exact_url() -> None:
     url = "https://rd.example.cn/lianluozhan/deputies/wang-kun/"
-    [result] = zxingcpp.read_barcodes(rasterise(qr.svg(url, "代表码")))
+    [result] = zxingcpp.read_barcodes(rasterise(svg_of(url, "代表码")))
     assert result.text == url
     assert result.format == zxingcpp.BarcodeFormat.QRCode
 
@@ -34,11 +39,17 @@ def test_quiet_zone_and_error_correction() -> None:
 
 
 def test_label_is_escaped() -> None:
-    assert 'aria-label="&lt;b&gt;"' in qr.svg("https://a.cn/", "<b>")
+    assert 'aria-label="&lt;b&gt;"' in svg_of("https://a.cn/", "<b>")
 
 
 def test_print_size_is_the_symbol_without_quiet_zone() -> None:
-    svg = qr.svg("https://rd.example.cn/x/", "码", symbol_mm=30)
+    svg = svg_of("https://rd.example.cn/x/", "码", symbol_mm=30)
     size = len(qr.matrix("https://rd.example.cn/x/"))
     total = float(re.search(r'width="([\d.]+)mm"', svg).group(1))
     assert abs(total * (size - 8) / size - 30) < 0.01
+
+
+def test_colours_are_the_themes() -> None:
+    drawn = qr.svg("https://a.cn/", "码", dark="#102030", light="#f0f0e0")
+    assert re.search(r'<rect width="(\d+)" height="\1" fill="#f0f0e0"/><path fill="#102030" d="M', drawn)
+    assert svg_of("https://a.cn/", "码").count('fill="') == 2

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
-import html
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from liaison.content.schema import RECEPTION_KINDS
@@ -26,7 +27,9 @@ SIX_ITEMS = ("进站代表基本情况", "工作人员基本情况及职责", "�
 FACES = {"400": "Noto Sans CJK SC:style=Regular", "700": "Noto Sans CJK SC:style=Bold"}
 NOTICES_PER_SLIDE = 5
 VERSION_TOKEN = "@@KIOSK-VERSION@@"
-KIOSK_PALETTE = {"text": "#efe8da", "muted": "#cfc6b4", "axis": "#8c8577", "received": "#d9cdb4", "answered": "#f2c86b"}
+PAGE = "kiosk/page.html"
+FONTS_SLOT = "/*FONTS*/"  # in PAGE's <style>: the @font-face rules, once the page's text is known
+SCRIPT_CHARACTERS = "0123456789:年月日（）"  # what the script writes besides its templates' text (clock, dates)
 
 
 def page_path(station_id: str) -> str:
@@ -53,8 +56,9 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
     return versioned_page(site, env, station, content_dir)[0]
 
 
-def versioned_page(site: Site, env: jinja2.Environment, station: Station, content_dir: Path) -> tuple[str, str]:
-    """The page, and its version: a digest of the page as it would be without one."""
+def versioned_page(site: Site, env: jinja2.Environment, station: Station,
+                   content_dir: Path) -> tuple[str, str]:
+    """The station's page, its fonts subset to the text the template wrote, and its version (a digest of it)."""
     kiosk = site.settings.kiosk
     members = site.members(station)
     per_slide = kiosk.deputies_per_slide
@@ -65,8 +69,9 @@ def versioned_page(site: Site, env: jinja2.Environment, station: Station, conten
               "version": VERSION_TOKEN}
     people = {m.deputy.id: m.deputy for m in members}
     people.update({did: site.deputies[did] for e in receptions for did in e.deputies})
-    page = env.get_template("kiosk/page.html").render(
-        site=site, station=station, kiosk=kiosk, page_path=page_path(station.id),
+    shown: list[str] = []  # every value the template writes, noted as it writes it (see _noting)
+    page = _noting(env).get_template(PAGE).render(
+        shown_values=shown, site=site, station=station, kiosk=kiosk, page_path=page_path(station.id),
         config_json=Markup(json.dumps(config, ensure_ascii=False)),
         intro=_first_paragraph(station.intro),
         receptions=receptions,
@@ -75,15 +80,40 @@ def versioned_page(site: Site, env: jinja2.Environment, station: Station, conten
         deputy_pages=[members[i:i + per_slide] for i in range(0, len(members), per_slide)],
         notice_pages=[notices[i:i + NOTICES_PER_SLIDE] for i in range(0, len(notices), NOTICES_PER_SLIDE)],
         summary=site.opinion_summary(station, since=_months_ago(site.today, 12)),
-        chart=Markup(env.get_template("charts/monthly.svg").render(months=site.opinion_months(station),
-                                                                  palette=KIOSK_PALETTE)),
+        months=site.opinion_months(station),
         photos={did: _data_uri(portrait_jpeg(content_dir / d.photo), "image/jpeg")
                 for did, d in people.items() if d.photo},
         six_items=SIX_ITEMS,
     )
-    page = page.replace("/*FONTS*/", _font_faces(_visible_text(page)), 1)
+    text = set(_template_text(env, PAGE)).union(*shown, SCRIPT_CHARACTERS)
+    page = page.replace(FONTS_SLOT, _font_faces("".join(sorted(text))), 1)
     version = hashlib.sha256(page.encode("utf-8")).hexdigest()[:16]
     return page.replace(VERSION_TOKEN, version, 1), version
+
+
+@functools.lru_cache(maxsize=4)
+def _noting(env: jinja2.Environment) -> jinja2.Environment:
+    """The build's environment, noting each value a template writes in its `shown_values` list: the text of the
+    page besides the templates' own, known without reading the page back. Its own cache: templates compiled
+    without a finalize never call it."""
+    return env.overlay(finalize=_note, cache_size=50)
+
+
+@jinja2.pass_context  # called as the page renders, never folded into a constant at compile time
+def _note(context: jinja2.runtime.Context, value: Any) -> Any:
+    shown = context.get("shown_values")
+    if shown is not None:  # a photo's data: URI adds only ASCII, which the page's CSS and script have anyway
+        shown.append(str(value))
+    return value
+
+
+@functools.lru_cache(maxsize=16)
+def _template_text(env: jinja2.Environment, name: str) -> str:
+    """The text a template and those it includes, imports or extends write as they are (its TemplateData)."""
+    source = env.loader.get_source(env, name)[0] if env.loader else ""
+    tree = env.parse(source)
+    own = "".join(node.data for node in tree.find_all(jinja2.nodes.TemplateData))
+    return own + "".join(_template_text(env, other) for other in jinja2.meta.find_referenced_templates(tree) if other)
 
 
 def _font_faces(text: str) -> str:
@@ -101,13 +131,6 @@ def _font_faces(text: str) -> str:
                      f'unicode-range: {fonts.unicode_range(chars)}; '
                      f'src: url("{_data_uri(data, "font/woff2")}") format("woff2"); }}')
     return "\n".join(rules)
-
-
-def _visible_text(page: str) -> str:
-    """Characters of the page's text and of the script's messages (clock, weekdays, dates)."""
-    without_images = re.sub(r'data:[^"\')]+', "", page)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", without_images))
-    return "".join(sorted(set(text + "0123456789:年月日（）")))
 
 
 def _first_paragraph(markdown_text: str, limit: int = 110) -> str:

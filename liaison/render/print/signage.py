@@ -13,7 +13,7 @@ from typing import Any
 
 from liaison.content.schema import Material
 from liaison.model.site import Deputy, Station
-from liaison.render import Context, Output, Rendered, qr
+from liaison.render import Context, Output, Rendered
 from liaison.render.print import pdf, signboards
 from liaison.render.print import spec as printspec
 from liaison.render.print.notices import notice_sheet
@@ -108,7 +108,7 @@ def qr_vector(ctx: Context, station_id: str, deputy_id: str | None) -> Rendered:
     site, station = ctx.site, ctx.site.stations[station_id]
     entity = site.deputies[deputy_id] if deputy_id else station
     target, caption = site.qr_target(entity), _caption(station, entity)
-    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(qr.svg(target, caption, symbol_mm=_qr_mm(deputy_id))) + "\n")
+    svg = ctx.env.get_template("print/qr-code.svg").render(target=target, caption=caption, symbol_mm=_qr_mm(deputy_id))
     return _files(PrintFile(Output(f"{qr_stem(station.id, deputy_id)}.svg", svg.encode("utf-8")), station.id,
                             f"{caption}（矢量原稿）", None, 1, "矢量原稿，供制版", 0, _qr_created(ctx, station, entity)))
 

@@ -14,7 +14,6 @@ from liaison.render.print import lettering as signboard
 from liaison.render.print import pdf, texture
 from liaison.render.print import spec as printspec
 
-PROOF_RED = "#e60012"  # the sRGB look of C0 M100 Y100 K0 on coated stock, for the proof only
 TEXTURES = {Material.GOLD: "gold", Material.BRASS: "brass", Material.INSERT: "insert"}
 PREVIEW_WIDTH_PX = 1800
 
@@ -43,7 +42,7 @@ def production(site: Site, env: jinja2.Environment, station: Station, content_di
 def proof(site: Site, env: jinja2.Environment, station: Station, material: Material, content_dir: Path,
           created: dt.date | None) -> tuple[bytes, bytes]:
     """The proof on the simulated plate of `material` (a PDF dated `created`) and its PNG preview."""
-    pdf_bytes = _render(site, env, station, content_dir, PROOF_RED, material, created)
+    pdf_bytes = _render(site, env, station, content_dir, printspec.PROOF_RED, material, created)
     return pdf_bytes, preview_png(pdf_bytes)
 
 

@@ -10,6 +10,7 @@ MIN_IMAGE_PPI = 150  # photos and textures at printed size
 
 # Red lettering for the plate: process red, no black, no RGB anywhere in the artwork.
 PLATE_RED_CMYK = (0, 1, 1, 0)
+PROOF_RED = "#e60012"  # the sRGB look of C0 M100 Y100 K0 on coated stock, for the proof only
 SIGNBOARD_FONT = "Noto Serif CJK SC:style=Black"  # open fallback for 方正大标宋
 
 # Wall poster (公示栏). Read from 1.5 m: at that distance a 24 pt (8.5 mm) Han

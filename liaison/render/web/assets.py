@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from liaison.model import urls
 from liaison.render import Context, Output, Rendered, fonts
 from liaison.render.portraits import portrait_jpeg
+from liaison.render.theme import Theme
 
 FONT_STYLESHEET = "static/fonts/rare-glyphs.css"
 FONT_FILES = "static/fonts/rare-glyphs*.woff2"  # as many as the faces that draw the pages' rare characters
 
 
-def static_files(theme_dir: Path) -> list[str]:
-    """The theme's static files, relative to its static/ folder (published under static/)."""
-    static = theme_dir / "static"
-    return [path.relative_to(static).as_posix() for path in sorted(static.rglob("*")) if path.is_file()]
+def static_files(theme: Theme) -> list[str]:
+    """The theme's static files, relative to its static/ folder (published under static/): a custom theme's
+    files replacing the default's of the same path."""
+    return list(theme.static_files())
 
 
 def static_file(ctx: Context, relative: str) -> Rendered:
-    return Rendered((Output("static/" + relative, (ctx.theme / "static" / relative).read_bytes()),))
+    return Rendered((Output("static/" + relative, ctx.theme.static_files()[relative].read_bytes()),))
 
 
 def rare_glyph_fonts(ctx: Context, pages: Sequence[Rendered]) -> Rendered:

@@ -401,3 +401,18 @@ def test_version_is_the_digest_of_the_page(mini_site: Path, mini: Path) -> None:
     changed = kiosk_page(site, env, site.stations["centre"], mini)
     assert "联络站的中心" in changed
     assert re.findall(r'"version": "([0-9a-f]{16})"', changed) not in ([versions["centre"]], [])
+
+
+def test_fonts_draw_text_that_looks_like_an_image_address(mini: Path) -> None:
+    """The fonts are subset to what the template writes, not to the page read back: a notice titled with
+    "data:" (as a clerk may paste) keeps its characters, where stripping data: URIs from the page lost them."""
+    notice = mini / "notices" / "december.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("title: 12月代表接待日公告",
+                                                                 'title: "见 data:鑫檩表"'), encoding="utf-8")
+    site, env = model(mini)
+    html = kiosk_page(site, env, site.stations["centre"], mini)
+    assert "data:鑫檩表" in html
+    faces = re.findall(r'font-weight: (\d+); src: url\("data:font/woff2;base64,([^"]+)"\)', html)
+    assert [weight for weight, _ in faces] == ["400", "700"]
+    for weight, data in faces:
+        assert set("鑫檩表") <= {chr(c) for c in TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()}, weight
