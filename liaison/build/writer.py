@@ -339,9 +339,10 @@ class Publication:
         changed = 0
         with _faults(self.given[name]):
             tree.mkdir(parents=True)
-            for output in outputs:
-                signals.check()
-                _check_path(output.path, files)
+        for output in outputs:  # rendered as they come: a renderer's error (a template not found) is its own
+            signals.check()
+            _check_path(output.path, files)
+            with _faults(self.given[name]):
                 digest = files[output.path] = _digest(output.data)
                 destination = tree / output.path
                 destination.parent.mkdir(parents=True, exist_ok=True)
@@ -350,6 +351,7 @@ class Publication:
                     _keep_time(previous / output.path, destination)
                 else:
                     changed += 1
+        with _faults(self.given[name]):
             for path in keep:
                 signals.check()
                 _check_path(path, files)

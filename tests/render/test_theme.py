@@ -16,8 +16,7 @@ from liaison.render.print.notices import notice_sheet
 from liaison.render.theme import DEFAULT_THEME, Theme
 from liaison.render.theme import environment as theme_environment
 from liaison.render.web import assets
-from liaison.render.web import pages as web
-from tests.conftest import ROOT, TODAY, dating, model, snapshot, write
+from tests.conftest import ROOT, TODAY, dating, model, plan_of, snapshot, web_page, write
 from tests.pdf_reading import colour_operators
 
 FOOTER = re.compile(rb'<footer class="footer">.*?</footer>', re.S)
@@ -42,8 +41,7 @@ def test_a_base_html_extending_the_default_changes_every_web_pages_footer_and_no
     theme = footer_theme(tmp_path / "theme")
     build(Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY,
                  theme=theme))
-    site, env = model(mini)
-    web_pages = {o.path for o in web.pages(site, env) if o.path.endswith(".html")}
+    web_pages = {path for job in plan_of(mini) if web_page(job) for path in job.outputs if path.endswith(".html")}
     for part in ("site", "signage"):
         before, after = snapshot(mini_build / part), snapshot(tmp_path / part)
         assert sorted(after) == sorted(before), part
@@ -69,12 +67,13 @@ def test_static_files_of_the_theme_replace_the_defaults_by_path_and_the_others_s
     theme = tmp_path / "theme"
     write(theme / "static" / "style.css", "body { color: black; }\n")
     write(theme / "static" / "img" / "logo.svg", "<svg/>\n")
-    published = {o.path: o.data for o in assets.theme_static(Theme(theme))}
-    default = {o.path: o.data for o in assets.theme_static(Theme())}
-    assert set(published) == set(default) | {"static/img/logo.svg"}
-    assert published["static/style.css"] == b"body { color: black; }\n"
-    assert published["static/img/logo.svg"] == b"<svg/>\n"
-    assert all(published[path] == data for path, data in default.items() if path != "static/style.css")
+    published = {relative: path.read_bytes() for relative, path in Theme(theme).static_files().items()}
+    default = {relative: path.read_bytes() for relative, path in Theme().static_files().items()}
+    assert set(published) == set(default) | {"img/logo.svg"}
+    assert published["style.css"] == b"body { color: black; }\n"
+    assert published["img/logo.svg"] == b"<svg/>\n"
+    assert all(published[path] == data for path, data in default.items() if path != "style.css")
+    assert assets.static_files(Theme(theme)) == sorted(published)  # what the plan publishes under static/
 
 
 def test_site_yaml_names_the_theme_and_the_command_line_one_wins(mini: Path, tmp_path: Path) -> None:
@@ -230,7 +229,7 @@ def test_a_themes_tokens_css_recolours_web_kiosk_and_print(mini: Path, tmp_path:
     page = env.get_template("station.html").render(site=site, station=station, page_path="stations/centre/index.html")
     assert '<path fill="#101820" d="M' in page and 'fill="#000"' not in page  # the QR codes
     assert "--brand-red: #123456;" in kiosk.kiosk_page(site, env, station, mini)  # inlined: the bar reads it
-    assert {o.path: o.data.decode() for o in assets.theme_static(Theme(theme))}["static/tokens.css"].count("#123456")
+    assert Theme(theme).static_files()["tokens.css"].read_text(encoding="utf-8").count("#123456")
     sheet, _ = notice_sheet(site, env, next(iter(site.published_receptions())), None)
     default_sheet, _ = notice_sheet(site, model(mini)[1], next(iter(site.published_receptions())), None)
     assert close(rgb("#123456"), pdf_colours(sheet)) and not close(rgb("#a4121c"), pdf_colours(sheet))
