@@ -15,7 +15,7 @@ from typing import Any
 from PIL import Image, ImageFile, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
-from liaison.content import photos, privacy, schema, syntax
+from liaison.content import ids, kinds, photos, privacy, schema, syntax
 from liaison.content.loader import LoadResult, Loc, RawRecord, unread_warnings
 from liaison.content.problems import Problem, field_path
 from liaison.content.schema import OpinionStatus, Route, StaffRole
@@ -38,8 +38,8 @@ class Typed:
 def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem]]:
     problems = list(loaded.problems)
     typed = Typed()
-    for kind, ids in loaded.ids.items():
-        typed.ids[kind].update(ids)
+    for kind, found in loaded.ids.items():
+        typed.ids[kind].update(found)
     if loaded.site is not None:
         site = _parse(loaded.site, problems)
         typed.site = site if isinstance(site, schema.Site) else None
@@ -53,7 +53,7 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
     problems.extend(Rules(typed, content_dir).run())
     raws = [raw for raw in [loaded.site, *(r for rs in loaded.records.values() for r in rs)] if raw is not None]
     referenced = {(content_dir / name).resolve() for raw in raws
-                  for name in schema.file_references(schema.MODELS[raw.kind], raw.data)}
+                  for name in schema.file_references(kinds.of(raw.kind).model, raw.data)}
     problems.extend(unread_warnings(loaded.unread, content_dir, referenced))
     for raw in raws:
         problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))
@@ -63,7 +63,7 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
 # ---- schema stage ---------------------------------------------------------------
 
 def _parse(raw: RawRecord, problems: list[Problem]) -> BaseModel | None:
-    model = schema.MODELS[raw.kind]
+    model = kinds.of(raw.kind).model
     try:
         return model.model_validate(raw.data)
     except ValidationError as exc:
@@ -149,7 +149,7 @@ def _message(error: Mapping[str, Any], shown: str) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_pattern_mismatch":
-        return "编号只能用小写字母、数字和连字符（如 qingshi-town），且须是另一个记录的文件名"
+        return f"编号{ids.RULE}，且须是另一个记录的文件名"  # Id is the schema's only pattern
     if kind.startswith(("date_", "datetime_")):
         return f"“{shown}”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"
     if kind.startswith("time_"):
@@ -203,10 +203,10 @@ class Rules:
     def _ref(self, kind: str, record_id: str, loc: Loc, target_kind: str, target: str | None) -> None:
         if target is None or target in self.t.ids[target_kind]:
             return
-        label = {"stations": "联络站", "deputies": "代表"}[target_kind]
+        target_entry = kinds.KINDS[target_kind]
         hint = difflib.get_close_matches(target, sorted(self.t.ids[target_kind]), n=1, cutoff=0.6)
-        extra = f"，是否想写“{hint[0]}”？" if hint else f"：{target_kind}/ 目录下没有 {target}.yaml"
-        self._add(kind, record_id, loc, f"引用的{label}“{target}”不存在{extra}")
+        extra = f"，是否想写“{hint[0]}”？" if hint else f"：{target_kind}/ 目录下没有 {target_entry.file_name(target)}"
+        self._add(kind, record_id, loc, f"引用的{target_entry.label}“{target}”不存在{extra}")
 
     def stations(self) -> None:
         stations = self.t.of("stations")

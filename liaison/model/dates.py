@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from liaison.content import schema
-from liaison.content.loader import RECORD_DIRS, SITE_FILE
+from liaison.content.kinds import KINDS, SITE_FILE
 from liaison.model.site import Entity
 
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
@@ -103,5 +103,5 @@ class Dating:
     def _record_file(self, entity: Entity[Any]) -> Path:
         """content/<kind>/<id> with the suffix the loader found (each id has one file)."""
         folder = self.content_dir / entity.section
-        candidates = [folder / (entity.id + suffix) for suffix in RECORD_DIRS[entity.section]]
+        candidates = [folder / (entity.id + suffix) for suffix in KINDS[entity.section].suffixes]
         return next((path for path in candidates if path.is_file()), candidates[0])

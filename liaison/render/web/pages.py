@@ -49,7 +49,7 @@ def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
 def listed_pages(site: Site) -> Iterator[str]:
     """Every HTML page a search engine should know, as output paths."""
     yield "index.html"
-    for section in ("stations", "deputies", "systems", "notices"):
+    for section in urls.SECTIONS:
         yield f"{section}/index.html"
         for record_id in getattr(site, section):
             yield urls.page_path(section, record_id)
