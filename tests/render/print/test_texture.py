@@ -49,7 +49,7 @@ def test_same_arguments_give_identical_bytes() -> None:
 
 def test_bytes_do_not_depend_on_the_process() -> None:
     """Another interpreter with another hash seed renders the same bytes: nothing unseeded is used."""
-    code = ("import hashlib, sys; from liaison.texture import plate_texture; "
+    code = ("import hashlib, sys; from liaison.render.print.texture import plate_texture; "
             "sys.stdout.write(hashlib.sha256(plate_texture('gold', 120.0, 80.0, 150)).hexdigest())")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     other = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
