@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from liaison.content import ids, syntax
+from liaison.content import ids, paths, syntax
 from liaison.content.kinds import KINDS, SITE_FILE
 from liaison.content.problems import Problem, field_path
 
@@ -165,8 +165,8 @@ def load_content(content_dir: Path) -> LoadResult:
 
     site_path = content_dir / SITE_FILE
     site = None
-    if site_path.is_file() and not site_path.resolve().is_relative_to(content_dir.resolve()):
-        problems.append(Problem(site_path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+    if site_path.is_file() and paths.inside(content_dir, SITE_FILE) is None:
+        problems.append(Problem(site_path, 0, 0, "", paths.LINK_OUTSIDE))
     elif site_path.is_file():
         site = _load_file("site", "site", site_path, problems)
     else:
@@ -186,8 +186,8 @@ def load_content(content_dir: Path) -> LoadResult:
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
                 continue
-            if not path.resolve().is_relative_to(content_dir.resolve()):
-                problems.append(Problem(path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+            if paths.inside(content_dir, path.relative_to(content_dir)) is None:
+                problems.append(Problem(path, 0, 0, "", paths.LINK_OUTSIDE))
                 continue
             record_id = path.stem
             if not ids.is_id(record_id):

@@ -15,7 +15,7 @@ from typing import Any
 from PIL import Image, ImageFile, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
-from liaison.content import ids, kinds, photos, privacy, schema, syntax
+from liaison.content import ids, kinds, paths, photos, privacy, schema, syntax
 from liaison.content.loader import LoadResult, Loc, RawRecord, unread_warnings
 from liaison.content.problems import Problem, field_path
 from liaison.content.schema import OpinionStatus, Route, StaffRole
@@ -52,8 +52,8 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
                 typed.raw[(kind, raw.id)] = raw
     problems.extend(Rules(typed, content_dir).run())
     raws = [raw for raw in [loaded.site, *(r for rs in loaded.records.values() for r in rs)] if raw is not None]
-    referenced = {(content_dir / name).resolve() for raw in raws
-                  for name in schema.file_references(kinds.of(raw.kind).model, raw.data)}
+    referenced = {target for raw in raws for name in schema.file_references(kinds.of(raw.kind).model, raw.data)
+                  if (target := paths.inside(content_dir, name)) is not None}
     problems.extend(unread_warnings(loaded.unread, content_dir, referenced))
     for raw in raws:
         problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))
@@ -254,11 +254,9 @@ class Rules:
                     self._add("deputies", did, ("seats", index, "level"), f"同一级别（{seat.level.value}）的代表职务重复")
 
     def _file(self, kind: str, record_id: str, loc: Loc, relative: str, label: str) -> None:
-        target = (self.content_dir / relative).resolve()
-        if not target.is_relative_to(self.content_dir):
-            self._add(kind, record_id, loc, f"{label}路径“{relative}”超出了内容目录")
-        elif not target.is_file():
-            self._add(kind, record_id, loc, f"{label}文件“{relative}”不存在（路径相对于内容目录）")
+        problem = paths.named_file_problem(self.content_dir, relative, label)
+        if problem:
+            self._add(kind, record_id, loc, problem)
 
     def documents(self) -> None:
         for sid, system in self.t.of("systems").items():
@@ -323,9 +321,9 @@ class Rules:
             relative = getattr(site.signage, name)
             if relative is None:
                 continue
-            target = (self.content_dir / relative).resolve()
-            if not target.is_relative_to(self.content_dir) or not target.is_file():
-                self.problems.append(raw.problem(("signage", name), f"{label}文件“{relative}”不存在或超出内容目录"))
+            problem = paths.named_file_problem(self.content_dir, relative, label)
+            if problem:
+                self.problems.append(raw.problem(("signage", name), problem))
 
     def photos(self) -> None:
         """Every deputy's photo is a picture Pillow reads whole, of a size it accepts."""
@@ -336,8 +334,8 @@ class Rules:
         """The pixel size of an image in content, or None after reporting why it cannot be used."""
         if relative is None:
             return None
-        path = (self.content_dir / relative).resolve()
-        if not path.is_relative_to(self.content_dir) or not path.is_file():
+        path = paths.inside(self.content_dir, relative)
+        if path is None or not path.is_file():
             return None  # reported by the path check
         loc = ("photo",)
         lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint turns it on

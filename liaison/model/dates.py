@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from liaison.content import schema
+from liaison.content import paths, schema
 from liaison.content.kinds import KINDS, SITE_FILE
 from liaison.model.site import Entity
 
@@ -96,7 +96,7 @@ class Dating:
                 continue
             else:
                 raise TypeError(f"no content file stands for {item!r}")
-            found.extend(self.content_dir / name
+            found.extend(paths.named_file(self.content_dir, name)
                          for name in schema.file_references(type(record), record.model_dump()))
         return found
 

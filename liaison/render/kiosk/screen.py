@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from liaison.build import parallel
+from liaison.content import paths
 from liaison.content.schema import RECEPTION_KINDS
 from liaison.model import schedule
 from liaison.model.site import Site, Station
@@ -66,7 +67,7 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
         summary=site.opinion_summary(station, since=_months_ago(site.today, 12)),
         chart=Markup(env.get_template("charts/monthly.svg").render(months=site.opinion_months(station),
                                                                   palette=KIOSK_PALETTE)),
-        photos={did: _data_uri(portrait_jpeg(content_dir / d.photo), "image/jpeg")
+        photos={did: _data_uri(portrait_jpeg(paths.named_file(content_dir, d.photo)), "image/jpeg")
                 for did, d in people.items() if d.photo},
         six_items=SIX_ITEMS,
     )

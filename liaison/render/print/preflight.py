@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from liaison.content import photos, schema
+from liaison.content import paths, photos, schema
 from liaison.content.loader import Loc
 from liaison.content.problems import Problem
 from liaison.content.validate import Typed
@@ -79,9 +79,9 @@ class _Preflight:
         """The pixel size of a photo content validation accepted; None for one it reported or none at all."""
         if relative is None:
             return None
-        path = (self.content_dir / relative).resolve()
-        if not path.is_relative_to(self.content_dir) or not path.is_file():
-            return None
+        path = paths.inside(self.content_dir, relative)
+        if path is None or not path.is_file():
+            return None  # reported by content validation
         try:
             with photos.open_photo(path) as image:
                 size: tuple[int, int] = image.size
@@ -115,8 +115,8 @@ class _Preflight:
     def _signboard_font(self, site: schema.Site) -> tuple[str, frozenset[int] | None]:
         assert self.t.site_raw is not None  # run() returns early without site settings
         if site.signage.font:
-            path = (self.content_dir / site.signage.font).resolve()
-            if not path.is_file():
+            path = paths.inside(self.content_dir, site.signage.font)
+            if path is None or not path.is_file():
                 return site.signage.font, None  # reported by content validation
             font = fonts.FontFile(path)
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from liaison.content import paths
 from liaison.model import urls
 from liaison.model.site import Site
 from liaison.render import Output, fonts
@@ -40,4 +41,4 @@ def portraits(site: Site, content_dir: Path) -> Iterator[Output]:
     for deputy in site.deputies.values():
         if deputy.photo:
             for width in PORTRAIT_WIDTHS:
-                yield Output(urls.portrait_path(deputy.id, width), portrait_jpeg(content_dir / deputy.photo, width))
+                yield Output(urls.portrait_path(deputy.id, width), portrait_jpeg(paths.named_file(content_dir, deputy.photo), width))
