@@ -13,6 +13,7 @@ from liaison.model.dates import Dating
 from liaison.model.schedule import WEEKDAY_NAMES, describe
 from liaison.render import qr
 from liaison.render.markup import render_markdown
+from liaison.rules import six_items
 
 if TYPE_CHECKING:
     from liaison.model.site import Site
@@ -49,7 +50,7 @@ def environment(dating: Dating, theme_dir: Path = DEFAULT_THEME) -> jinja2.Envir
         zoned=zoned,
     )
     env.globals.update(href=href, qr_svg=qr.svg, page_url=page_url, content_date=dating.of,
-                       reception_title=reception_title,
+                       reception_title=reception_title, six_items=six_items.BY_KEY,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
                        calendar_path=urls.calendar_path)
     return env

@@ -23,8 +23,6 @@ from liaison.render import Output, fonts
 from liaison.render.markup import plain_text
 from liaison.render.portraits import portrait_jpeg
 
-SIX_ITEMS = ("进站代表基本情况", "工作人员基本情况及职责", "主要工作制度和年度工作计划",
-             "群众意见建议处理流程", "网上应用场景使用方法", "其他需要公开的事项")
 FACES = {"400": "Noto Sans CJK SC:style=Regular", "700": "Noto Sans CJK SC:style=Bold"}
 NOTICES_PER_SLIDE = 5
 VERSION_TOKEN = "@@KIOSK-VERSION@@"
@@ -69,7 +67,6 @@ def kiosk_page(site: Site, env: jinja2.Environment, station: Station, content_di
                                                                   palette=KIOSK_PALETTE)),
         photos={did: _data_uri(portrait_jpeg(paths.named_file(content_dir, d.photo)), "image/jpeg")
                 for did, d in people.items() if d.photo},
-        six_items=SIX_ITEMS,
     )
     page = page.replace("/*FONTS*/", _font_faces(_visible_text(page)), 1)
     version = hashlib.sha256(page.encode("utf-8")).hexdigest()[:16]
