@@ -360,7 +360,7 @@ def test_phone_photos_up_to_200_megapixels_are_accepted_and_downscaled(mini: Pat
     # the web page's and kiosk's portraits, and the poster's
     assert Image.open(io.BytesIO(portrait_jpeg(photo, 240))).size == (240, 320)
     assert Image.open(io.BytesIO(portrait_jpeg(photo))).size == (480, 640)
-    assert Image.open(io.BytesIO(portrait_asset(photo).data)).size == (472, 630)
+    assert Image.open(io.BytesIO(portrait_asset(photo).data)).size == (471, 628)  # 40 mm at 300 ppi, exactly 3:4
 
 
 def test_every_medium_takes_a_48_megapixel_photo(mini: Path) -> None:

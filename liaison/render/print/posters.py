@@ -41,11 +41,10 @@ def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content
 
 
 def portrait_asset(source: Path) -> pdf.Asset:
-    """The uniform 3:4 frame in sRGB, like the web copy, at most PHOTO_PPI at printed size."""
-    frame = (printspec.min_pixels(printspec.POSTER_PHOTO_MM[0], PHOTO_PPI),
-             printspec.min_pixels(printspec.POSTER_PHOTO_MM[1], PHOTO_PPI))
+    """The 3:4 portrait in sRGB, like the web copy, at most PHOTO_PPI at printed size."""
     out = io.BytesIO()
-    portrait(source, frame, enlarge=False).save(out, "JPEG", quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
+    portrait(source, printspec.min_pixels(printspec.POSTER_PHOTO_MM[0], PHOTO_PPI), enlarge=False).save(
+        out, "JPEG", quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
     return pdf.Asset(out.getvalue(), "image/jpeg")
 
 

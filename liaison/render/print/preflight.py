@@ -12,7 +12,7 @@ from liaison.content import paths, photos, schema
 from liaison.content.loader import Loc
 from liaison.content.problems import Problem
 from liaison.content.validate import Typed
-from liaison.render import fonts
+from liaison.render import fonts, portraits
 from liaison.render.print import lettering, spec
 
 # Where each kind of name is shown. Print sets names in the serif, screens in the sans; either falls back
@@ -69,7 +69,7 @@ class _Preflight:
             if size is None:
                 continue
             width, height = size
-            crop = min(width, height * 3 / 4), min(height, width * 4 / 3)  # the 3:4 frame it is cut to
+            crop = portraits.largest_frame(size)  # what the poster prints of it
             if crop[0] < need[0] or crop[1] < need[1]:
                 self._add("deputies", did, ("photo",),
                           f"{deputy.name}的照片只有 {width}×{height} 像素，印在公示栏上不够清晰："
