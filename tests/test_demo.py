@@ -6,8 +6,8 @@ import json
 import pytest
 
 from liaison.content.schema import OpinionStatus, Route, SeatLevel, StationKind
+from liaison.rules.six_items import TITLES
 from tests.html_links import broken_local_links, external_resources
-from tests.render.web.test_pages import SIX_ITEMS
 
 
 def test_demo_validates_without_warnings(demo_checked) -> None:
@@ -60,7 +60,7 @@ def test_every_station_and_deputy_has_a_page_with_the_six_items(demo) -> None:
     report, out = demo
     for station_id in report.site.stations:
         html = (out / "site" / "stations" / station_id / "index.html").read_text()
-        positions = [html.index(f"</span>{title}</h2>") for title in SIX_ITEMS]
+        positions = [html.index(f"</span>{title}</h2>") for title in TITLES]
         assert positions == sorted(positions), station_id
     for deputy_id, deputy in report.site.deputies.items():
         html = (out / "site" / "deputies" / deputy_id / "index.html").read_text()

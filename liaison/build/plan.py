@@ -21,6 +21,7 @@ from typing import Any
 
 from liaison.build import linkcheck
 from liaison.build.config import Config, site_theme
+from liaison.content.kinds import KINDS
 from liaison.model import urls
 from liaison.model.site import Entity, Site, Station
 from liaison.render import Context, Rendered
@@ -144,7 +145,7 @@ def _web(site: Site, config: Config) -> list[Job]:
     return jobs
 
 
-_KINDS = ("stations", "deputies", "systems", "events", "opinions", "notices")
+_KINDS = tuple(name for name in KINDS if name != "assessments")  # what the pages read: assessments only the report
 
 
 def _keys(jobs: Iterable[Job], suffix: str) -> tuple[str, ...]:

@@ -16,21 +16,10 @@ from typing import Any
 
 import yaml
 
-from liaison.content import syntax
+from liaison.content import ids, paths, syntax
+from liaison.content.kinds import KINDS, SITE_FILE
 from liaison.content.problems import Problem, field_path
 
-# Record kinds: directory name -> file suffixes. "site" is the single settings file.
-RECORD_DIRS: dict[str, tuple[str, ...]] = {
-    "stations": (".yaml", ".yml"),
-    "deputies": (".yaml", ".yml"),
-    "systems": (".md",),
-    "events": (".yaml", ".yml"),
-    "opinions": (".yaml", ".yml"),
-    "notices": (".md",),
-    "assessments": (".yaml", ".yml"),
-}
-SITE_FILE = "site.yaml"
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 50  # nesting levels; content never needs more, and deeper input exhausts the stack
 RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8”后保存"
@@ -168,23 +157,23 @@ class LoadResult:
 def load_content(content_dir: Path) -> LoadResult:
     problems: list[Problem] = []
     unread: list[Path] = []
-    records: dict[str, list[RawRecord]] = {kind: [] for kind in RECORD_DIRS}
-    ids: dict[str, set[str]] = {kind: set() for kind in RECORD_DIRS}
+    records: dict[str, list[RawRecord]] = {kind: [] for kind in KINDS}
+    found: dict[str, set[str]] = {kind: set() for kind in KINDS}
     if not content_dir.is_dir():
         problems.append(Problem(content_dir, 0, 0, "", "内容目录不存在"))
-        return LoadResult(None, records, problems, {kind: set() for kind in RECORD_DIRS})
+        return LoadResult(None, records, problems, {kind: set() for kind in KINDS})
 
     site_path = content_dir / SITE_FILE
     site = None
-    if site_path.is_file() and not site_path.resolve().is_relative_to(content_dir.resolve()):
-        problems.append(Problem(site_path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+    if site_path.is_file() and paths.inside(content_dir, SITE_FILE) is None:
+        problems.append(Problem(site_path, 0, 0, "", paths.LINK_OUTSIDE))
     elif site_path.is_file():
         site = _load_file("site", "site", site_path, problems)
     else:
         problems.append(Problem(site_path, 0, 0, "", f"缺少站点设置文件 {SITE_FILE}"))
 
-    for kind, suffixes in RECORD_DIRS.items():
-        directory = content_dir / kind
+    for kind, entry in KINDS.items():
+        directory, suffixes = content_dir / kind, entry.suffixes
         if not directory.is_dir():
             continue
         seen: dict[str, Path] = {}
@@ -197,13 +186,12 @@ def load_content(content_dir: Path) -> LoadResult:
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
                 continue
-            if not path.resolve().is_relative_to(content_dir.resolve()):
-                problems.append(Problem(path, 0, 0, "", "这是指向内容目录之外的链接，出于安全原因不予读取"))
+            if paths.inside(content_dir, path.relative_to(content_dir)) is None:
+                problems.append(Problem(path, 0, 0, "", paths.LINK_OUTSIDE))
                 continue
             record_id = path.stem
-            if not ID_PATTERN.match(record_id):
-                problems.append(Problem(path, 0, 0, "id",
-                    f"文件名“{record_id}”不能用作编号：只能用小写字母、数字和连字符（如 qingshi-town），它决定公开网址"))
+            if not ids.is_id(record_id):
+                problems.append(Problem(path, 0, 0, "id", f"文件名“{record_id}”不能用作编号：{ids.RULE}，它决定公开网址"))
                 continue
             if (kind, record_id) in RESERVED_IDS:
                 problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”已被系统占用（{RESERVED_IDS[(kind, record_id)]}），请换一个文件名"))
@@ -212,20 +200,20 @@ def load_content(content_dir: Path) -> LoadResult:
                 problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”重复，已由 {seen[record_id].name} 使用"))
                 continue
             seen[record_id] = path
-            ids[kind].add(record_id)  # so a broken file does not also show up as dangling references
+            found[kind].add(record_id)  # so a broken file does not also show up as dangling references
             record = _load_file(kind, record_id, path, problems)
             if record is not None:
                 records[kind].append(record)
-    unread.extend(path for path in sorted(content_dir.iterdir()) if path.name not in (SITE_FILE, *RECORD_DIRS)
+    unread.extend(path for path in sorted(content_dir.iterdir()) if path.name not in (SITE_FILE, *KINDS)
                   and not path.name.startswith((".", "_")) and not path.name.upper().startswith("README"))
-    return LoadResult(site, records, problems, ids, unread)
+    return LoadResult(site, records, problems, found, unread)
 
 
 def unread_warnings(unread: list[Path], content_dir: Path, referenced: set[Path]) -> list[Problem]:
     """A warning for each file or folder no record kind reads and no record refers to (referenced: the
     resolved paths records name, so photos/ is not warned about): a misspelt `staions/` passed in silence."""
     problems = []
-    kinds = "、".join(f"{kind}/" for kind in RECORD_DIRS)
+    kinds = "、".join(f"{kind}/" for kind in KINDS)
     for path in unread:
         if any(ref.is_relative_to(path.resolve()) for ref in referenced):
             continue
@@ -233,7 +221,7 @@ def unread_warnings(unread: list[Path], content_dir: Path, referenced: set[Path]
         if path.parent != content_dir:
             message = f"子目录“{name}/”中的文件不会被读取：{path.parent.name}/ 目录下的记录文件不能再放进子目录"
         elif path.is_dir():
-            hint = difflib.get_close_matches(path.name.lower(), list(RECORD_DIRS), n=1, cutoff=0.6)
+            hint = difflib.get_close_matches(path.name.lower(), list(KINDS), n=1, cutoff=0.6)
             message = f"目录“{name}/”不是记录目录，内容中也没有引用其中的文件，其中的文件不会被读取：" + (
                 f"是否想写“{hint[0]}/”？" if hint else f"记录目录为 {kinds}")
         elif difflib.get_close_matches(path.name.lower(), [SITE_FILE], n=1, cutoff=0.6):

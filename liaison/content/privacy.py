@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from liaison.content import kinds
 from liaison.content.loader import Loc, RawRecord
 
 _SEP = r"[ \-]{0,3}"  # between digits, after _normalised: spaces and dashes of every width
@@ -24,14 +25,9 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _PRIVATE = "此处不是公开联系方式的字段，意见台账等只写公开摘要，不写群众的个人信息"
 
-# Where a mobile number may appear: public contact phones of stations, staff and deputies.
-CONTACT_FIELDS: dict[str, list[Loc]] = {
-    "stations": [("phone",), ("staff", "*", "phone")],
-    "deputies": [("phone",)],
-}
-# Records in which an e-mail address is the publisher's own contact (a station's or deputy's public
-# mailbox, named in an intro or a notice); in opinions, events and assessments it can only be someone's.
-EMAIL_KINDS = frozenset({"site", "stations", "deputies", "systems", "notices"})
+# Where a mobile number may appear (public contact phones of stations, staff and deputies), and in which
+# records an e-mail address is the publisher's own contact (a station's or deputy's public mailbox, named in an
+# intro or a notice; in opinions, events and assessments it can only be someone's): each kind's entry says.
 
 Finding = tuple[Loc, str, tuple[str, int, int]]  # where, message, (value text, start, end) of the match
 
@@ -49,7 +45,7 @@ def problems(record: RawRecord) -> Iterator[Finding]:
         if not _contact_field(record.kind, loc):
             for match in _MOBILE.finditer(plain):
                 yield loc, f"疑似手机号码（{_mask(_digits(match.group(0)))}）：{_PRIVATE}", piece(match)
-        if record.kind not in EMAIL_KINDS:
+        if not kinds.of(record.kind).emails:
             for match in _EMAIL.finditer(plain):
                 address = match.group(0)
                 yield loc, f"疑似电子邮箱（{address[0]}***{address[address.index('@'):]}）：{_PRIVATE}", piece(match)
@@ -82,7 +78,7 @@ def _is_identity_number(digits: str) -> bool:
 
 
 def _contact_field(kind: str, loc: Loc) -> bool:
-    for pattern in CONTACT_FIELDS.get(kind, []):
+    for pattern in kinds.of(kind).phones:
         if len(pattern) == len(loc) and all(p == "*" or p == part for p, part in zip(pattern, loc, strict=True)):
             return True
     return False

@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from liaison.content import ids
 from liaison.content.text import CONTROL_CHARACTERS, character_name
 
 
@@ -172,7 +173,7 @@ ContentFolder = Annotated[str, AfterValidator(_content_folder)]  # a folder in i
 Url = Annotated[str, AfterValidator(_url)]
 Line = Annotated[str, AfterValidator(_plain_line)]
 Markdown = str
-Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Id = Annotated[str, Field(pattern=ids.PATTERN)]  # a reference to another record
 
 
 # ---- vocabularies (values are what clerks write and what the public reads) ---
@@ -575,14 +576,3 @@ def file_references(model: type[BaseModel], data: object) -> Iterator[str]:
                 for item in value if listed and isinstance(value, list) else [value]:
                     yield from file_references(inner, item)
 
-
-MODELS: dict[str, type[Record]] = {
-    "site": Site,
-    "stations": Station,
-    "deputies": Deputy,
-    "systems": System,
-    "events": Event,
-    "opinions": Opinion,
-    "notices": Notice,
-    "assessments": Assessment,
-}

@@ -15,7 +15,7 @@ from typing import Any
 from PIL import Image, ImageFile, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
-from liaison.content import photos, privacy, schema, syntax
+from liaison.content import ids, kinds, paths, photos, privacy, schema, syntax
 from liaison.content.loader import LoadResult, Loc, RawRecord, unread_warnings
 from liaison.content.problems import Problem, field_path
 from liaison.content.schema import OpinionStatus, Route, StaffRole
@@ -38,8 +38,8 @@ class Typed:
 def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem]]:
     problems = list(loaded.problems)
     typed = Typed()
-    for kind, ids in loaded.ids.items():
-        typed.ids[kind].update(ids)
+    for kind, found in loaded.ids.items():
+        typed.ids[kind].update(found)
     if loaded.site is not None:
         site = _parse(loaded.site, problems)
         typed.site = site if isinstance(site, schema.Site) else None
@@ -52,8 +52,8 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
                 typed.raw[(kind, raw.id)] = raw
     problems.extend(Rules(typed, content_dir).run())
     raws = [raw for raw in [loaded.site, *(r for rs in loaded.records.values() for r in rs)] if raw is not None]
-    referenced = {(content_dir / name).resolve() for raw in raws
-                  for name in schema.file_references(schema.MODELS[raw.kind], raw.data)}
+    referenced = {target for raw in raws for name in schema.file_references(kinds.of(raw.kind).model, raw.data)
+                  if (target := paths.inside(content_dir, name)) is not None}
     problems.extend(unread_warnings(loaded.unread, content_dir, referenced))
     for raw in raws:
         problems.extend(raw.problem(loc, message, piece=piece) for loc, message, piece in privacy.problems(raw))
@@ -63,7 +63,7 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
 # ---- schema stage ---------------------------------------------------------------
 
 def _parse(raw: RawRecord, problems: list[Problem]) -> BaseModel | None:
-    model = schema.MODELS[raw.kind]
+    model = kinds.of(raw.kind).model
     try:
         return model.model_validate(raw.data)
     except ValidationError as exc:
@@ -149,7 +149,7 @@ def _message(error: Mapping[str, Any], shown: str) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_pattern_mismatch":
-        return "编号只能用小写字母、数字和连字符（如 qingshi-town），且须是另一个记录的文件名"
+        return f"编号{ids.RULE}，且须是另一个记录的文件名"  # Id is the schema's only pattern
     if kind.startswith(("date_", "datetime_")):
         return f"“{shown}”不是有效日期，应写成 YYYY-MM-DD（如 2026-03-01）"
     if kind.startswith("time_"):
@@ -212,10 +212,10 @@ class Rules:
     def _ref(self, kind: str, record_id: str, loc: Loc, target_kind: str, target: str | None) -> None:
         if target is None or target in self.t.ids[target_kind]:
             return
-        label = {"stations": "联络站", "deputies": "代表"}[target_kind]
+        target_entry = kinds.KINDS[target_kind]
         hint = difflib.get_close_matches(target, sorted(self.t.ids[target_kind]), n=1, cutoff=0.6)
-        extra = f"，是否想写“{hint[0]}”？" if hint else f"：{target_kind}/ 目录下没有 {target}.yaml"
-        self._add(kind, record_id, loc, f"引用的{label}“{target}”不存在{extra}")
+        extra = f"，是否想写“{hint[0]}”？" if hint else f"：{target_kind}/ 目录下没有 {target_entry.file_name(target)}"
+        self._add(kind, record_id, loc, f"引用的{target_entry.label}“{target}”不存在{extra}")
 
     def stations(self) -> None:
         stations = self.t.of("stations")
@@ -263,11 +263,9 @@ class Rules:
                     self._add("deputies", did, ("seats", index, "level"), f"同一级别（{seat.level.value}）的代表职务重复")
 
     def _file(self, kind: str, record_id: str, loc: Loc, relative: str, label: str) -> None:
-        target = (self.content_dir / relative).resolve()
-        if not target.is_relative_to(self.content_dir):
-            self._add(kind, record_id, loc, f"{label}路径“{relative}”超出了内容目录")
-        elif not target.is_file():
-            self._add(kind, record_id, loc, f"{label}文件“{relative}”不存在（路径相对于内容目录）")
+        problem = paths.named_file_problem(self.content_dir, relative, label)
+        if problem:
+            self._add(kind, record_id, loc, problem)
 
     def documents(self) -> None:
         for sid, system in self.t.of("systems").items():
@@ -332,9 +330,9 @@ class Rules:
             relative = getattr(site.signage, name)
             if relative is None:
                 continue
-            target = (self.content_dir / relative).resolve()
-            if not target.is_relative_to(self.content_dir) or not target.is_file():
-                self.problems.append(raw.problem(("signage", name), f"{label}文件“{relative}”不存在或超出内容目录"))
+            problem = paths.named_file_problem(self.content_dir, relative, label)
+            if problem:
+                self.problems.append(raw.problem(("signage", name), problem))
         if site.theme is not None:
             folder = (self.content_dir / site.theme).resolve()
             wrong = (f"主题文件夹“{site.theme}”不存在或超出内容目录" if not folder.is_relative_to(self.content_dir)
@@ -351,8 +349,8 @@ class Rules:
         """The pixel size of an image in content, or None after reporting why it cannot be used."""
         if relative is None:
             return None
-        path = (self.content_dir / relative).resolve()
-        if not path.is_relative_to(self.content_dir) or not path.is_file():
+        path = paths.inside(self.content_dir, relative)
+        if path is None or not path.is_file():
             return None  # reported by the path check
         loc = ("photo",)
         lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint turns it on

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from liaison.content import schema
-from liaison.content.loader import RECORD_DIRS, SITE_FILE
+from liaison.content import paths, schema
+from liaison.content.kinds import KINDS, SITE_FILE
 from liaison.model.site import Entity
 
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
@@ -96,12 +96,12 @@ class Dating:
                 continue
             else:
                 raise TypeError(f"no content file stands for {item!r}")
-            found.extend(self.content_dir / name
+            found.extend(paths.named_file(self.content_dir, name)
                          for name in schema.file_references(type(record), record.model_dump()))
         return found
 
     def _record_file(self, entity: Entity[Any]) -> Path:
         """content/<kind>/<id> with the suffix the loader found (each id has one file)."""
         folder = self.content_dir / entity.section
-        candidates = [folder / (entity.id + suffix) for suffix in RECORD_DIRS[entity.section]]
+        candidates = [folder / (entity.id + suffix) for suffix in KINDS[entity.section].suffixes]
         return next((path for path in candidates if path.is_file()), candidates[0])

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from liaison.content import schema
+from liaison.content.kinds import BY_MODEL
 from liaison.content.schema import RECEPTION_KINDS, OpinionStatus, SeatLevel, StaffRole, Tier
 from liaison.content.validate import Typed
 from liaison.model import schedule, urls, workdays
@@ -33,8 +34,8 @@ class Entity(Generic[R]):
 
     @property
     def section(self) -> str:
-        """The URL section of this kind of record (see urls.py)."""
-        return SECTIONS[type(self.record)]
+        """The kind of this record (content/<kind>/, and the URL section of those with pages: see urls.py)."""
+        return BY_MODEL[type(self.record)].name
 
     def __getattr__(self, name: str) -> Any:
         if name in ("id", "record", "__setstate__"):
@@ -42,11 +43,6 @@ class Entity(Generic[R]):
         return getattr(self.record, name)
 
 
-SECTIONS: dict[type, str] = {
-    schema.Station: "stations", schema.Deputy: "deputies", schema.System: "systems",
-    schema.Notice: "notices", schema.Event: "events", schema.Opinion: "opinions",
-    schema.Assessment: "assessments",
-}
 Station = Entity[schema.Station]
 Deputy = Entity[schema.Deputy]
 System = Entity[schema.System]

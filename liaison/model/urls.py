@@ -8,31 +8,45 @@ from __future__ import annotations
 
 import posixpath
 
-SECTIONS = {"stations": "stations", "deputies": "deputies", "systems": "systems", "notices": "notices"}
+from liaison.content import ids
+from liaison.content.kinds import KINDS
+
+SECTIONS = tuple(name for name, kind in KINDS.items() if kind.pages)  # the kinds whose records have pages
 
 
 def page_path(section: str, record_id: str) -> str:
-    return f"{SECTIONS[section]}/{record_id}/index.html"
+    """The page of a record of a kind in SECTIONS: <kind>/<id>/index.html."""
+    if section not in SECTIONS:
+        raise ValueError(f"records of kind {section!r} have no page of their own")
+    return f"{section}/{_id(record_id)}/index.html"
 
 
 def reception_notice_path(event_id: str) -> str:
     """The notice page of a reception; the event's row on the schedule page is schedule/#<id>."""
-    return f"schedule/{event_id}/index.html"
+    return f"schedule/{_id(event_id)}/index.html"
 
 
 def wechat_text_path(event_id: str) -> str:
     """The notice as plain text to paste into a WeChat group."""
-    return f"schedule/{event_id}/wechat.txt"
+    return f"schedule/{_id(event_id)}/wechat.txt"
 
 
 def calendar_path(station_id: str | None = None) -> str:
     """The iCalendar feed of one station, or of every station (all.ics)."""
-    return f"calendar/{station_id or 'all'}.ics"
+    return f"calendar/{_id(station_id) if station_id else 'all'}.ics"
 
 
 def portrait_path(deputy_id: str, width: int = 480) -> str:
     """The 480 px portrait keeps the plain name; smaller ones carry their width."""
-    return f"media/deputies/{deputy_id}.jpg" if width == 480 else f"media/deputies/{deputy_id}-{width}.jpg"
+    return f"media/deputies/{_id(deputy_id)}.jpg" if width == 480 else f"media/deputies/{_id(deputy_id)}-{width}.jpg"
+
+
+def _id(record_id: str) -> str:
+    """A record id as a path segment: content validation let only ids of the one pattern through, so anything
+    else here (a slash, "..", a space) is a bug that must not become a public address."""
+    if not ids.is_id(record_id):
+        raise ValueError(f"not a record id: {record_id!r}")
+    return record_id
 
 
 def canonical(base_url: str, path: str) -> str:

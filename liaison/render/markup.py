@@ -96,3 +96,19 @@ def _join_lines(text: str) -> str:
 
 def _wide(character: str) -> bool:
     return bool(character) and unicodedata.east_asian_width(character) in ("W", "F")
+
+
+SHORT_LINE = 36  # characters: a line of the WeChat text wraps at most once on a phone
+_CLAUSE_END = re.compile(r"(?<=[，；。：])")
+
+
+def short_lines(text: str, width: int = SHORT_LINE) -> str:
+    """Text for a chat message: each line filled with whole clauses (broken after ，；。：) up to `width`
+    characters; a clause longer than that keeps its own line."""
+    lines: list[str] = []
+    for clause in _CLAUSE_END.split(text):
+        if lines and len(lines[-1]) + len(clause) <= width:
+            lines[-1] += clause
+        elif clause:
+            lines.append(clause)
+    return "\n".join(lines)

@@ -9,29 +9,47 @@ from PIL import Image, ImageCms, ImageOps
 
 from liaison.content import photos
 
-PORTRAIT_WIDTHS = (240, 480)  # 3:4 portraits for srcset: small cards and the deputy page on sharp screens
+ASPECT = (3, 4)  # width : height of every portrait frame, on screens and in print
+PORTRAIT_WIDTHS = (240, 480)  # portraits for srcset: small cards and the deputy page on sharp screens
+
+
+def height_for(width: float) -> float:
+    """The height of a portrait frame `width` wide (in any unit)."""
+    return width * ASPECT[1] / ASPECT[0]
+
+
+def frame(width: float) -> tuple[int, int]:
+    """The frame in whole pixels of exactly 3:4 nearest to `width` pixels wide."""
+    unit = max(1, round(width / ASPECT[0]))
+    return unit * ASPECT[0], unit * ASPECT[1]
+
+
+def largest_frame(size: tuple[int, int]) -> tuple[int, int]:
+    """The largest frame of exactly 3:4 a photo of this many pixels can fill without enlarging."""
+    unit = max(1, min(size[0] // ASPECT[0], size[1] // ASPECT[1]))
+    return unit * ASPECT[0], unit * ASPECT[1]
 
 
 @functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
 def portrait_jpeg(source: Path, width: int = PORTRAIT_WIDTHS[-1]) -> bytes:
     """The portrait for screens, `width` pixels wide."""
     out = io.BytesIO()
-    portrait(source, (width, width * 4 // 3)).save(out, "JPEG", quality=82, optimize=True)
+    portrait(source, width).save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()
 
 
-def portrait(source: Path, frame: tuple[int, int], enlarge: bool = True) -> Image.Image:
-    """The one portrait path for web, kiosk and print: upright, converted to sRGB, cropped to the frame's shape
-    at the frame's size (or, with enlarge=False, at most the photo's own resolution).
+def portrait(source: Path, width: float, enlarge: bool = True) -> Image.Image:
+    """The one portrait path for web, kiosk and print: upright, converted to sRGB, cropped to the 3:4 frame
+    `width` pixels wide (or, with enlarge=False, to at most the photo's own resolution).
 
     The caller encodes it with no exif=, icc_profile= or xmp=: no metadata is carried over.
     """
+    size = frame(width)
     with photos.open_photo(source) as image:
-        image = _to_srgb(ImageOps.exif_transpose(photos.decode_at_least(image, frame)))
+        image = _to_srgb(ImageOps.exif_transpose(photos.decode_at_least(image, size)))
     if not enlarge:
-        scale = min(1.0, image.width / frame[0], image.height / frame[1])
-        frame = (max(1, round(frame[0] * scale)), max(1, round(frame[1] * scale)))
-    return ImageOps.fit(image, frame, Image.Resampling.LANCZOS)
+        size = min(size, largest_frame(image.size))
+    return ImageOps.fit(image, size, Image.Resampling.LANCZOS)
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:

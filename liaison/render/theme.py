@@ -19,7 +19,8 @@ from liaison.model import urls
 from liaison.model.dates import Dating
 from liaison.model.schedule import WEEKDAY_NAMES, describe
 from liaison.render import qr
-from liaison.render.markup import render_markdown
+from liaison.render.markup import render_markdown, short_lines
+from liaison.rules import six_items
 
 if TYPE_CHECKING:
     from liaison.model.site import Site
@@ -130,9 +131,10 @@ def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environmen
         tel=tel,
         rule_text=describe,
         zoned=zoned,
+        short_lines=short_lines,
     )
     env.globals.update(href=href, page_url=page_url, content_date=dating.of,
-                       reception_title=reception_title,
+                       reception_title=reception_title, six_items=six_items.BY_KEY,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
                        calendar_path=urls.calendar_path,
                        qr_svg=functools.partial(qr.svg, dark=tokens["qr-dark"], light=tokens["qr-light"]),
@@ -195,8 +197,8 @@ def page_url(context: jinja2.runtime.Context, target: Any = None) -> str:
 def reception_title(context: jinja2.runtime.Context, event: Any) -> str:
     """The title of a reception's notice as plain text, so that each template escapes it as its format needs."""
     station = context["site"].stations[event.station]
-    texts: Any = context.environment.get_template("notice-reception-title.txt").module  # its macros
-    return str(texts.title(event, station)).strip()
+    wording: Any = context.environment.get_template("notice-reception-wording.html").module  # its macros
+    return Markup(wording.title(event, station)).unescape().strip()
 
 
 def cn_date(value: dt.date, with_weekday: bool = False) -> str:

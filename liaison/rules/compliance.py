@@ -25,6 +25,7 @@ from liaison.content.schema import (
 )
 from liaison.model import schedule, workdays
 from liaison.model.site import Event, Opinion, Site, Station
+from liaison.rules.six_items import ITEMS
 
 PASS, FAIL, RISK = "pass", "fail", "risk"
 STATUS_LABELS = {PASS: "符合", FAIL: "不符合", RISK: "预警"}
@@ -111,23 +112,24 @@ class Context:
 
 # ---- the rules ---------------------------------------------------------------------
 
-SIX_ITEM_NAMES = ("进站代表基本情况", "工作人员及职责", "工作制度和年度计划", "意见处理流程", "应用场景使用方法", "其他公开事项")
-
-
 def six_items(ctx: Context) -> Iterator[Finding]:
-    site = ctx.site
-    for station in site.stations.values():
-        present = (
-            bool(site.members(station)),
-            bool(site.staff(station)) and all(s.duties for s in site.staff(station)),
-            bool(site.systems_for(station)) and has_plan(site, station, ctx.year),
-            len(site.settings.opinion_flow) >= 2,
-            bool(station.scenarios),
-            bool(station.opening_hours and station.phone),
-        )
-        missing = [name for name, ok in zip(SIX_ITEM_NAMES, present, strict=True) if not ok]
+    for station in ctx.site.stations.values():
+        present = published_items(ctx.site, station, ctx.year)
+        missing = [item.title for item in ITEMS if not present[item.key]]
         yield ctx.finding("six_items", "station", station.id, station.name, FAIL if missing else PASS,
                           f"缺少：{'、'.join(missing)}" if missing else "六项内容均已公开")
+
+
+def published_items(site: Site, station: Station, year: int) -> dict[str, bool]:
+    """Whether the station publishes each of the six items, by the item's key."""
+    return {
+        "deputies": bool(site.members(station)),
+        "staff": bool(site.staff(station)) and all(s.duties for s in site.staff(station)),
+        "systems": bool(site.systems_for(station)) and has_plan(site, station, year),
+        "flow": len(site.settings.opinion_flow) >= 2,
+        "scenarios": bool(station.scenarios),
+        "other": bool(station.opening_hours and station.phone),
+    }
 
 
 def has_plan(site: Site, station: Station | None, year: int) -> bool:

@@ -21,7 +21,8 @@ from pydantic import BaseModel
 
 from liaison.build.pipeline import Config, check, prepare
 from liaison.content import schema
-from liaison.content.loader import RECORD_DIRS, load_content
+from liaison.content.kinds import BY_MODEL, KINDS
+from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, field_path
 from liaison.render.web import pages as web
 from tests.conftest import MINI, TODAY
@@ -142,11 +143,11 @@ def test_mutated_records(case) -> None:
 
 
 @SETTINGS
-@given(kind=st.sampled_from(sorted(RECORD_DIRS)), name=st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True),
+@given(kind=st.sampled_from(sorted(KINDS)), name=st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True),
        data=values)
 def test_new_records_of_any_shape(kind: str, name: str, data) -> None:
     content = fresh()
-    suffix = RECORD_DIRS[kind][0]
+    suffix = KINDS[kind].suffixes[0]
     text = yaml.safe_dump(data, allow_unicode=True)
     if suffix == ".md":
         text = f"---\n{text}---\n正文\n"
@@ -185,7 +186,7 @@ def _annotation_paths(annotation: Any, path: tuple) -> Iterator[tuple[tuple, Any
             yield from _annotation_paths(value_type, path + (key,))
 
 
-FIELD_PATHS = [(kind, path, annotation) for kind, model in sorted(schema.MODELS.items())
+FIELD_PATHS = [(kind, path, annotation) for kind, model in sorted((kind.name, kind.model) for kind in BY_MODEL.values())
                for path, annotation in _field_paths(model)
                if not (BASE_RECORDS[kind].endswith(".md") and path == ("body",))]  # the text after the front matter
 

@@ -48,3 +48,13 @@ def test_plain_text_is_the_words_of_the_sanitised_html() -> None:
                       "电话[联系](javascript:alert(1))\n\n- 一\n- 二\n\n<script>alert(1)</script> &amp; \u202e")
     assert text == ("简介\n\n本站位于人民路，每周开放。 Open on weekdays.\n电话联系\n\n一\n\n二\n\n"
                     "<script>alert(1)</script> &")
+
+
+def test_short_lines_fill_whole_clauses() -> None:
+    from liaison.render.markup import short_lines
+
+    assert short_lines("不便到场的，可提前拨打联系电话 0579-61234567 登记，或打开下方链接联系代表。") == \
+        "不便到场的，可提前拨打联系电话 0579-61234567 登记，\n或打开下方链接联系代表。"
+    assert short_lines("甲，乙。丙", width=4) == "甲，乙。\n丙"
+    assert short_lines("一二三四五，六", width=3) == "一二三四五，\n六"  # a long clause keeps its own line
+    assert short_lines("") == ""

@@ -70,7 +70,7 @@ def test_mini_site_findings(mini: Path) -> None:
     # 东村站 follows the centre's annual plan, but publishes no online scenario
     assert [f for f in found if f[0] == "six_items"] == [("six_items", "east-village", FAIL)]
     report = compliance.check(site, 2026)
-    assert next(f.detail for f in report.findings if f.rule == "six_items" and f.status == FAIL) == "缺少：应用场景使用方法"
+    assert next(f.detail for f in report.findings if f.rule == "six_items" and f.status == FAIL) == "缺少：网上应用场景使用方法"
 
 
 def test_naming_convention_and_deputy_names(mini: Path) -> None:

@@ -15,6 +15,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from liaison.content import paths
 from liaison.content.schema import RECEPTION_KINDS
 from liaison.model import schedule
 from liaison.model.site import Site, Station
@@ -22,8 +23,6 @@ from liaison.render import Context, Output, Rendered, fonts
 from liaison.render.markup import plain_text
 from liaison.render.portraits import portrait_jpeg
 
-SIX_ITEMS = ("进站代表基本情况", "工作人员基本情况及职责", "主要工作制度和年度工作计划",
-             "群众意见建议处理流程", "网上应用场景使用方法", "其他需要公开的事项")
 FACES = {"400": "Noto Sans CJK SC:style=Regular", "700": "Noto Sans CJK SC:style=Bold"}
 NOTICES_PER_SLIDE = 5
 VERSION_TOKEN = "@@KIOSK-VERSION@@"
@@ -81,9 +80,8 @@ def versioned_page(site: Site, env: jinja2.Environment, station: Station,
         notice_pages=[notices[i:i + NOTICES_PER_SLIDE] for i in range(0, len(notices), NOTICES_PER_SLIDE)],
         summary=site.opinion_summary(station, since=_months_ago(site.today, 12)),
         months=site.opinion_months(station),
-        photos={did: _data_uri(portrait_jpeg(content_dir / d.photo), "image/jpeg")
+        photos={did: _data_uri(portrait_jpeg(paths.named_file(content_dir, d.photo)), "image/jpeg")
                 for did, d in people.items() if d.photo},
-        six_items=SIX_ITEMS,
     )
     text = set(_template_text(env, PAGE)).union(*shown, SCRIPT_CHARACTERS)
     page = page.replace(FONTS_SLOT, _font_faces("".join(sorted(text))), 1)

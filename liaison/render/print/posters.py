@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from liaison.content import paths
 from liaison.model.site import Site, Station
 from liaison.render.portraits import portrait
 from liaison.render.print import pdf
@@ -28,7 +29,7 @@ def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content
     assets = _emblem(site, content_dir)
     for member in site.members(station):
         if member.deputy.photo:
-            assets[f"portrait-{member.deputy.id}"] = portrait_asset(content_dir / member.deputy.photo)
+            assets[f"portrait-{member.deputy.id}"] = portrait_asset(paths.named_file(content_dir, member.deputy.photo))
     flow = env.get_template("print/flow.svg").render(steps=site.settings.opinion_flow, width_mm=inner)
     html = env.get_template("print/poster.html").render(
         site=site, station=station, page_path="", width_mm=width, height_mm=height,
@@ -40,11 +41,10 @@ def poster_sheets(site: Site, env: jinja2.Environment, station: Station, content
 
 
 def portrait_asset(source: Path) -> pdf.Asset:
-    """The uniform 3:4 frame in sRGB, like the web copy, at most PHOTO_PPI at printed size."""
-    frame = (printspec.min_pixels(printspec.POSTER_PHOTO_MM[0], PHOTO_PPI),
-             printspec.min_pixels(printspec.POSTER_PHOTO_MM[1], PHOTO_PPI))
+    """The 3:4 portrait in sRGB, like the web copy, at most PHOTO_PPI at printed size."""
     out = io.BytesIO()
-    portrait(source, frame, enlarge=False).save(out, "JPEG", quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
+    portrait(source, printspec.min_pixels(printspec.POSTER_PHOTO_MM[0], PHOTO_PPI), enlarge=False).save(
+        out, "JPEG", quality=90, dpi=(PHOTO_PPI, PHOTO_PPI))
     return pdf.Asset(out.getvalue(), "image/jpeg")
 
 
@@ -52,7 +52,7 @@ def _emblem(site: Site, content_dir: Path) -> dict[str, pdf.Asset]:
     emblem = site.settings.signage.emblem
     if not emblem:
         return {}
-    path = content_dir / emblem
+    path = paths.named_file(content_dir, emblem)
     mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
     return {"emblem": pdf.Asset(path.read_bytes(), mime)}
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from liaison.content import photos, schema
+from liaison.content import paths, photos, schema
 from liaison.content.loader import Loc
 from liaison.content.problems import Problem
 from liaison.content.validate import Typed
-from liaison.render import fonts
+from liaison.render import fonts, portraits
 from liaison.render.print import lettering, spec
 
 # Where each kind of name is shown. Print sets names in the serif, screens in the sans; either falls back
@@ -69,7 +69,7 @@ class _Preflight:
             if size is None:
                 continue
             width, height = size
-            crop = min(width, height * 3 / 4), min(height, width * 4 / 3)  # the 3:4 frame it is cut to
+            crop = portraits.largest_frame(size)  # what the poster prints of it
             if crop[0] < need[0] or crop[1] < need[1]:
                 self._add("deputies", did, ("photo",),
                           f"{deputy.name}的照片只有 {width}×{height} 像素，印在公示栏上不够清晰："
@@ -79,9 +79,9 @@ class _Preflight:
         """The pixel size of a photo content validation accepted; None for one it reported or none at all."""
         if relative is None:
             return None
-        path = (self.content_dir / relative).resolve()
-        if not path.is_relative_to(self.content_dir) or not path.is_file():
-            return None
+        path = paths.inside(self.content_dir, relative)
+        if path is None or not path.is_file():
+            return None  # reported by content validation
         try:
             with photos.open_photo(path) as image:
                 size: tuple[int, int] = image.size
@@ -115,8 +115,8 @@ class _Preflight:
     def _signboard_font(self, site: schema.Site) -> tuple[str, frozenset[int] | None]:
         assert self.t.site_raw is not None  # run() returns early without site settings
         if site.signage.font:
-            path = (self.content_dir / site.signage.font).resolve()
-            if not path.is_file():
+            path = paths.inside(self.content_dir, site.signage.font)
+            if path is None or not path.is_file():
                 return site.signage.font, None  # reported by content validation
             font = fonts.FontFile(path)
             try:

@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 import pypdfium2
 
+from liaison.content import paths
 from liaison.content.schema import Material, Plate
 from liaison.model.site import Site, Station
 from liaison.render.print import lettering as signboard
@@ -88,6 +89,6 @@ def preview_png(pdf_bytes: bytes) -> bytes:
 def _font_asset(relative: str | None, content_dir: Path) -> pdf.Asset | None:
     if relative is None:
         return None
-    path = content_dir / relative
+    path = paths.named_file(content_dir, relative)
     mime = {".otf": "font/otf", ".ttf": "font/ttf", ".ttc": "font/collection"}.get(path.suffix.lower(), "font/otf")
     return pdf.Asset(path.read_bytes(), mime)

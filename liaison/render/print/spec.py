@@ -4,6 +4,8 @@ Validation, the print renderer and the tests all read these numbers.
 """
 from __future__ import annotations
 
+from liaison.render import portraits
+
 MM_PER_PT = 25.4 / 72
 BLEED_MM = 3.0
 MIN_IMAGE_PPI = 150  # photos and textures at printed size
@@ -17,7 +19,7 @@ SIGNBOARD_FONT = "Noto Serif CJK SC:style=Black"  # open fallback for 方正大�
 # character subtends about 19.4 arc minutes, the size at which complex characters
 # stay legible for most readers; nothing on the poster is set smaller.
 POSTER_MIN_PT = 24
-POSTER_PHOTO_MM = (40.0, 53.3)  # uniform 3:4 portrait frame
+POSTER_PHOTO_MM = (40.0, portraits.height_for(40.0))  # the portrait frame every medium uses (3:4)
 
 # QR codes: printed size by scanning distance (about a tenth of it).
 QR_DEPUTY_MM = 35.0   # on the poster, scanned from ~30 cm: at least 3 cm

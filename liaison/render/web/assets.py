@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from liaison.content import paths
 from liaison.model import urls
 from liaison.render import Context, Output, Rendered, fonts
 from liaison.render.portraits import portrait_jpeg
@@ -45,4 +46,4 @@ def rare_glyph_fonts(ctx: Context, pages: Sequence[Rendered]) -> Rendered:
 def portrait(ctx: Context, deputy_id: str, width: int) -> Rendered:
     photo = ctx.site.deputies[deputy_id].photo
     assert photo, "planned for deputies with a photo only"
-    return Rendered((Output(urls.portrait_path(deputy_id, width), portrait_jpeg(ctx.content / photo, width)),))
+    return Rendered((Output(urls.portrait_path(deputy_id, width), portrait_jpeg(paths.named_file(ctx.content, photo), width)),))

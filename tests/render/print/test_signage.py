@@ -13,9 +13,9 @@ from liaison.build.writer import MANIFEST
 from liaison.render.print import signboards
 from liaison.render.print import spec as printspec
 from liaison.render.print.posters import poster_sheets
+from liaison.rules.six_items import TITLES
 from tests.conftest import model, plan_of, rendered, write
 from tests.pdf_reading import box_mm, colour_operators, images, qr_codes, reader, text, unembedded_fonts
-from tests.render.web.test_pages import SIX_ITEMS
 
 BASE = "https://rd.example.cn/lianluozhan/"
 
@@ -72,7 +72,7 @@ def test_poster_has_the_six_items_in_order(signage: Path) -> None:
     sheets = sorted((signage / "centre").glob("poster-*.pdf"))
     assert sheets and sheets[0].name == "poster-1.pdf"
     body = "".join(text(s.read_bytes()) for s in sheets)
-    positions = [body.index(title) for title in SIX_ITEMS]
+    positions = [body.index(title) for title in TITLES]
     assert positions == sorted(positions)
     assert "人民选我当代表，我当代表为人民" in body
 

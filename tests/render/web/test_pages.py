@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 
 from liaison.build.writer import MANIFEST
+from liaison.rules.six_items import TITLES
 from tests.conftest import ROOT, snapshot
 from tests.html_links import broken_local_links, external_resources, is_external, parse
 
 GOLDEN = ROOT / "tests" / "golden" / "mini"
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".svg", ".txt", ".ics"}
-SIX_ITEMS = ["进站代表基本情况", "工作人员基本情况及职责", "主要工作制度和年度工作计划",
-             "群众意见建议处理流程", "网上应用场景使用方法", "其他需要公开的事项"]
 
 
 @pytest.fixture
@@ -70,7 +69,7 @@ def test_page_for_every_record_at_stable_urls(built: Path) -> None:
 
 def test_station_page_has_the_six_items_in_order(built: Path) -> None:
     html = (built / "site" / "stations" / "east-village" / "index.html").read_text()
-    positions = [html.index(f"</span>{title}</h2>") for title in SIX_ITEMS]
+    positions = [html.index(f"</span>{title}</h2>") for title in TITLES]
     assert positions == sorted(positions)
     for extra in ("联络站简介", "接待安排", "意见建议办理结果", "城关镇东村文化礼堂", "扫码访问本站（站码）"):
         assert extra in html

@@ -1,0 +1,33 @@
+"""Files in content stay inside the content directory: the loader reads no record file, and nothing reads a
+file a record names (a photo, a font, the emblem), that `..`, an absolute path or a symbolic link takes outside
+it. Every reader of a content file goes through `inside`; the messages are worded here once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+LINK_OUTSIDE = "这是指向内容目录之外的链接，出于安全原因不予读取"
+
+
+def inside(content_dir: Path, relative: str | Path) -> Path | None:
+    """The file `relative` (to content_dir) names, resolved with its links, or None when that is outside it."""
+    root = content_dir.resolve()
+    target = (root / relative).resolve()
+    return target if target.is_relative_to(root) else None
+
+
+def named_file_problem(content_dir: Path, relative: str, label: str) -> str | None:
+    """Why the file a record names cannot be read (label: what it is, 照片), or None when it can."""
+    target = inside(content_dir, relative)
+    if target is None:
+        return f"{label}路径“{relative}”超出了内容目录"
+    if not target.is_file():
+        return f"{label}文件“{relative}”不存在（路径相对于内容目录）"
+    return None
+
+
+def named_file(content_dir: Path, relative: str) -> Path:
+    """The file a record that passed validation names: that it is outside the content directory is a bug."""
+    target = inside(content_dir, relative)
+    if target is None:
+        raise ValueError(f"outside the content directory: {relative!r}")
+    return target
