@@ -24,7 +24,7 @@ from liaison.build.config import Config, site_theme
 from liaison.content.kinds import KINDS
 from liaison.model import urls
 from liaison.model.site import Entity, Site, Station
-from liaison.render import Context, Rendered
+from liaison.render import Context, Rendered, theme
 from liaison.render.kiosk import screen as kiosk
 from liaison.render.portraits import PORTRAIT_WIDTHS
 from liaison.render.print import signage, signboards
@@ -331,5 +331,8 @@ def _inputs(records: Mapping[str, Iterable[str]] | None = None, templates: Itera
             files: Iterable[str] = (), settings: Iterable[str] = ()) -> Inputs:
     """Inputs with each name once, records by kind in a stable order."""
     kinds = {kind: tuple(dict.fromkeys(ids)) for kind, ids in (records or {}).items()}
-    return Inputs(tuple((kind, ids) for kind, ids in sorted(kinds.items()) if ids), tuple(dict.fromkeys(templates)),
+    templates = tuple(dict.fromkeys(templates))
+    if templates:  # colours and type sizes, QR colours and chart palettes come from the theme's tokens
+        files = [*files, f"theme:{theme.TOKENS}"]
+    return Inputs(tuple((kind, ids) for kind, ids in sorted(kinds.items()) if ids), templates,
                   tuple(dict.fromkeys(files)), tuple(dict.fromkeys(settings)))

@@ -19,6 +19,7 @@ class Kind:
     model: type[schema.Record]
     suffixes: tuple[str, ...]  # the file types the folder holds
     label: str  # one record of the kind, in messages: 引用的联络站“…”不存在
+    singular: str  # one record of the kind, as a template names it ("station")
     pages: bool  # each record has a page at <name>/<id>/index.html: public URLs, printed in QR codes
     # What privacy allows in it (content/privacy.py): the fields that are public contact phones ("*": any
     # list item), and whether an e-mail address in it is the publisher's own rather than someone's.
@@ -31,17 +32,17 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("stations", schema.Station, YAML, "联络站", pages=True, phones=(("phone",), ("staff", "*", "phone")),
+    Kind("stations", schema.Station, YAML, "联络站", singular="station", pages=True, phones=(("phone",), ("staff", "*", "phone")),
          emails=True),
-    Kind("deputies", schema.Deputy, YAML, "代表", pages=True, phones=(("phone",),), emails=True),
-    Kind("systems", schema.System, MARKDOWN, "工作制度", pages=True, phones=(), emails=True),
-    Kind("events", schema.Event, YAML, "活动", pages=False, phones=(), emails=False),
-    Kind("opinions", schema.Opinion, YAML, "意见建议", pages=False, phones=(), emails=False),
-    Kind("notices", schema.Notice, MARKDOWN, "公告", pages=True, phones=(), emails=True),
-    Kind("assessments", schema.Assessment, YAML, "星级评估", pages=False, phones=(), emails=False),
+    Kind("deputies", schema.Deputy, YAML, "代表", singular="deputy", pages=True, phones=(("phone",),), emails=True),
+    Kind("systems", schema.System, MARKDOWN, "工作制度", singular="system", pages=True, phones=(), emails=True),
+    Kind("events", schema.Event, YAML, "活动", singular="event", pages=False, phones=(), emails=False),
+    Kind("opinions", schema.Opinion, YAML, "意见建议", singular="opinion", pages=False, phones=(), emails=False),
+    Kind("notices", schema.Notice, MARKDOWN, "公告", singular="notice", pages=True, phones=(), emails=True),
+    Kind("assessments", schema.Assessment, YAML, "星级评估", singular="assessment", pages=False, phones=(), emails=False),
 )}
 # Not a folder: the one file content/site.yaml.
-SITE = Kind("site", schema.Site, (".yaml",), "站点设置", pages=False, phones=(), emails=True)
+SITE = Kind("site", schema.Site, (".yaml",), "站点设置", singular="site", pages=False, phones=(), emails=True)
 BY_MODEL: dict[type, Kind] = {kind.model: kind for kind in (SITE, *KINDS.values())}
 
 

@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 from liaison.render.print.notices import notice_sheet
-from liaison.render.web import pages as web
-from tests.conftest import MINI, files, model
+from tests.conftest import MINI, model, rendered, web_page
 from tests.pdf_reading import text
 
 EVENT = "2026-12-01-centre"
@@ -25,7 +24,7 @@ def plain(markup: str) -> str:
 def notices(content: Path = MINI) -> tuple[str, dict[str, str]]:
     """The notice's web page (HTML), and its text without whitespace in each medium."""
     site, env = model(content)
-    outputs = files(web.pages(site, env))
+    outputs = rendered(web_page, content)
     page = outputs[f"schedule/{EVENT}/index.html"].decode()
     sheet, _ = notice_sheet(site, env, site.events[EVENT], None)
     wechat = outputs[f"schedule/{EVENT}/wechat.txt"].decode("utf-8-sig")

@@ -15,7 +15,7 @@ from liaison.render.kiosk.screen import kiosk_page
 from liaison.render.print import spec as printspec
 from liaison.render.print.posters import poster_sheets
 from liaison.render.web import assets
-from tests.conftest import files, model
+from tests.conftest import model, rendered
 from tests.pdf_reading import reader
 
 
@@ -51,7 +51,7 @@ def test_web_kiosk_and_poster_show_the_same_crop(mini: Path) -> None:
     photo.save(mini / "photos" / "wang-kun.png")
     site, env = model(mini)
     centre = site.stations["centre"]
-    web = Image.open(io.BytesIO(files(assets.portraits(site, mini))["media/deputies/wang-kun.jpg"]))
+    web = Image.open(io.BytesIO(rendered(lambda job: job.render is assets.portrait, mini)["media/deputies/wang-kun.jpg"]))
     kiosk = kiosk_page(site, env, centre, mini)
     [shown] = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)" alt="王堃">', kiosk)[:1]
     on_screen = Image.open(io.BytesIO(base64.b64decode(shown)))

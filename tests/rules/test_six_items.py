@@ -10,10 +10,9 @@ import pytest
 from liaison.render.kiosk.screen import kiosk_page
 from liaison.render.print.posters import poster_sheets
 from liaison.render.report.compliance import report_outputs
-from liaison.render.web import pages as web
 from liaison.rules import compliance
 from liaison.rules.six_items import ITEMS, TITLES
-from tests.conftest import MINI, files, model
+from tests.conftest import MINI, files, model, rendered, web_page
 from tests.pdf_reading import text
 
 STATION = "east-village"
@@ -29,8 +28,7 @@ def test_the_rule_has_six_items_numbered_in_order() -> None:
 
 
 def test_the_station_page_heads_and_lists_the_six_items() -> None:
-    site, env = model()
-    page = files(web.pages(site, env))[f"stations/{STATION}/index.html"].decode()
+    page = rendered(web_page)[f"stations/{STATION}/index.html"].decode()
     expected = [(item.number, item.title) for item in ITEMS]
     assert numbered(re.findall(r'<span class="item-no">(.)</span>([^<]+)</h2>', page)) == expected
     assert re.findall(r'<li><a href="#(\w+)">(.)、([^<]+)</a></li>', page)[:6] == [

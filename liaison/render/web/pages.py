@@ -7,13 +7,13 @@ from typing import Any
 
 import jinja2
 
+from liaison.content.kinds import KINDS
 from liaison.model.site import Site
 from liaison.render import Context, Output, Rendered, fonts
 
 BOM = "\ufeff".encode("utf-8")
 # The variable a page template reads its record as, and the part of the site graph that holds it.
-RECORD_VARIABLES = {"station": "stations", "deputy": "deputies", "system": "systems", "notice": "notices",
-                    "event": "events"}
+RECORD_VARIABLES = {kind.singular: name for name, kind in KINDS.items()}
 
 
 def page(ctx: Context, path: str, template: str, variable: str | None = None, record_id: str | None = None,
