@@ -7,13 +7,17 @@ Exit codes: 0 ok, 1 content problems, 2 usage, 3 failed compliance rules (check 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import signal
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
 from liaison.build import signals
 from liaison.build.config import Config
@@ -67,6 +71,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with _readers_may_leave():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, bad usage exits 2
@@ -90,6 +99,43 @@ def main(argv: list[str] | None = None) -> int:
                     only=args.only or (), stations=tuple(dict.fromkeys(args.station)))
     with signals.handled():
         return _run(args, config)
+
+
+class _PipeSafe:
+    """A standard stream that, once its reader has gone (`liaison check | head`), takes further text silently."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+                self._stream.flush()  # a closed pipe shows now, not at exit
+            except BrokenPipeError:
+                self._gone = True
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())  # nothing left to flush at exit
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            with contextlib.suppress(BrokenPipeError):
+                self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _readers_may_leave() -> Iterator[None]:
+    """The command ends with its own exit code and no traceback when what reads its output stops early."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PipeSafe(sys.stdout), _PipeSafe(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:

@@ -209,3 +209,22 @@ def test_a_broken_internal_link_in_content_fails_the_build_naming_file_line_page
     assert ("systems/reception.md:9:39: body: 链接“../../stations/centre/#nowhere”页面中没有锚点“#nowhere”"
             "（在网页 systems/reception/index.html 中）") in err
     assert snapshot(tmp_path / "site") == before
+
+
+@pytest.mark.parametrize(("arguments", "code"), [
+    (["--help"], 0),
+    (["check"], 0),
+    (["check", "--strict"], 1),  # a warning fails a strict check: printed, then the exit code
+])
+def test_a_reader_that_stops_early_leaves_the_exit_code_and_no_traceback(
+        mini: Path, arguments: list[str], code: int) -> None:
+    """`liaison check | head -1`: the pipe closes before everything is written."""
+    station = mini / "stations" / "east-village.yaml"
+    write(station, station.read_text(encoding="utf-8").replace("role: 站长", "role: 联络员"))  # a warning: 没有站长
+    command = [sys.executable, "-m", "liaison", *arguments, "--content", str(mini), "--today", "2026-11-26"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=mini) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader has gone before the command writes a line
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=120) == code, errors
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
