@@ -163,9 +163,10 @@ def _partial(jobs: list[Job], config: Config, publication: Publication) -> _Run:
     kept = {key: entry for key, entry in previous.items()
             if key not in chosen and (key in planned or not _in_part(entry, config))}
     keep: dict[str, list[str]] = {name: [] for name in FOLDERS}
-    for entry in kept.values():
-        keep[entry["tree"]] += [path for path in entry["facts"]["paths"]
-                                if not any(job.owns(path) for job in selected)]
+    for key, entry in kept.items():  # a path a chosen job now writes is that job's
+        paths = [path for path in entry["facts"]["paths"] if not any(job.owns(path) for job in selected)]
+        kept[key] = {**entry, "facts": {**entry["facts"], "paths": paths}}
+        keep[entry["tree"]] += paths
     given = {key: Rendered((), {**entry["facts"], "carried": True}) for key, entry in kept.items()}
     absent = [path for job in jobs if job.key not in chosen and job.key not in kept for path in job.outputs]
     stale = [path for key, entry in kept.items() if key not in planned and entry["tree"] == "site"
@@ -192,11 +193,13 @@ def _previous_jobs(publication: Publication) -> dict[str, dict[str, Any]]:
     except ValueError:
         state = None
     jobs = state.get("jobs") if isinstance(state, dict) and state.get("version") == STATE_VERSION else None
-    if isinstance(jobs, dict):
+    try:
         recorded = {name: sorted(path for entry in jobs.values() if entry["tree"] == name
-                                 for path in entry["facts"]["paths"]) for name in FOLDERS}
-        if all(recorded[name] == sorted(publication.published_files(name)) for name in FOLDERS):
-            return jobs
+                                 for path in entry["facts"]["paths"]) for name in FOLDERS} if jobs else None
+    except (AttributeError, KeyError, TypeError):  # not a record this program wrote
+        recorded = None
+    if jobs and recorded and all(recorded[name] == sorted(publication.published_files(name)) for name in FOLDERS):
+        return dict(jobs)
     folders = "、".join(shown(path) for path in publication.given.values())
     raise OutputError(f"只生成部分内容（--only、--station）需要 {folders} 是本程序上次完整生成的结果，"
                       f"但没有找到与它们相符的生成记录。请先完整生成一次（不加 --only、--station）。")

@@ -8,7 +8,7 @@ import pytest
 
 from liaison.build.pipeline import Config, build
 from liaison.build.plan import select
-from liaison.build.writer import MANIFEST
+from liaison.build.writer import MANIFEST, STATE
 from liaison.cli import main
 from tests.conftest import TODAY, plan_of, published_copy, snapshot, write
 
@@ -114,3 +114,15 @@ def test_a_partial_build_needs_a_full_one_before_it(mini: Path, tmp_path: Path,
     assert main([*args, "--only", "web,pdf"]) == 2
     assert "应为 web、kiosk、print、data 中的一项或几项" in capsys.readouterr().err
     assert main([*args, "check", "--only", "web"]) == 2
+
+
+@pytest.mark.parametrize("record", ['{"version": 1, "jobs": {"site/index.html": 1}}', "{", '{"version": 1, "jobs": {}}'])
+def test_a_build_record_that_does_not_match_the_published_files_is_not_used(
+        mini: Path, tmp_path: Path, mini_build: Path, record: str, capsys: pytest.CaptureFixture[str]) -> None:
+    published_copy(mini_build, tmp_path)
+    before = files_as_published(tmp_path)
+    (tmp_path / "site").resolve().parent.joinpath(STATE).write_text(record, encoding="utf-8")
+    assert main(["--content", str(mini), "--site", str(tmp_path / "site"), "--signage", str(tmp_path / "signage"),
+                 "--today", TODAY.isoformat(), "--only", "web"]) == 5
+    assert capsys.readouterr().err.endswith("请先完整生成一次（不加 --only、--station）。\n")
+    assert files_as_published(tmp_path) == before
