@@ -35,25 +35,28 @@ def test_every_kind_goes_through_every_stage(mini: Path) -> None:
             assert (f"{name}/{entity.id}/index.html" in written) == kind.pages, (name, entity.id)
 
 
+def _kinds_named(items: list[ast.expr | None], names: set[str]) -> list[str]:
+    return [item.value for item in items if isinstance(item, ast.Constant) and item.value in names]
+
+
 def tables_of_kinds(package: Path) -> list[str]:
-    """Literals outside kinds.py that list the kinds again: a mapping with two kinds as keys or values (a table by
-    kind, like a folder -> suffixes or kind -> label map), or a set, tuple or list naming three."""
+    """Literals outside kinds.py that list the kinds again: a mapping whose keys or values are all kinds (two or
+    more: a table by kind, like folder -> suffixes or kind -> label), or a set, tuple or list naming three kinds."""
     names = {*KINDS, SITE.name}
     found = []
     for path in sorted(package.rglob("*.py")):
         if path.relative_to(package).as_posix() == "content/kinds.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Dict):
-                listed = [*(key for key in node.keys if key is not None), *node.values]
-                least = 2
+            if isinstance(node, ast.Dict):  # keyed by kind, or mapping something to kinds
+                columns = [[key for key in node.keys if key is not None], node.values]
+                named = [_kinds_named(column, names) for column in columns
+                         if len(column) >= 2 and len(_kinds_named(column, names)) == len(column)]
             elif isinstance(node, (ast.Set, ast.Tuple, ast.List)):
-                listed, least = node.elts, 3
+                named = [kinds for kinds in [_kinds_named(node.elts, names)] if len(kinds) >= 3]
             else:
                 continue
-            named = {item.value for item in listed if isinstance(item, ast.Constant) and item.value in names}
-            if len(named) >= least:
-                found.append(f"{path.relative_to(package)}:{node.lineno}: {sorted(named)}")
+            found.extend(f"{path.relative_to(package)}:{node.lineno}: {sorted(kinds)}" for kinds in named)
     return found
 
 
