@@ -1,4 +1,5 @@
 """The benchmarks whose figures the README quotes still run (timings are not asserted here)."""
+import re
 import subprocess
 import sys
 
@@ -22,3 +23,14 @@ def test_partial_build_benchmark_runs() -> None:
                             capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "| `--only web` |" in result.stdout and "of a full build's time" in result.stdout
+
+
+@pytest.mark.slow
+def test_render_speed_benchmark_runs() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "render_speed.py"), "--repeat", "1", "--no-peer"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    # the encoder in use is measured, and every symbol it gives decodes (peers not installed are named as such)
+    assert re.search(r"\| zxing-cpp \(libzint, native\) \| [\d.]+ \| [^|]+ \| (\d+)/\1 \|", result.stdout), result.stdout
+    assert "| liaison `fonts.subset_woff2` |" in result.stdout
+    assert re.search(r"\| kiosk, \d+ stations \| [\d.]+ s \|", result.stdout), result.stdout

@@ -1,7 +1,11 @@
+import io
+
 import pytest
+from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 
 from liaison.render import fonts
+from liaison.render.kiosk.screen import FACES
 
 
 def test_rare_characters_are_han_outside_gb2312() -> None:
@@ -21,6 +25,51 @@ def test_subset_holds_exactly_the_text_and_is_reproducible(tmp_path) -> None:
     path.write_bytes(data)
     assert set(TTFont(path).getBestCmap()) == {ord("䶮"), ord("堃")}
     assert ord("䶮") in fonts.coverage(font)
+
+
+def _outlines(face: TTFont, chars: str) -> dict[str, list]:
+    glyphs, cmap = face.getGlyphSet(), face.getBestCmap()
+    drawn = {}
+    for char in chars:
+        pen = DecomposingRecordingPen(glyphs)
+        glyphs[cmap[ord(char)]].draw(pen)
+        drawn[char] = pen.value
+    return drawn
+
+
+def test_each_face_is_subset_to_exactly_the_characters_asked_for_with_their_own_outlines() -> None:
+    """The kiosk's two weights and a fallback face (BabelStone Han, for 𪚥): the subset maps exactly the asked
+    characters the face has, and draws each as the installed face does."""
+    text = "联络站王堃李䶮𪚥，接待日09:30（周二）"
+    faces = [fonts.find(pattern) for pattern in FACES.values()] + [fonts.face_for("𪚥", FACES["400"])]
+    assert len(set(faces)) == 3 and faces[2] is not None
+    for font in faces:
+        has = "".join(c for c in sorted(set(text)) if ord(c) in fonts.coverage(font))
+        subset = TTFont(io.BytesIO(fonts.subset_woff2(font, text)))
+        assert set(subset.getBestCmap()) == {ord(c) for c in has}, font
+        assert _outlines(subset, has) == _outlines(font.open(), has), font
+        assert subset.flavor == "woff2" and "meta" not in subset  # BabelStone's meta: no browser reads it
+
+
+def test_coverage_is_the_faces_own_character_map() -> None:
+    for font in [fonts.find(pattern) for pattern in FACES.values()] + [fonts.face_for("𪚥", FACES["400"])]:
+        assert fonts.coverage(font) == set(font.open().getBestCmap()), font  # fontTools reads the same cmap
+
+
+def test_one_subset_per_face_and_set_of_characters() -> None:
+    regular, bold = (fonts.find(pattern) for pattern in FACES.values())
+    fonts._subset_woff2.cache_clear()
+    first = fonts.subset_woff2(regular, "王堃站")
+    # the same characters in another order, repeated: the same entry; the bytes an uncached subset gives
+    assert fonts.subset_woff2(regular, "站站堃王") is first
+    fonts._subset_woff2.cache_clear()
+    assert fonts.subset_woff2(regular, "站堃王") == first
+    # another set, or another face, never shares an entry
+    others = {"王堃": fonts.subset_woff2(regular, "王堃"), "王堃站联": fonts.subset_woff2(regular, "王堃站联")}
+    assert fonts.subset_woff2(bold, "王堃站") != first
+    for chars, data in others.items():
+        assert set(TTFont(io.BytesIO(data)).getBestCmap()) == {ord(c) for c in chars}
+    assert fonts._subset_woff2.cache_info().currsize == 4
 
 
 def test_weasyprint_has_its_fast_subsetting_path() -> None:

@@ -53,3 +53,57 @@ def test_colours_are_the_themes() -> None:
     drawn = qr.svg("https://a.cn/", "码", dark="#102030", light="#f0f0e0")
     assert re.search(r'<rect width="(\d+)" height="\1" fill="#f0f0e0"/><path fill="#102030" d="M', drawn)
     assert svg_of("https://a.cn/", "码").count('fill="') == 2
+
+
+# Payloads of every kind a record may name: a page, a deep link with a query, upper-case text that an encoder
+# may put in alphanumeric mode, Chinese in the path (UTF-8 bytes, no ECI), and one long enough for version 7+.
+PAYLOADS = ["https://rd.example.cn/lianluozhan/deputies/wang-kun/",
+            "weixin://dl/business/?t=AbC123&from=kiosk",
+            "HTTPS://RD.EXAMPLE.CN/12345678901234567890",
+            "https://rd.example.cn/代表/王堃/",
+            "https://rd.example.cn/" + "opinion/" * 16]
+
+
+def test_every_kind_of_payload_decodes_to_itself() -> None:
+    for url in PAYLOADS:
+        [result] = zxingcpp.read_barcodes(rasterise(svg_of(url, "码")))
+        assert result.text == url
+        # level M, and the symbol's content, not an ECI-switched one, is the URL's UTF-8 bytes
+        assert result.extra["ECLevel"] == "M" and result.bytes == url.encode()
+
+
+def _uncached(url: str, label: str, symbol_mm: float | None = None) -> str:
+    qr._modules.cache_clear()
+    qr._drawing.cache_clear()
+    return str(svg_of(url, label, symbol_mm))
+
+
+def test_the_cache_returns_what_an_uncached_encode_gives() -> None:
+    fresh = {url: _uncached(url, "码", 30) for url in PAYLOADS}
+    matrices = {url: qr.matrix(url) for url in PAYLOADS}
+    for url in PAYLOADS:
+        assert str(svg_of(url, "码", 30)) == fresh[url]
+        hits = qr._drawing.cache_info().hits
+        assert str(svg_of(url, "码", 30)) == fresh[url]
+        assert qr._drawing.cache_info().hits == hits + 1  # the second came from the cache
+    assert all(qr.matrix(url) == matrices[url] == qr.matrix(url) for url in PAYLOADS)
+    # the label and size are the call's own, never the cached call's
+    assert str(svg_of(PAYLOADS[0], "<站码>")) == _uncached(PAYLOADS[0], "<站码>")
+
+
+def test_distinct_payloads_never_share_an_entry() -> None:
+    # near neighbours: a trailing slash, case, one character, the same length
+    near = ["https://rd.example.cn/a/", "https://rd.example.cn/a", "https://rd.example.cn/A/",
+            "https://rd.example.cn/b/", "https://rd.example.cn/a/ "]
+    qr._modules.cache_clear()
+    qr._drawing.cache_clear()
+    for url in near + near[::-1]:
+        [result] = zxingcpp.read_barcodes(rasterise(svg_of(url, "码")))
+        assert result.text == url
+    assert qr._modules.cache_info().currsize == qr._drawing.cache_info().currsize == len(near)
+
+
+def test_a_cached_matrix_is_not_shared_with_the_caller() -> None:
+    rows = qr.matrix(PAYLOADS[0])
+    rows[4][4] = not rows[4][4]
+    assert qr.matrix(PAYLOADS[0])[4][4] != rows[4][4]
