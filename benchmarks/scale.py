@@ -270,13 +270,15 @@ def pages_table(sizes: list[Size], web_only: bool, peer_list: list[Peer]) -> lis
     for size in sizes:
         n = size.corpus.stations
         step = WEB_ONLY if web_only else "cold build"
+        if step not in size.runs:
+            continue  # a partial report, written before the size's first build ended
         seconds = statistics.median(run.seconds for run in size.runs[step])
         timed = ("`build --only web`, whole process" if web_only else
                  "the whole cold build (web, lobby screens, print): this version has no `build --only web`")
         lines.append(f"| {n} | liaison | {size.web_pages:,} | {seconds:.1f} s | {size.web_pages / seconds:,.0f} "
                      f"| {timed} |")
         for peer in peer_list:
-            if peer.name not in size.peer_runs:
+            if peer.version is None:
                 lines.append(f"| {n} | {peer.name} | | | | not installed: `{INSTALL}` |")
                 continue
             seconds = statistics.median(run.seconds for run in size.peer_runs[peer.name])
@@ -286,8 +288,9 @@ def pages_table(sizes: list[Size], web_only: bool, peer_list: list[Peer]) -> lis
     return lines
 
 
-def report(sizes: list[Size], repeat: int, web_only: bool, peer_list: list[Peer], loads: tuple[float, float]) -> str:
+def report(sizes: list[Size], web_only: bool, peer_list: list[Peer], loads: tuple[float, float]) -> str:
     corpora = "\n".join(f"- {size.corpus.describe()}" for size in sizes)
+    repeat = min((len(runs) for size in sizes for runs in size.runs.values()), default=0)
     return "\n".join([
         f"Measured on {machine()}; load average {loads[0]:.1f} at the start and {loads[1]:.1f} at the end "
         f"(other work shared the machine). liaison at {commit()}, `--today {TODAY}`; "
@@ -305,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="rounds per size; the tables show medians (default 3)")
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo and Pelican")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the corpora and outputs")
+    parser.add_argument("--out", type=Path, help="also write the tables here, after every round: a long run "
+                                                 "interrupted still leaves the medians of the rounds it finished")
     args = parser.parse_args(argv)
     counts = [int(part) for part in args.stations.split(",")]
     peer_list = [] if args.no_peers else peers()
@@ -316,20 +321,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     web_only = has_web_only(liaison, env)
     loads = os.getloadavg()[0]
     work = args.keep or Path(tempfile.mkdtemp(prefix="liaison-scale-"))
-    sizes = []
+    sizes: list[Size] = []
+
+    def tables() -> str:
+        text = report(sizes, web_only, peer_list, (loads, os.getloadavg()[0]))
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        return text
+
     try:
         for count in counts:
             folder = _empty(work / f"{count}-stations")
-            size = Size(generate(folder / "content", count))
-            print(f"{count} stations: {size.corpus.describe()}", file=sys.stderr)
+            sizes.append(Size(generate(folder / "content", count)))
+            print(f"{count} stations: {sizes[-1].corpus.describe()}", file=sys.stderr)
+            peer_rounds(sizes[-1], folder, available, args.repeat)
             for round_ in range(1, args.repeat + 1):
-                liaison_steps(size, folder, liaison, env, round_, web_only)
-            peer_rounds(size, folder, available, args.repeat)
-            sizes.append(size)
+                liaison_steps(sizes[-1], folder, liaison, env, round_, web_only)
+                tables()
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    print(report(sizes, args.repeat, web_only, peer_list, (loads, os.getloadavg()[0])))
+    print(tables())
     return 0
 
 
