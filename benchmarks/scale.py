@@ -264,6 +264,11 @@ def steps_table(sizes: list[Size]) -> list[str]:
     return lines
 
 
+def _rate(pages: int, seconds: float) -> str:
+    rate = pages / seconds
+    return f"{rate:,.0f}" if rate >= 100 else f"{rate:.1f}"
+
+
 def pages_table(sizes: list[Size], web_only: bool, peer_list: list[Peer]) -> list[str]:
     lines = ["| stations | generator | web pages | wall time | pages per second | what is timed |",
              "|---:|---|---:|---:|---:|---|"]
@@ -275,7 +280,7 @@ def pages_table(sizes: list[Size], web_only: bool, peer_list: list[Peer]) -> lis
         seconds = statistics.median(run.seconds for run in size.runs[step])
         timed = ("`build --only web`, whole process" if web_only else
                  "the whole cold build (web, lobby screens, print): this version has no `build --only web`")
-        lines.append(f"| {n} | liaison | {size.web_pages:,} | {seconds:.1f} s | {size.web_pages / seconds:,.0f} "
+        lines.append(f"| {n} | liaison | {size.web_pages:,} | {seconds:.1f} s | {_rate(size.web_pages, seconds)} "
                      f"| {timed} |")
         for peer in peer_list:
             if peer.version is None:
@@ -283,7 +288,7 @@ def pages_table(sizes: list[Size], web_only: bool, peer_list: list[Peer]) -> lis
                 continue
             seconds = statistics.median(run.seconds for run in size.peer_runs[peer.name])
             pages = size.peer_pages[peer.name]
-            lines.append(f"| {n} | {peer.name} {peer.version} | {pages:,} | {seconds:.2f} s | {pages / seconds:,.0f} "
+            lines.append(f"| {n} | {peer.name} {peer.version} | {pages:,} | {seconds:.2f} s | {_rate(pages, seconds)} "
                          f"| one page per station and deputy, and its list pages; whole process |")
     return lines
 
