@@ -241,6 +241,11 @@ def _deputies(tree: list[Station], rng: random.Random) -> dict[str, dict[str, An
             for membership in memberships[1:]:
                 by_id[membership["station"]].members.append(did)
             deputies[did] = _deputy(did, station, memberships, rng)
+    # Every corpus has seats of the five levels: the centre's first deputies hold the higher ones too.
+    for did, level in zip(tree[0].members, ("全国", "省", "市"), strict=False):
+        seats = deputies[did]["seats"]
+        if all(seat["level"] != level for seat in seats):
+            seats.insert(0, {"level": level, "congress": SEAT_CONGRESS[level]})
     return deputies
 
 

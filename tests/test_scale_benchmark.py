@@ -41,6 +41,7 @@ def test_the_corpus_is_county_shaped(corpus) -> None:
     members = Counter(m["station"] for d in deputies.values() for m in d["memberships"][:1])
     assert set(members) == set(stations) and all(8 <= n <= 12 for n in members.values())
     assert all((corpus.content / d["photo"]).is_file() for d in deputies.values())
+    assert {seat["level"] for d in deputies.values() for seat in d["seats"]} == {"全国", "省", "市", "县", "乡镇"}
     events = _records(corpus.content, "events")
     receptions = Counter((e["station"], e["date"].month) for e in events.values() if e["kind"] == "接待日")
     assert set(receptions) == {(sid, month) for sid in stations for month in range(1, 13)}
