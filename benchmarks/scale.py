@@ -293,12 +293,12 @@ def pages_table(sizes: list[Size], web_only: bool, peer_list: list[Peer]) -> lis
     return lines
 
 
-def report(sizes: list[Size], web_only: bool, peer_list: list[Peer], loads: tuple[float, float]) -> str:
+def report(sizes: list[Size], web_only: bool, peer_list: list[Peer], loads: tuple[float, float], version: str) -> str:
     corpora = "\n".join(f"- {size.corpus.describe()}" for size in sizes)
     repeat = min((len(runs) for size in sizes for runs in size.runs.values()), default=0)
     return "\n".join([
         f"Measured on {machine()}; load average {loads[0]:.1f} at the start and {loads[1]:.1f} at the end "
-        f"(other work shared the machine). liaison at {commit()}, `--today {TODAY}`; "
+        f"(other work shared the machine). liaison at {version}, `--today {TODAY}`; "
         f"medians of {repeat} run{'s' if repeat > 1 else ''}.", "",
         "Corpora (`benchmarks/corpus.py`):", corpora, "",
         *steps_table(sizes), "",
@@ -324,12 +324,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     available = [peer for peer in peer_list if peer.version is not None]
     liaison, env = liaison_command(), checkout_env()
     web_only = has_web_only(liaison, env)
-    loads = os.getloadavg()[0]
+    loads, version = os.getloadavg()[0], commit()  # the checkout as the run starts
     work = args.keep or Path(tempfile.mkdtemp(prefix="liaison-scale-"))
     sizes: list[Size] = []
 
     def tables() -> str:
-        text = report(sizes, web_only, peer_list, (loads, os.getloadavg()[0]))
+        text = report(sizes, web_only, peer_list, (loads, os.getloadavg()[0]), version)
         if args.out:
             args.out.write_text(text, encoding="utf-8")
         return text
