@@ -1,6 +1,6 @@
 """County-scale benchmark: check and build generated county-shaped corpora, with Hugo and Pelican beside.
 
-    .venv/bin/python benchmarks/scale.py [--stations 25,100,300] [--repeat 3] [--no-peers] [--keep DIR]
+    .venv/bin/python benchmarks/scale.py [--stations 25,100,300] [--repeat 3] [--no-peers] [--keep DIR] [--out FILE]
 
 For each number of stations it generates a corpus (benchmarks/corpus.py) and runs the `liaison` command as a
 subprocess, so every figure is a whole process: `check --strict`, a cold build into empty folders, a
@@ -154,7 +154,7 @@ class Size:
         self.runs.setdefault(step, []).append(run)
 
 
-def liaison_steps(size: Size, work: Path, liaison: list[str], env: dict[str, str], repeat: int,
+def liaison_steps(size: Size, work: Path, liaison: list[str], env: dict[str, str], round_: int,
                   web_only: bool) -> None:
     """One round of the five steps (and a web-only cold build where the CLI has it), from empty outputs."""
     content = ["--content", str(size.corpus.content)]
@@ -164,14 +164,14 @@ def liaison_steps(size: Size, work: Path, liaison: list[str], env: dict[str, str
         outputs = ["--site", str(into / "site"), "--signage", str(into / "signage")] if into else []
         run = measure([*liaison, *arguments, *content, *outputs], env)
         size.add(name, run)
-        print(f"  [{size.corpus.stations} stations, round {repeat}] {name}: {run.seconds:.1f} s", file=sys.stderr)
+        print(f"  [{size.corpus.stations} stations, round {round_}] {name}: {run.seconds:.1f} s", file=sys.stderr)
 
     out = _empty(work / "out")
     step("check", "check", "--strict", *today)
     step("cold build", "build", *today, into=out)
     size.web_pages = liaison_web_pages(out / "site")
     step("no-change rebuild", "build", *today, into=out)
-    edit_phone(size.corpus, repeat)
+    edit_phone(size.corpus, round_)
     step("one phone edit", "build", *today, into=out)
     step("next day", "build", *tomorrow, into=out)
     if web_only:
