@@ -181,7 +181,7 @@ test)
     "$VENV_PY" -m mypy ||
         die "mypy 类型检查未通过（见上方列出的问题）。"
     say "检查 3/4：import-linter（各阶段只引用其下的阶段）"
-    "$VENV_PY" -m importlinter.cli lint ||
+    "$VENV/bin/lint-imports" ||
         die "分层检查未通过：有模块引用了流水线中在它之后的阶段（见上方；规则在 pyproject.toml 的 [tool.importlinter]）。"
     say "检查 4/4：pytest（测试）"
     rc=0
