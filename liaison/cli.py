@@ -72,6 +72,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--station", action="append", default=[], metavar="ID",
                    help="只生成该联络站自己的文件：它的网页、日历订阅、接待公告、大厅屏幕和制作文件，"
                         "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留")
+    p.add_argument("--jobs", type=_jobs, metavar="N",
+                   help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
     p.add_argument("--json", action="store_true", help="与 plan 一起使用：以 JSON 列出")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
@@ -103,7 +105,8 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
-                    only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme)
+                    only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme,
+                    jobs=args.jobs)
     with signals.handled():
         return _run(args, config)
 
@@ -290,6 +293,12 @@ def _theme_folder(text: str) -> Path:
     if wrong:
         raise argparse.ArgumentTypeError(wrong)
     return Path(text)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”不是正整数：--jobs 是同时渲染的进程数，如 --jobs 4")
+    return int(text)
 
 
 def _date(text: str) -> dt.date:

@@ -22,6 +22,7 @@ class Config:
     force: bool = False  # replace output folders holding files liaison did not write
     only: tuple[str, ...] = ()  # build only these targets (web, kiosk, print, data); () is every one
     stations: tuple[str, ...] = ()  # build only these stations' files; () is every file
+    jobs: int | None = None  # render processes; None: every processor this process may use
 
     @property
     def partial(self) -> bool:

@@ -13,6 +13,7 @@ hit a child before it has set its own handlers. A worker whose parent died reads
 """
 from __future__ import annotations
 
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -20,6 +21,7 @@ import pickle
 import signal
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 from liaison.build import signals
@@ -33,8 +35,27 @@ class WorkerDied(RuntimeError):
     """A render worker ended without answering (killed from outside, out of memory)."""
 
 
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The processors this process may use: those it may run on, and no more than its cgroup's CPU quota (a
+    container limited to 1.5 CPUs on a 64-core host gets 2 workers, not 64)."""
+    allowed = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = _cgroup_quota(cgroup)
+    return max(1, min(allowed, math.ceil(quota))) if quota else allowed
+
+
+def _cgroup_quota(root: Path) -> float | None:
+    """CPUs the cgroup's quota allows (cgroup v2 cpu.max, else v1 cpu.cfs_quota_us), None when unlimited."""
+    try:
+        quota, every = (root / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(every)
+    except (OSError, ValueError):
+        pass
+    try:
+        limit = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return limit / period if limit > 0 and period > 0 else None
 
 
 def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | None = None,

@@ -127,7 +127,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
     with Publication(directories, sources(config), config.force, notify) as publication:
         prepared = prepare(config)
         run = _partial(prepared.jobs, config, publication) if config.partial else _Run(prepared.jobs)
-        stream = _Stream(executor.run(run.jobs, prepared.context, run.given), progress)
+        stream = _Stream(executor.run(run.jobs, prepared.context, run.given, workers=config.jobs), progress)
         written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
                    for name in FOLDERS}
         publication.stage_state(_state(run, stream.facts))

@@ -5,6 +5,7 @@ import os
 import signal
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,3 +89,32 @@ def test_a_worker_killed_from_outside_is_reported_not_waited_for() -> None:
 def test_a_job_writing_what_it_did_not_plan_is_an_error() -> None:
     with pytest.raises(RuntimeError, match="beyond its plan"):
         run([Job("web", ("n/9.txt",), number, (1,))], workers=1)
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"cpu.max": "150000 100000\n"}, 2),  # cgroup v2: 1.5 CPUs, rounded up
+    ({"cpu.max": "50000 100000\n"}, 1),  # half a CPU is still one worker
+    ({"cpu.max": "max 100000\n"}, None),  # no quota: the processors it may run on
+    ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),  # cgroup v1
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # v1 without a quota
+    ({}, None),  # no cgroup file system
+])
+def test_workers_follow_the_cgroup_cpu_quota(tmp_path: Path, files: dict[str, str], expected: int | None) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    allowed = len(os.sched_getaffinity(0))
+    assert executor.cores(tmp_path) == (min(allowed, expected) if expected else allowed)
+
+
+def test_jobs_sets_the_workers_and_refuses_what_is_no_count(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from liaison import cli
+
+    seen: list[int | None] = []
+    monkeypatch.setattr(cli, "_run", lambda args, config: seen.append(config.jobs) or 0)
+    assert cli.main(["build", "--jobs", "3"]) == 0 and cli.main(["build"]) == 0
+    assert seen == [3, None]
+    for wrong in ("0", "-2", "two"):
+        assert cli.main(["build", "--jobs", wrong]) == 2
+        assert f"“{wrong}”不是正整数" in capsys.readouterr().err
