@@ -20,13 +20,13 @@ def static_files(theme: Theme) -> list[str]:
 
 
 def static_file(ctx: Context, relative: str) -> Rendered:
-    return Rendered((Output("static/" + relative, ctx.theme.static_files()[relative].read_bytes()),))
+    return Rendered((Output("static/" + relative, ctx.theme.path("static/" + relative).read_bytes()),))
 
 
 def rare_glyph_fonts(ctx: Context, pages: Sequence[Rendered]) -> Rendered:
     """Glyphs of the rare characters the pages use (a deputy named 李䶮), as the font stack's last fallback:
     from Noto Sans CJK SC, and for those it lacks (司马𪚥) from the face fontconfig falls back to, each face
-    limited by unicode-range to its characters. style.css imports the stylesheet.
+    limited by unicode-range to its characters. base.html links the stylesheet.
 
     A browser fetches a font only when a character is missing from the reader's own fonts.
     """
