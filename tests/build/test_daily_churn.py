@@ -130,14 +130,19 @@ def test_the_day_after_a_reception_only_time_window_outputs_change_and_only_ther
 
 # ---- print files ---------------------------------------------------------------------------------
 
+SHOP_FILE = re.compile(r"/(signboard|poster|qr)-[\w-]+\.(pdf|png|svg)$")
 NOTICE = re.compile(r"[\w-]+/reception-notice-[\w-]+\.pdf")
 
 
 def test_no_signboard_poster_or_qr_file_ever_changes(days: dict[dt.date, dict[str, Tree]]) -> None:
     for earlier, later in ((QUIET, ON_THE_DAY), (ON_THE_DAY, AFTER)):
         before, after = days[earlier]["signage"], days[later]["signage"]
-        kept = [path for path in before if re.search(r"/(signboard|poster|qr)-[\w-]+\.(pdf|png|svg)$", path)]
-        assert len(kept) > 100
+        kept = [path for path in before if SHOP_FILE.search(path)]
+        # every demo station's plate, poster and station code, and every file of those kinds on either day
+        stations = {path.stem for path in (DEMO / "stations").glob("*.yaml")}
+        for stem in ("signboard-production.pdf", "poster-1.pdf", "qr-station.pdf"):
+            assert {path.split("/")[0] for path in kept if path.endswith("/" + stem)} == stations, stem
+        assert kept == [path for path in after if SHOP_FILE.search(path)]
         assert all(after.get(path) == before[path] for path in kept)
         assert not [path for path in after.keys() - before.keys() if not NOTICE.fullmatch(path)]
 
