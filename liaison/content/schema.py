@@ -185,7 +185,7 @@ Url = Annotated[str, AfterValidator(_url), Format("网址，以 http:// 或 http
 Line = Annotated[str, AfterValidator(_plain_line), Format("一行文字")]
 Markdown = Annotated[str, Format("Markdown 文本，可写多段（多行时在冒号后写 |，下一行起缩进两格）")]
 # a reference to another record
-Id = Annotated[str, Field(pattern=ids.PATTERN), Format(f"编号，即另一个记录的文件名（{ids.RULE}）")]
+Id = Annotated[str, Field(pattern=ids.PATTERN), Format("编号：另一个记录的文件名（不含 .yaml、.md）")]
 
 
 # ---- vocabularies (values are what clerks write and what the public reads) ---
