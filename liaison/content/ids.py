@@ -15,10 +15,13 @@ def is_id(text: str) -> bool:
 
 
 # Surnames of two characters, read as one syllable group: 司马哲 is sima-zhe, not si-mazhe.
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 司空 夏侯 轩辕 令狐 钟离 端木 独孤 南宫 西门 "
-    "百里 呼延 万俟 澹台 公冶 太史 申屠 闻人 赫连 东郭 濮阳 淳于 单于 拓跋 完颜 羊舌 微生 梁丘 左丘 第五 谷梁 "
-    "乐正 公羊 仲孙 叔孙 鲜于 闾丘 司寇 亓官 漆雕 壤驷 公良 颛孙 巫马 公西 宗政".split())
+COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "司空", "夏侯",
+    "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门", "百里", "呼延", "万俟", "澹台", "公冶", "太史", "申屠",
+    "闻人", "赫连", "东郭", "濮阳", "淳于", "单于", "拓跋", "完颜", "羊舌", "微生", "梁丘", "左丘", "第五", "谷梁",
+    "乐正", "公羊", "仲孙", "叔孙", "鲜于", "闾丘", "司寇", "亓官", "漆雕", "壤驷", "公良", "颛孙", "巫马", "公西",
+    "宗政",
+})
 # Surnames read otherwise than the character most often is: 单 shan (not dan), 曾 zeng (not ceng).
 SURNAME_READINGS = {
     "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha", "盖": "ge",
