@@ -175,7 +175,7 @@ class Format:
     text: str
 
 
-ClockTime = Annotated[dt.time, BeforeValidator(_clock_text), Format("时间，24 小时制（时:分），如 09:00")]
+ClockTime = Annotated[dt.time, BeforeValidator(_clock_text), Format("时间，24 小时制（时:分）")]
 Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone),
                   Format("电话号码：11 位手机号、带区号的固定电话（0579-62239930）或服务热线（12345）")]
 ContentPath = Annotated[str, AfterValidator(_content_path), Format("文件路径，相对于内容目录")]  # a file in it
