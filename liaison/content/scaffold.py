@@ -15,8 +15,6 @@ from liaison.content.loader import RESERVED_IDS, Loc
 from liaison.content.reference import FieldDoc, fields, yaml_text
 
 BY_SINGULAR: dict[str, Kind] = {kind.singular: kind for kind in KINDS.values()}
-# Where --station goes, for kinds whose station is not their field `station`.
-STATION_FIELD: dict[str, Loc] = {"stations": ("parent",), "deputies": ("memberships", 0, "station")}
 NAME_FIELDS = ("name", "title")  # where --name goes: the first of these the kind has
 BODY = "body"  # a Markdown record's text, below its front matter
 
@@ -105,12 +103,9 @@ def _values(content_dir: Path, kind: Kind, name: str | None, station: str | None
             raise NewRecordError(f"--name 不适用于{kind.label}：{kind.label}记录没有名称或标题字段")
         values[(field,)] = name
     if station is not None:
-        loc = STATION_FIELD.get(kind.name) or (("station",) if "station" in kind.model.model_fields else None)
-        if loc is None:
-            raise NewRecordError(f"--station 不适用于{kind.label}")
         if station not in existing_ids(content_dir, KINDS["stations"]):
             raise NewRecordError(f"联络站“{station}”不存在：stations/ 目录下没有 {KINDS['stations'].file_name(station)}")
-        values[loc] = station
+        values[kind.station_field] = station
     return values
 
 

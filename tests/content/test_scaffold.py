@@ -162,3 +162,11 @@ def test_options_that_do_not_apply_or_name_no_station_are_refused(mini: Path) ->
     with pytest.raises(scaffold.NewRecordError, match="联络站“nowhere”不存在"):
         scaffold.create(mini, KINDS["events"], "new-one", station="nowhere")
     assert not (mini / "events" / "new-one.yaml").exists()
+
+
+@pytest.mark.parametrize("kind", list(KINDS.values()), ids=lambda kind: kind.singular)
+def test_every_kind_names_where_its_station_goes_and_new_fills_it(mini: Path, kind) -> None:
+    created = scaffold.create(mini, kind, "new-one", station="centre")
+    text = created.path.read_text(encoding="utf-8")
+    field = str(kind.station_field[-1])
+    assert re.search(rf"^\s*(- )?{field}: centre  # ", text, re.MULTILINE)
