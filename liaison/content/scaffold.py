@@ -4,14 +4,16 @@ empty value for the clerk to fill (until then `check` reports each of them where
 commented out, ready to be taken in. The id is checked, never taken twice, and for a person made from the name."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel
 
 from liaison.content import ids
 from liaison.content.kinds import KINDS, MARKDOWN, Kind
-from liaison.content.loader import RESERVED_IDS, Loc
+from liaison.content.loader import RESERVED_IDS, ContentLoader, Loc
 from liaison.content.reference import FieldDoc, fields, yaml_text
 
 BY_SINGULAR: dict[str, Kind] = {kind.singular: kind for kind in KINDS.values()}
@@ -101,12 +103,22 @@ def _values(content_dir: Path, kind: Kind, name: str | None, station: str | None
         field = next((field for field in NAME_FIELDS if field in kind.model.model_fields), None)
         if field is None:
             raise NewRecordError(f"--name 不适用于{kind.label}：{kind.label}记录没有名称或标题字段")
-        values[(field,)] = name
+        values[(field,)] = _scalar(name)
     if station is not None:
         if station not in existing_ids(content_dir, KINDS["stations"]):
             raise NewRecordError(f"联络站“{station}”不存在：stations/ 目录下没有 {KINDS['stations'].file_name(station)}")
         values[kind.station_field] = station
     return values
+
+
+def _scalar(text: str) -> str:
+    """text as a YAML value that reads back as the same text: quoted where it has YAML's marks (# : ' ")."""
+    try:
+        if yaml.load(f"k: {text}", Loader=ContentLoader) == {"k": text}:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
 # ---- the text of a new record -----------------------------------------------------------------------------

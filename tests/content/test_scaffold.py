@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from liaison.build.pipeline import Config, check
 from liaison.content import ids, reference, scaffold
 from liaison.content.kinds import KINDS, MARKDOWN
+from liaison.content.loader import ContentLoader
 from liaison.content.problems import ContentError
 from tests.conftest import TODAY
 
@@ -170,3 +172,10 @@ def test_every_kind_names_where_its_station_goes_and_new_fills_it(mini: Path, ki
     text = created.path.read_text(encoding="utf-8")
     field = str(kind.station_field[-1])
     assert re.search(rf"^\s*(- )?{field}: centre  # ", text, re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", ["示例县 #1 联络站", "联络站: 东坑", "'东坑'", "yes", "2026-01-01", "[东坑]"])
+def test_a_name_with_yaml_marks_reads_back_as_typed(mini: Path, name: str) -> None:
+    created = scaffold.create(mini, KINDS["stations"], "new-one", name=name)
+    data = yaml.load(created.path.read_text(encoding="utf-8"), Loader=ContentLoader)
+    assert data["name"] == name
