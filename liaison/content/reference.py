@@ -13,10 +13,8 @@ from pathlib import Path
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 
 from liaison.content import ids, kinds, schema
 
@@ -24,9 +22,9 @@ _SCALARS: dict[object, str] = {
     str: "文字", int: "整数", float: "数字", bool: "true（是）或 false（否）",
     dt.date: "日期，写成 YYYY-MM-DD", dt.time: "时间，写成 09:00",
 }
-_BOUNDS = ((annotated_types.Ge, "ge", "不小于 {}"), (annotated_types.Gt, "gt", "大于 {}"),
-           (annotated_types.Le, "le", "不大于 {}"), (annotated_types.Lt, "lt", "小于 {}"),
-           (annotated_types.MinLen, "min_length", "至少 {} 项"), (annotated_types.MaxLen, "max_length", "最多 {} 项"))
+# The constraints Field(ge=..., min_length=...) puts in the metadata (annotated_types.Ge …), by their attribute.
+_BOUNDS = (("ge", "不小于 {}"), ("gt", "大于 {}"), ("le", "不大于 {}"), ("lt", "小于 {}"),
+           ("min_length", "至少 {} 项"), ("max_length", "最多 {} 项"))
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,7 @@ def fields(model: type[BaseModel]) -> list[FieldDoc]:
     for name, info in model.model_fields.items():
         if not info.description:
             raise ValueError(f"{model.__name__}.{name} has no description (schema.py: Field(description=...))")
-        default = None if info.is_required() or info.default is PydanticUndefined else info.default
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
         out.append(FieldDoc(name, info.description, shape(info.annotation, info.metadata), info.is_required(),
                             default, tuple(info.examples or ())))
     return out
@@ -98,13 +96,13 @@ def _with(base: Shape, metadata: list[Any]) -> Shape:
     for item in _flat(metadata):
         if isinstance(item, schema.Format) and base.container == "":
             words = item.text
-        for kind, attribute, _ in _BOUNDS:
-            if isinstance(item, kind):
+        for attribute, _ in _BOUNDS:
+            if getattr(item, attribute, None) is not None:
                 limits[attribute] = getattr(item, attribute)
     bounds = list(base.bounds)
     if "ge" in limits and "le" in limits:  # both ends: "1 至 5"
         bounds.append(f"{limits.pop('ge')} 至 {limits.pop('le')}")
-    bounds.extend(text.format(limits[attribute]) for _, attribute, text in _BOUNDS if attribute in limits)
+    bounds.extend(text.format(limits[attribute]) for attribute, text in _BOUNDS if attribute in limits)
     return Shape(words, base.choices, tuple(bounds), base.model, base.container)
 
 
