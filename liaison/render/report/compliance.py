@@ -11,7 +11,8 @@ import jinja2
 from liaison.content.schema import Profile
 from liaison.model.site import Site
 from liaison.render import Context, Output, Rendered
-from liaison.rules.compliance import RULES, STATUS_LABELS, Report, check
+from liaison.render.report import overview
+from liaison.rules.compliance import FAIL, RISK, RULES, STATUS_LABELS, Report, check
 from liaison.rules.rating import Rating, rate
 
 PUBLISHED_FOLDER = "compliance/"
@@ -29,10 +30,13 @@ def report_outputs(site: Site, report: Report, env: jinja2.Environment, folder: 
     counts = Counter((f.rule, f.status) for f in report.findings)
     summary = [(rule.title, counts[(rule.id, "pass")], counts[(rule.id, "fail")], counts[(rule.id, "risk")])
                for rule in RULES.values() if any(f.rule == rule.id for f in report.findings)]
+    rows = overview.station_rows(site, report, ratings)
+    drawn = overview.charts(site, report, rows)
     html = env.get_template("report/compliance.html").render(
-        site=site, report=report, ratings=ratings, summary=summary, labels=STATUS_LABELS,
+        site=site, report=report, ratings=ratings, summary=summary, labels=STATUS_LABELS, rows=rows, charts=drawn,
+        filters=overview.filters(rows), result_labels=overview.RESULT_LABELS, **overview.ranks(),
         page_path=f"{folder}index.html" if folder else "compliance.html")
-    data = json.dumps(as_json(report, ratings), ensure_ascii=False, indent=2) + "\n"
+    data = json.dumps(as_json(report, ratings, rows, drawn), ensure_ascii=False, indent=2) + "\n"
     name = "index.html" if folder else "compliance.html"
     return [Output(folder + name, html.encode("utf-8")), Output(folder + "compliance.json", data.encode("utf-8"))]
 
@@ -42,7 +46,8 @@ def published(ctx: Context) -> Rendered:
     return Rendered(tuple(report_outputs(ctx.site, check(ctx.site), ctx.env, folder=PUBLISHED_FOLDER)))
 
 
-def as_json(report: Report, ratings: list[Rating]) -> dict[str, Any]:
+def as_json(report: Report, ratings: list[Rating], rows: list[overview.StationRow],
+            charts: list[overview.Chart]) -> dict[str, Any]:
     return {
         "year": report.year,
         "today": report.today.isoformat(),
@@ -57,6 +62,17 @@ def as_json(report: Report, ratings: list[Rating]) -> dict[str, Any]:
             "lines": [{"id": s.line.id, "text": s.line.text, "points": s.points, "maximum": s.line.points,
                        "source": s.source, "evidence": s.evidence} for s in r.lines],
         } for r in ratings],
+        "stations": [{
+            "station": row.station.id, "name": row.station.name, "tier": row.station.tier.value,
+            "township": row.township.id if row.township else None, "result": row.result,
+            "failed": row.count(FAIL), "at_risk": row.count(RISK), "band": row.band,
+            "total": row.rating.total if row.rating else None,
+            "feedback_due": row.feedback_due, "feedback_answered": row.feedback_answered,
+            "months_due": row.months_due, "months_covered": row.months_covered,
+        } for row in rows],
+        "charts": [{"id": chart.id, "caption": chart.caption,
+                    "bars": [{"label": bar.label, **bar.counts} for bar in chart.bars]}
+                   for chart in charts],
     }
 
 
