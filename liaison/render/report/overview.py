@@ -5,12 +5,13 @@ opinions; its feedback and reception months are what the feedback and monthly-re
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from liaison.content.schema import Tier
-from liaison.model.site import TIER_ORDER, Site, Station
+from liaison.model.site import TIER_ORDER, Opinion, Site, Station
 from liaison.rules.compliance import (
     FAIL,
     PASS,
@@ -39,10 +40,25 @@ class StationRow:
     township: Station | None  # the township (乡镇、街道) station it is, or is under; None above township level
     findings: tuple[Finding, ...]
     rating: Rating | None
-    feedback_due: int  # the year's opinions due an answer by now (the feedback rule's count)
-    feedback_answered: int
-    months_due: int  # months whose reception was due by now (the monthly-reception rule's count)
-    months_covered: int  # of those, months with a reception at the station
+    answers: tuple[tuple[Opinion, dt.date | None], ...]  # the year's opinions due an answer by now (answers_due)
+    months: tuple[int, ...]  # months whose reception was due by now (reception_months)
+    missing: tuple[int, ...]  # of those, the months without a reception at the station
+
+    @property
+    def feedback_due(self) -> int:
+        return len(self.answers)
+
+    @property
+    def feedback_answered(self) -> int:
+        return sum(1 for _, overdue in self.answers if overdue is None)
+
+    @property
+    def months_due(self) -> int:
+        return len(self.months)
+
+    @property
+    def months_covered(self) -> int:
+        return len(self.months) - len(self.missing)
 
     @property
     def anchor(self) -> str:
@@ -96,11 +112,9 @@ def station_rows(site: Site, report: Report, ratings: list[Rating]) -> list[Stat
     rated = {r.station.id: r for r in ratings}
     rows = []
     for station in site.stations.values():
-        due = answers_due(ctx, station)
         months, missing = reception_months(ctx, station)
         rows.append(StationRow(station, _township(site, station), tuple(by_station.get(station.id, ())),
-                               rated.get(station.id), len(due), sum(1 for _, late in due if late is None),
-                               len(months), len(months) - len(missing)))
+                               rated.get(station.id), tuple(answers_due(ctx, station)), tuple(months), tuple(missing)))
     return sorted(rows, key=lambda r: (r.township.id if r.township else "", TIER_ORDER.index(r.station.tier),
                                        r.station.id))
 
@@ -125,52 +139,49 @@ def _township(site: Site, station: Station) -> Station | None:
 # ---- the charts ------------------------------------------------------------------------------------------
 
 def charts(site: Site, report: Report, rows: list[StationRow]) -> list[Chart]:
-    found = [feedback_chart(site, report), coverage_chart(site, report)]
+    found = [feedback_chart(report, rows), coverage_chart(site, report, rows)]
     if any(row.rating for row in rows):
         found.append(stars_chart(rows))
     return found
 
 
-def monthly_feedback(site: Site, year: int) -> list[tuple[int, int, int]]:
+def monthly_feedback(rows: list[StationRow]) -> list[tuple[int, int, int]]:
     """(month received, opinions due an answer by now, answered) for each month of the year."""
-    ctx = Context(site, year)
     due: Counter[int] = Counter()
     answered: Counter[int] = Counter()
-    for station in site.stations.values():
-        for op, late in answers_due(ctx, station):
+    for row in rows:
+        for op, overdue in row.answers:
             due[op.received.month] += 1
-            answered[op.received.month] += late is None
+            answered[op.received.month] += overdue is None
     return [(month, due[month], answered[month]) for month in range(1, 13)]
 
 
-def monthly_coverage(site: Site, report: Report) -> list[tuple[int, int, int]]:
+def monthly_coverage(site: Site, rows: list[StationRow]) -> list[tuple[int, int, int]]:
     """(month, stations whose reception was due that month, those that held one) for each month of the year,
     over the stations the monthly-reception rule checks (every station where no profile sets that rule)."""
-    ctx = Context(site, report.year)
     params, _ = merged(list(dict.fromkeys(site.settings.compliance.profiles)))
     tiers = params.get("monthly_reception", {}).get("tiers", set(Tier))
     due: Counter[int] = Counter()
     covered: Counter[int] = Counter()
-    for station in site.stations.values():
-        if station.tier in tiers:
-            months, missing = reception_months(ctx, station)
-            due.update(months)
-            covered.update(m for m in months if m not in missing)
+    for row in rows:
+        if row.station.tier in tiers:
+            due.update(row.months)
+            covered.update(m for m in row.months if m not in row.missing)
     return [(month, due[month], covered[month]) for month in range(1, 13)]
 
 
-def feedback_chart(site: Site, report: Report) -> Chart:
+def feedback_chart(report: Report, rows: list[StationRow]) -> Chart:
     bars = tuple(_share_bar(month, answered, due, f"{month}月受理、已到答复期限 {due} 件，已答复 {answered} 件",
                             {"month": month, "due": due, "answered": answered})
-                 for month, due, answered in monthly_feedback(site, report.year))
+                 for month, due, answered in monthly_feedback(rows))
     return Chart("feedback", f"{report.year} 年各月受理的意见建议反馈率（%，已答复 ÷ 已到答复期限）", bars, 100,
                  "web-chart-answered")
 
 
-def coverage_chart(site: Site, report: Report) -> Chart:
+def coverage_chart(site: Site, report: Report, rows: list[StationRow]) -> Chart:
     bars = tuple(_share_bar(month, covered, due, f"{month}月应接待的联络站 {due} 个，开展了接待 {covered} 个",
                             {"month": month, "stations_due": due, "stations_held": covered})
-                 for month, due, covered in monthly_coverage(site, report))
+                 for month, due, covered in monthly_coverage(site, rows))
     return Chart("coverage", f"{report.year} 年各月代表接待日覆盖率（%，开展了接待的联络站 ÷ 应接待的联络站）", bars, 100,
                  "web-chart-coverage")
 
