@@ -280,3 +280,18 @@ def test_without_javascript_the_county_table_is_all_there(browser, county) -> No
         assert problems == []
     finally:
         page.context.close()
+
+
+@pytest.mark.slow
+def test_a_300_station_county_report_is_one_usable_file(tmp_path: Path) -> None:
+    """One row and one detail section per station, in one file a browser opens at once from disk: about 4 MB
+    with every station rated (README: 检查报告). The size is bounded, not the time."""
+    report = county_report(tmp_path, 300)
+    html = (report / "compliance.html").read_text(encoding="utf-8")
+    page = Rows()
+    page.feed(html)
+    assert len(page.rows) == len(page.links) == 300 == len({link for link in page.links})
+    assert all(link[1:] in page.ids for link in page.links)
+    assert len(html.encode()) < 5_000_000
+    data = json.loads((report / "compliance.json").read_text(encoding="utf-8"))
+    assert len(data["stations"]) == 300
