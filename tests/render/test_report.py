@@ -2,6 +2,7 @@
 their data, and the stations' details one click away."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -12,7 +13,13 @@ import pytest
 from benchmarks.corpus import TODAY as CORPUS_TODAY
 from benchmarks.corpus import generate
 from liaison import cli
-from liaison.render.report.compliance import ratings_for, report_outputs
+from liaison.render.report.compliance import (
+    TERMINAL_PROBLEMS,
+    TERMINAL_RATINGS,
+    ratings_for,
+    report_outputs,
+    terminal_summary,
+)
 from liaison.render.report.overview import UNRATED
 from liaison.rules import compliance
 from liaison.rules.compliance import FAIL, PASS, Context, feedback_counts, reception_months
@@ -290,8 +297,25 @@ def test_a_300_station_county_report_is_one_usable_file(tmp_path: Path) -> None:
     html = (report / "compliance.html").read_text(encoding="utf-8")
     page = Rows()
     page.feed(html)
-    assert len(page.rows) == len(page.links) == 300 == len({link for link in page.links})
+    assert len(page.rows) == len(page.links) == 300 == len(set(page.links))
     assert all(link[1:] in page.ids for link in page.links)
     assert len(html.encode()) < 5_000_000
     data = json.loads((report / "compliance.json").read_text(encoding="utf-8"))
     assert len(data["stations"]) == 300
+
+
+def test_the_terminal_lists_a_countys_problems_and_ratings_by_count(demo_report) -> None:
+    site, report, _, _, _ = demo_report
+    station = site.stations["hehua-street"]
+    finding = next(f for f in report.findings if f.status == FAIL)
+    many = dataclasses.replace(report, findings=(finding,) * (TERMINAL_PROBLEMS + 5))
+    rated = rate(site, site.stations["qingshi-town"], report.year)
+    ratings = [rated] * 3 + [dataclasses.replace(rated, station=station, band=None)] * (TERMINAL_RATINGS - 1)
+    lines = terminal_summary(many, ratings)
+    assert sum(1 for line in lines if line.startswith("  ✗ ")) == TERMINAL_PROBLEMS
+    assert "  ……另有 5 项，全部问题见报告的“需要处理的问题”" in lines
+    assert lines[-1] == f"  星级评定（无锡标准）：{TERMINAL_RATINGS + 2} 个联络站，四星级 3 个，未达标 {TERMINAL_RATINGS - 1} 个；逐站得分见报告"
+    # A small site's are listed one by one, as before.
+    lines = terminal_summary(report, [rated])
+    assert sum(1 for line in lines if line.startswith("  ✗ ")) == len(report.with_status(FAIL))
+    assert lines[-1] == "  星级评定（无锡标准）· 青石镇人大代表联络站：92 分，四星级"

@@ -16,6 +16,9 @@ from liaison.rules.compliance import FAIL, RISK, RULES, STATUS_LABELS, Report, c
 from liaison.rules.rating import Rating, rate
 
 PUBLISHED_FOLDER = "compliance/"
+# What the terminal lists one by one; beyond that, a county's hundreds of lines are counted and left to the report.
+TERMINAL_PROBLEMS = 20
+TERMINAL_RATINGS = 10
 
 
 def ratings_for(site: Site, year: int) -> list[Rating]:
@@ -85,10 +88,17 @@ def terminal_summary(report: Report, ratings: list[Rating]) -> list[str]:
         if any(f.rule == rule.id for f in report.findings):
             parts = [f"{counts[(rule.id, s)]} {STATUS_LABELS[s]}" for s in ("pass", "fail", "risk") if counts[(rule.id, s)]]
             lines.append(f"  {rule.title}：{'，'.join(parts)}")
-    for status, mark in (("fail", "✗"), ("risk", "!")):
-        for f in report.with_status(status):
-            lines.append(f"  {mark} {STATUS_LABELS[status]} · {f.title} · {f.subject_name}：{f.detail}（依据：{f.source}）")
+    problems = [(mark, f) for status, mark in (("fail", "✗"), ("risk", "!")) for f in report.with_status(status)]
+    for mark, f in problems[:TERMINAL_PROBLEMS]:
+        lines.append(f"  {mark} {STATUS_LABELS[f.status]} · {f.title} · {f.subject_name}：{f.detail}（依据：{f.source}）")
+    if len(problems) > TERMINAL_PROBLEMS:
+        lines.append(f"  ……另有 {len(problems) - TERMINAL_PROBLEMS} 项，全部问题见报告的“需要处理的问题”")
+    if len(ratings) > TERMINAL_RATINGS:
+        bands = Counter(r.band or overview.BELOW_BANDS for r in ratings)
+        counts = "，".join(f"{band} {bands[band]} 个" for band in overview.star_bands() if bands[band])
+        lines.append(f"  星级评定（无锡标准）：{len(ratings)} 个联络站，{counts}；逐站得分见报告")
+        return lines
     for r in ratings:
-        lines.append(f"  星级评定（无锡标准）· {r.station.name}：{r.total:g} 分，{r.band or '未达标'}"
+        lines.append(f"  星级评定（无锡标准）· {r.station.name}：{r.total:g} 分，{r.band or overview.BELOW_BANDS}"
                      + ("" if r.assessment else "（尚无现场评估，只含记录可计分的项目）"))
     return lines
