@@ -173,7 +173,7 @@ def test_colours_come_from_the_theme_tokens(demo_report) -> None:
     _, _, html, _, _ = demo_report
     tokens = Theme().tokens()
     fills = set(re.findall(r'<rect [^>]*fill="([^"]+)"', html))
-    assert fills == {tokens["web-chart-answered"], tokens["web-chart-coverage"], tokens["web-chart-stars"]}
+    assert fills == {tokens["web-chart-answered"], tokens["web-done"], tokens["web-gold"]}
 
 
 def test_without_script_the_table_is_whole_and_the_filters_wait_for_it(demo_report) -> None:

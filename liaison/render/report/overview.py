@@ -183,7 +183,7 @@ def coverage_chart(site: Site, report: Report, rows: list[StationRow]) -> Chart:
                             {"month": month, "stations_due": due, "stations_held": covered})
                  for month, due, covered in monthly_coverage(site, rows))
     return Chart("coverage", f"{report.year} 年各月代表接待日覆盖率（%，开展了接待的联络站 ÷ 应接待的联络站）", bars, 100,
-                 "web-chart-coverage")
+                 "web-done")  # a rule met
 
 
 def _share_bar(month: int, part: int, whole: int, title: str, counts: dict[str, int]) -> Bar:
@@ -197,7 +197,7 @@ def stars_chart(rows: list[StationRow]) -> Chart:
     counts = Counter(row.band for row in rows if row.rating)
     bars = tuple(Bar(name, counts[name], str(counts[name]), f"{name} {counts[name]} 个联络站", {"stations": counts[name]})
                  for name in star_bands() if name != UNRATED)
-    return Chart("stars", "星级评定分布（联络站个数）", bars, max([1, *counts.values()]), "web-chart-stars")
+    return Chart("stars", "星级评定分布（联络站个数）", bars, max([1, *counts.values()]), "web-gold")
 
 
 def filters(rows: list[StationRow]) -> list[tuple[str, str, list[tuple[str, str]]]]:
