@@ -95,8 +95,8 @@ def terminal_summary(report: Report, ratings: list[Rating]) -> list[str]:
         lines.append(f"  ……另有 {len(problems) - TERMINAL_PROBLEMS} 项，全部问题见报告的“需要处理的问题”")
     if len(ratings) > TERMINAL_RATINGS:
         bands = Counter(r.band or overview.BELOW_BANDS for r in ratings)
-        counts = "，".join(f"{band} {bands[band]} 个" for band in overview.star_bands() if bands[band])
-        lines.append(f"  星级评定（无锡标准）：{len(ratings)} 个联络站，{counts}；逐站得分见报告")
+        by_band = "，".join(f"{band} {bands[band]} 个" for band in overview.star_bands() if bands[band])
+        lines.append(f"  星级评定（无锡标准）：{len(ratings)} 个联络站，{by_band}；逐站得分见报告")
         return lines
     for r in ratings:
         lines.append(f"  星级评定（无锡标准）· {r.station.name}：{r.total:g} 分，{r.band or overview.BELOW_BANDS}"
