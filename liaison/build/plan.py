@@ -140,11 +140,13 @@ def _web(site: Site, config: Config) -> list[Job]:
     if site.settings.compliance.publish:
         folder = report.PUBLISHED_FOLDER
         jobs.append(Job("web", (f"{folder}index.html", f"{folder}compliance.json"), report.published,
-                        inputs=_inputs(records=_all(site, *_KINDS, "assessments"), templates=["report/compliance.html"],
+                        inputs=_inputs(records=_all(site, *_KINDS, "assessments"), templates=REPORT_TEMPLATES,
                                        settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "compliance"])))
     return jobs
 
 
+# The report's page and the files it inlines.
+REPORT_TEMPLATES = ["report/compliance.html", "report/compliance.css", "report/compliance.js", "charts/bars.svg"]
 _KINDS = tuple(name for name in KINDS if name != "assessments")  # what the pages read: assessments only the report
 
 
