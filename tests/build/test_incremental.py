@@ -114,7 +114,9 @@ EDITS = st.one_of(
     st.just(delete_notice), st.builds(photo, st.integers(0, 200)), st.builds(template, WORDS),
     st.just(template_gone), st.builds(macro, WORDS),
 )
-STEPS = st.lists(st.tuples(EDITS, st.integers(0, 40)), min_size=1, max_size=3)  # an edit, then days later
+STEPS = st.lists(st.tuples(EDITS, st.integers(0, 40)), min_size=1, max_size=4)  # an edit, then days later
+EACH = [phone(1234), station_name("北"), event_theme("冬季用电安全"), add_deputy(1), rename_notice, delete_notice,
+        photo(10), template("东"), macro("西")]
 
 
 def _config(content: Path, out: Path, day: dt.date, **more: object) -> Config:
@@ -144,6 +146,30 @@ def test_incremental_build_equals_a_clean_one(tmp_path_factory: pytest.TempPathF
         clean = work / f"clean-{number}"
         build(_config(content, clean, day))
         assert _trees(work / "out") == _trees(clean), f"after {edit} and {days} days"
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini content, an empty theme folder beside it, built once."""
+    work = tmp_path_factory.mktemp("origin")
+    shutil.copytree(MINI, work / "content")
+    (work / "theme").mkdir()
+    build(_config(work / "content", work / "out", DAY))
+    return work
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("edit", "days"), [*((edit, 0) for edit in EACH), (phone(99), 9), (station_name("南"), 32)],
+                         ids=lambda value: getattr(value, "__qualname__", str(value)).split(".")[0])
+def test_each_kind_of_edit_gives_what_a_clean_build_gives(origin: Path, tmp_path: Path, edit: Edit, days: int) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(origin, work, symlinks=True)
+    edit(work / "content")
+    day = DAY + dt.timedelta(days=days)
+    report = build(_config(work / "content", work / "out", day))
+    build(_config(work / "content", tmp_path / "clean", day))
+    assert report.kept, "some of the published outputs were current"
+    assert _trees(work / "out") == _trees(tmp_path / "clean")
 
 
 # ---- what an incremental build renders ------------------------------------------------------------------------
