@@ -124,7 +124,7 @@ class Fingerprints:
         self.site: Site = ctx.site
         self.settings = ctx.site.settings.model_dump(mode="json")
         self.timed = dates.source_date_epoch() is None  # files' times date the outputs
-        self._records: dict[tuple[str, str], str] = {}
+        self._records: dict[tuple[str, str], str | None] = {}
         self._moments: dict[tuple[str, str], Any] = {}
         self._files: dict[str, Any] = {}
         self._reads: dict[str, str] = {}

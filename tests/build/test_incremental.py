@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -229,6 +230,26 @@ def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(bui
 
 def test_clean_renders_everything(built: tuple[Path, Path]) -> None:
     content, out = built
-    full = len([job for job in prepare(_config(content, out, DAY)).jobs])
+    full = len(list(prepare(_config(content, out, DAY)).jobs))
     report = build(dataclasses.replace(_config(content, out, DAY), clean=True))
     assert report.kept == 0 and report.rendered == full
+
+
+def test_a_failed_build_leaves_outputs_and_their_record_as_they_were(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """A build that stops half-way (here a theme template that fails while pages render) publishes nothing and
+    records nothing: the next build starts from the published trees and their record, and is still right."""
+    content, out = built
+    record = store_of(out / "site") / "current" / STATE
+    before, recorded = _trees(out), record.read_bytes()
+    phone(4321)(content)
+    templates = content.parent / "theme" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "deputy.html").write_text("{{ no_such_value }}", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        build(_config(content, out, DAY))
+    assert _trees(out) == before
+    assert (store_of(out / "site") / "current" / STATE).read_bytes() == recorded
+    (templates / "deputy.html").unlink()
+    build(_config(content, out, DAY))
+    build(_config(content, tmp_path / "clean", DAY))
+    assert _trees(out) == _trees(tmp_path / "clean")
