@@ -77,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
                         "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留")
     p.add_argument("--jobs", type=_jobs, metavar="N",
                    help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
+    p.add_argument("--clean", action="store_true",
+                   help="全部重新生成，不沿用上次生成的任何文件（默认只重新生成内容、模板或设置有变化的文件，结果与全部重新生成相同）")
     p.add_argument("--json", action="store_true", help="与 plan 一起使用：以 JSON 列出")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
@@ -112,7 +114,7 @@ def _main(argv: list[str] | None) -> int:
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
                     only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme,
-                    jobs=args.jobs)
+                    jobs=args.jobs, clean=args.clean)
     with signals.handled():
         return _run(args, config)
 
@@ -265,7 +267,9 @@ def _compliance(site: Site, config: Config, args: argparse.Namespace, notify: No
 
 def _summary(report: BuildReport, seconds: float) -> str:
     site, signage = report.written["site"], report.written["signage"]
-    return (f"生成完成：网站 {site.written} 个文件（变化 {site.changed}，删除 {site.removed}），"
+    if not report.rendered:
+        return f"内容、模板和设置都没有变化，已发布的文件保持不变（网站 {site.written} 个，制作文件 {signage.written} 个），用时 {seconds:.1f} 秒"
+    return (f"生成完成：重新渲染 {report.rendered} 项、沿用 {report.kept} 项；网站 {site.written} 个文件（变化 {site.changed}，删除 {site.removed}），"
             f"制作文件 {signage.written} 个（变化 {signage.changed}），警告 {len(report.warnings)} 条，"
             f"用时 {seconds:.1f} 秒")
 
