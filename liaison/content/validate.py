@@ -139,13 +139,17 @@ def _inner_model(annotation: Any) -> Any:
 _QUOTED = re.compile(r"'([^']*)'")
 
 
+def choice_message(shown: str, choices: list[str]) -> str:
+    """A value that is none of a field's choices (a schema enum, a spreadsheet's drop-down)."""
+    return f"取值“{shown}”无效，应为以下之一：{'、'.join(choices)}"
+
+
 def _message(error: Mapping[str, Any], shown: str) -> str:
     """A pydantic error in Chinese, with the form the value should take; shown is the value as typed."""
     kind: str = error["type"]
     ctx = error.get("ctx", {})
     if kind in ("enum", "literal_error"):
-        choices = _QUOTED.findall(str(ctx.get("expected", "")))
-        return f"取值“{shown}”无效，应为以下之一：{'、'.join(choices)}"
+        return choice_message(shown, _QUOTED.findall(str(ctx.get("expected", ""))))
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_pattern_mismatch":

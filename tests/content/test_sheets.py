@@ -1,0 +1,271 @@
+"""Spreadsheets in and out: rosters as the office keeps them become record files, every bad cell is named by
+sheet, cell and column, nothing is written on any error, and export then import changes no file."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from liaison.cli import main
+from liaison.content import schema
+from liaison.content.loader import ContentLoader, load_content
+from liaison.content.sheets.importer import ImportPlan, apply, plan_import
+from liaison.content.validate import validate
+from liaison.render.workbook import workbook_bytes
+from tests.conftest import DEMO, snapshot, write
+
+TODAY = dt.date(2026, 11, 26)
+HEADER = ["序号", "姓名", "性别", "工作单位及职务", "代表层级", "联系电话", "所属联络站"]
+
+
+def roster(path: Path, rows: list[list[Any]], sheet: str = "县级代表", header: list[str] = HEADER) -> Path:
+    """A roster as offices make them: a merged title and a note above the header, a blank row among the rows."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    ws.append(["示例县第十八届人民代表大会代表名册"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append(["（截至 2026 年 11 月）"])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(header))
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+def schedule(book_path: Path, rows: list[list[Any]]) -> None:
+    """A 接待安排表 sheet added to a workbook."""
+    book = load_workbook(book_path)
+    ws = book.create_sheet("接待安排表")
+    ws.append(["2026 年代表接待安排"])
+    ws.append(["类型", "联络站", "日期", "开始时间", "结束时间", "主题", "接待代表"])
+    for row in rows:
+        ws.append(row)
+    book.save(book_path)
+
+
+def read(path: Path) -> dict[str, Any]:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=ContentLoader)
+    assert isinstance(data, dict)
+    return data
+
+
+def problems_of(plan: ImportPlan) -> list[str]:
+    return [problem.format() for problem in plan.problems]
+
+
+def realistic(tmp_path: Path) -> Path:
+    book = roster(tmp_path / "代表名册.xlsx", [
+        [1, "张三", "男", "示例县人民医院 主任医师", "县", 13905795512, "县中心站"],  # a phone typed as a number
+        [None] * 7,  # a blank row
+        [2, "欧阳　晓燕", "女", "城关镇东村 村委会主任", "县", "１３９０５７９５５１３", "东村站（召集人）；县中心站"],  # full-width
+    ])
+    schedule(book, [
+        ["接待日", "县中心站", dt.datetime(2027, 1, 5), "9:00", "11:30", "新年民生实事征集", "张三、王堃"],  # an Excel date
+        ["主题接待", "东村站", "2026年3月3日", dt.time(14, 30), "１６：３０", "村道养护", "王堃"],  # a date as text
+    ])
+    return book
+
+
+def test_a_realistic_workbook_creates_one_record_per_row_with_ids_from_pinyin(mini: Path, tmp_path: Path) -> None:
+    plan = plan_import(realistic(tmp_path), mini, today=TODAY)
+    assert problems_of(plan) == []
+    created = sorted(f"{c.kind}/{c.id}" for c in plan.changes if c.new)
+    assert created == ["deputies/ouyang-xiaoyan", "deputies/zhang-san",
+                       "events/2026-03-03-east-village-themed", "events/2027-01-05-centre-reception"]
+    apply(plan)
+
+    zhang = read(mini / "deputies" / "zhang-san.yaml")
+    assert zhang["phone"] == "13905795512"
+    assert (zhang["unit"], zhang["position"]) == ("示例县人民医院", "主任医师")
+    # the one 县 congress of the content's deputies
+    assert zhang["seats"] == [{"level": "县", "congress": "示例县第十八届人民代表大会"}]
+    assert zhang["memberships"] == [{"station": "centre", "since": TODAY}]
+    ouyang = read(mini / "deputies" / "ouyang-xiaoyan.yaml")
+    assert ouyang["phone"] == "13905795513"
+    assert ouyang["memberships"] == [{"station": "east-village", "role": "召集人", "since": TODAY},
+                                     {"station": "centre", "since": TODAY}]
+    reception = read(mini / "events" / "2027-01-05-centre-reception.yaml")
+    assert reception["date"] == dt.date(2027, 1, 5)
+    assert (reception["start"], reception["end"]) == ("09:00", "11:30")
+    assert reception["deputies"] == ["zhang-san", "wang-kun"]
+    themed = read(mini / "events" / "2026-03-03-east-village-themed.yaml")
+    assert (themed["date"], themed["start"], themed["end"]) == (dt.date(2026, 3, 3), "14:30", "16:30")
+    assert themed["deputies"] == ["wang-kun"]
+    _, problems = validate(load_content(mini), mini)
+    assert problems == []
+
+
+def test_every_bad_cell_is_reported_by_sheet_cell_and_column_and_nothing_is_written(mini: Path, tmp_path: Path) -> None:
+    before = snapshot(mini)
+    book = roster(tmp_path / "代表名册.xlsx", [
+        [1, "张三", "男", "示例县人民医院 主任医师", "县", 1390579123, "县中心站"],
+        [2, "李四", "男", "示例县第二中学", "区", "13905795514", "西村站"],
+    ])
+    schedule(book, [["接待日", "县中心站", "2026年13月1日", "9:00", "25:00", "征集意见", "赵六"]])
+    plan = plan_import(book, mini, today=TODAY)
+    assert plan.failed
+    found = problems_of(plan)
+    expected = [
+        "代表名册.xlsx › 县级代表 › F4（联系电话）：“1390579123” 电话号码格式不正确",
+        "代表名册.xlsx › 县级代表 › D5（工作单位及职务）：“示例县第二中学”中分不出工作单位和职务",
+        "代表名册.xlsx › 县级代表 › G5（所属联络站）：没有叫“西村站”的联络站",
+        "代表名册.xlsx › 接待安排表 › C3（日期）：“2026年13月1日”不是有效日期",
+        "代表名册.xlsx › 接待安排表 › G3（接待代表）：没有叫“赵六”的代表",
+    ]
+    for start in expected:
+        assert [line for line in found if line.startswith(start)], (start, found)
+    assert main(["import", str(book), "--content", str(mini)]) == 1
+    assert snapshot(mini) == before
+
+
+def test_a_value_the_schema_refuses_is_reported_at_its_cell(mini: Path, tmp_path: Path) -> None:
+    """Worded as the schema words it: a value outside the drop-down's choices, a time past midnight."""
+    book = roster(tmp_path / "代表名册.xlsx", [[1, "张三", "男", "示例县人民医院 主任医师", "区", None, "县中心站"]])
+    schedule(book, [["接待日", "县中心站", "2027-01-05", "9:00", "25:00", "征集意见", "王堃"]])
+    assert set(problems_of(plan_import(book, mini, today=TODAY))) == {
+        "代表名册.xlsx › 县级代表 › E4（代表层级）：取值“区”无效，应为以下之一：全国、省、市、县、乡镇",
+        "代表名册.xlsx › 接待安排表 › E3（结束时间）：“25:00”不是有效时间，"
+        "应写成 \"09:00\" 这样的 24 小时制时间（小时、英文冒号、两位分钟）"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_utf8_with_or_without_bom_and_in_gb18030(mini: Path, tmp_path: Path, encoding: str) -> None:
+    csv_file = tmp_path / "名册.csv"
+    csv_file.write_bytes(("姓名,工作单位,职务,代表层级,联系电话,所属联络站\r\n"
+                          "张三,示例县人民医院,主任医师,县,13905795512,县中心站\r\n").encode(encoding))
+    plan = plan_import(csv_file, mini, today=TODAY)
+    assert problems_of(plan) == []
+    apply(plan)
+    assert read(mini / "deputies" / "zhang-san.yaml")["unit"] == "示例县人民医院"
+
+
+def test_a_bad_cell_of_a_csv_file_is_named_without_a_sheet(mini: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "名册.csv"
+    csv_file.write_text("姓名,工作单位,职务,代表层级,联系电话,所属联络站\n张三,医院,医生,县,1390579,县中心站\n", encoding="utf-8")
+    assert [line for line in problems_of(plan_import(csv_file, mini, today=TODAY))
+            if line.startswith("名册.csv › E2（联系电话）：“1390579” 电话号码格式不正确")]
+
+
+def test_re_import_finds_the_records_it_made_and_changes_nothing(mini: Path, tmp_path: Path) -> None:
+    book = realistic(tmp_path)
+    apply(plan_import(book, mini, today=TODAY))
+    after_first = snapshot(mini)
+    again = plan_import(book, mini, today=TODAY + dt.timedelta(days=30))
+    assert (again.changes, again.problems, again.unchanged) == ([], [], 4)
+    apply(again)
+    assert snapshot(mini) == after_first
+
+
+def test_an_update_changes_only_the_sheets_fields_and_keeps_comments_and_order(mini: Path, tmp_path: Path) -> None:
+    deputy = mini / "deputies" / "li-yan.yaml"
+    original = "# 资料由城关镇人大办提供\n" + deputy.read_text(encoding="utf-8").replace(
+        "position: 教师", "position: 教师  # 2025 年起任教研组长")
+    deputy.write_text(original, encoding="utf-8")
+    book = roster(tmp_path / "更新.xlsx", [["li-yan", "李䶮", "13900000009", "县中心站；东村站"]],
+                  header=["编号", "姓名", "联系电话", "所属联络站"])
+    plan = plan_import(book, mini, today=TODAY)
+    assert problems_of(plan) == []
+    assert [(c.id, c.fields) for c in plan.changes] == [("li-yan", ["phone", "memberships"])]
+    apply(plan)
+    updated = deputy.read_text(encoding="utf-8")
+    diff = [line for line in difflib.ndiff(original.splitlines(), updated.splitlines()) if line[:1] in "+-"]
+    assert diff == ['+ phone: "13900000009"', "+   - station: centre", "+     since: 2026-11-26"]
+    assert updated.startswith("# 资料由城关镇人大办提供\n")
+    assert updated.index("phone:") > updated.index("position:")  # in the schema's place
+
+
+def test_a_station_left_out_closes_the_membership_and_keeps_its_history(mini: Path, tmp_path: Path) -> None:
+    book = roster(tmp_path / "更新.xlsx", [["wang-kun", "王堃", "东村站"]], header=["编号", "姓名", "所属联络站"])
+    apply(plan_import(book, mini, today=TODAY))
+    assert read(mini / "deputies" / "wang-kun.yaml")["memberships"] == [
+        {"station": "centre", "role": "召集人", "since": dt.date(2022, 1, 1), "until": TODAY},
+        {"station": "east-village", "since": dt.date(2022, 1, 1)}]
+
+
+def test_a_name_shared_by_records_is_reported_not_guessed(mini: Path, tmp_path: Path) -> None:
+    other = read(mini / "deputies" / "li-yan.yaml") | {"unit": "示例县第二中学"}
+    write(mini / "deputies" / "li-yan-2.yaml", yaml.safe_dump(other, allow_unicode=True))
+    before = snapshot(mini)
+    book = roster(tmp_path / "名册.xlsx", [["李䶮", "13900000009"]], header=["姓名", "联系电话"])
+    assert [line for line in problems_of(plan_import(book, mini, today=TODAY))
+            if line.startswith("名册.xlsx › 县级代表 › A4（姓名）：已有 2 名代表叫“李䶮”（li-yan、li-yan-2）")]
+    moved = roster(tmp_path / "调动.xlsx", [["李䶮", "示例县第三中学", "13900000009"]], header=["姓名", "工作单位", "联系电话"])
+    assert [line for line in problems_of(plan_import(moved, mini, today=TODAY)) if "工作单位不同" in line]
+    assert snapshot(mini) == before
+
+
+def test_export_then_import_of_the_demo_changes_no_file(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(DEMO, content)
+    before = snapshot(content)
+    book = tmp_path / "联络站数据.xlsx"
+    assert main(["export", str(book), "--content", str(content)]) == 0
+    plan = plan_import(book, content, today=TODAY)
+    assert (problems_of(plan), plan.changes) == ([], [])
+    assert plan.unchanged == sum(len(list((content / kind).iterdir()))
+                                 for kind in ("stations", "deputies", "events", "opinions"))
+    assert main(["import", str(book), "--content", str(content)]) == 0
+    assert snapshot(content) == before
+
+
+def test_the_exported_workbook_has_a_sheet_per_kind_drop_downs_a_frozen_header_and_widths(mini: Path) -> None:
+    typed, _ = validate(load_content(mini), mini)
+    from io import BytesIO
+
+    book = load_workbook(BytesIO(workbook_bytes(typed.records, TODAY)))
+    assert book.sheetnames == ["联络站", "代表", "接待安排", "意见建议"]
+    stations = book["联络站"]
+    assert [cell.value for cell in stations[1]][:6] == ["编号", "名称", "简称", "类型", "层级", "上级联络站"]
+    assert stations.freeze_panes == "A2"
+    assert stations.column_dimensions["B"].width > 30
+    lists = {str(v.sqref)[0]: v.formula1 for v in stations.data_validations.dataValidation}
+    assert lists["D"] == '"' + ",".join(kind.value for kind in schema.StationKind) + '"'
+    assert lists["E"] == '"' + ",".join(tier.value for tier in schema.Tier) + '"'
+    opinions = book["意见建议"]
+    headers = [cell.value for cell in opinions[1]]
+    assert {"办理状态", "反馈日期", "满意度"} <= set(headers)
+    enumerated = {opinions[f"{str(v.sqref)[0]}1"].value for v in opinions.data_validations.dataValidation}
+    assert enumerated == {"办理方式", "反馈方式", "办理状态", "满意度"}
+    assert book["代表"]["B2"].value == "李䶮"
+
+
+def test_text_that_starts_like_a_formula_is_exported_as_text(mini: Path) -> None:
+    opinion = mini / "opinions" / "2026-0001.yaml"
+    opinion.write_text(opinion.read_text(encoding="utf-8").replace("result: 已列入年底修缮计划",
+                                                                   'result: "=HYPERLINK(\\"http://x.example\\")"'))
+    typed, _ = validate(load_content(mini), mini)
+    from io import BytesIO
+
+    sheet = load_workbook(BytesIO(workbook_bytes(typed.records, TODAY)))["意见建议"]
+    cell = next(c for c in sheet["N"] if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert cell.data_type == "s"
+
+
+def test_dry_run_prints_what_would_change_and_writes_nothing(mini: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(mini)
+    assert main(["import", str(realistic(tmp_path)), "--content", str(mini), "--dry-run", "--today", "2026-11-26"]) == 0
+    out = capsys.readouterr().out
+    assert "将新建" in out and "zhang-san.yaml" in out and "代表名册.xlsx › 县级代表 › 第 4 行" in out
+    assert "新建 4 条" in out
+    assert snapshot(mini) == before
+
+
+def test_unknown_sheet_and_unreadable_file_are_usage_of_the_file_not_tracebacks(mini: Path, tmp_path: Path,
+                                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    book = realistic(tmp_path)
+    assert main(["import", str(book), "--content", str(mini), "--sheet", "乡镇代表"]) == 1
+    assert "没有名为“乡镇代表”的工作表" in capsys.readouterr().err
+    broken = write(tmp_path / "坏.xlsx", "not a workbook")
+    assert main(["import", str(broken), "--content", str(mini)]) == 1
+    assert "无法作为 Excel 工作簿（.xlsx）打开" in capsys.readouterr().err
+    assert main(["import", str(tmp_path / "名册.xls"), "--content", str(mini)]) == 2
