@@ -269,3 +269,52 @@ def test_unknown_sheet_and_unreadable_file_are_usage_of_the_file_not_tracebacks(
     assert main(["import", str(broken), "--content", str(mini)]) == 1
     assert "无法作为 Excel 工作簿（.xlsx）打开" in capsys.readouterr().err
     assert main(["import", str(tmp_path / "名册.xls"), "--content", str(mini)]) == 2
+
+
+def stations_and_opinions(path: Path, opinion: list[Any]) -> Path:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "联络站一览表"
+    ws.append(["名称", "简称", "类型", "层级", "上级联络站", "所在地", "地址", "面积（平方米）", "联系电话", "开放时间", "工作人员"])
+    ws.append(["城关镇西村人大代表联络站", "西村站", "联络站", "村", "县中心站", "城关镇", "城关镇西村村委会", "４０",
+               "0579-61234569", "周一至周五 8:30—17:00，14:30—17:30；周六上午", "李梅（站长）；张强（联络员）"])
+    ws.append(["示例县人大代表联络中心站", "县中心站", "联络中心站", "县", None, "城关镇", "示例县人民路1号", 120,
+               "0579-61234567", "周一至周五 08:30-17:30", "赵一（站长）；钱二（联络员）；周五（联络员）"])
+    sheet = book.create_sheet("意见建议台账")
+    sheet.append(["受理日期", "联络站", "代表", "类别", "内容摘要", "办理方式", "承办单位", "交办日期", "反馈日期", "办理状态"])
+    sheet.append(opinion)
+    book.save(path)
+    return path
+
+
+def test_stations_and_opinions_from_a_workbook_new_ids_and_staff_phones_kept(mini: Path, tmp_path: Path) -> None:
+    book = stations_and_opinions(tmp_path / "台账.xlsx", [
+        dt.date(2026, 11, 20), "西村站", "王堃", "交通出行", "反映村口路灯损坏", "交办", "城关镇人民政府", "2026年11月21日",
+        None, "已交办"])
+    plan = plan_import(book, mini, today=TODAY)
+    assert problems_of(plan) == []
+    assert sorted((c.kind, c.id, c.new) for c in plan.changes) == [
+        ("opinions", "2026-0003", True), ("stations", "centre", False), ("stations", "xi-village", True)]
+    apply(plan)
+    station = read(mini / "stations" / "xi-village.yaml")
+    assert station["area_m2"] == 40
+    assert station["opening_hours"] == ["周一至周五 8:30—17:00，14:30—17:30", "周六上午"]
+    assert station["staff"] == [{"name": "李梅", "role": "站长"}, {"name": "张强", "role": "联络员"}]
+    centre = read(mini / "stations" / "centre.yaml")
+    assert centre["staff"] == [{"name": "赵一", "role": "站长"}, {"name": "钱二", "role": "联络员", "phone": "13900000001"},
+                               {"name": "周五", "role": "联络员"}]
+    opinion = read(mini / "opinions" / "2026-0003.yaml")
+    assert (opinion["station"], opinion["deputy"], opinion["assigned"]) == ("xi-village", "wang-kun", dt.date(2026, 11, 21))
+
+
+def test_rules_across_records_and_privacy_are_reported_at_the_cells(mini: Path, tmp_path: Path) -> None:
+    """What `check` would refuse after the import is refused before it, at the cell that causes it."""
+    book = stations_and_opinions(tmp_path / "台账.xlsx", [
+        dt.date(2026, 11, 20), "东村站", "王堃", "社会治理", "反映有人打电话 139 0579 5512 骚扰", "当场答复", None, None,
+        None, "已办结"])
+    found = problems_of(plan_import(book, mini, today=TODAY))
+    for start in ("台账.xlsx › 意见建议台账 › D2（类别）：类别“社会治理”不在站点设置的类别中",
+                  "台账.xlsx › 意见建议台账 › E2（内容摘要）：“反映有人打电话 139 0579 5512 骚扰” 疑似手机号码（139****5512）",
+                  "台账.xlsx › 意见建议台账 › J2（办理状态）：状态为“已办结”时须写明反馈日期"):
+        assert [line for line in found if line.startswith(start)], (start, found)

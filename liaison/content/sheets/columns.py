@@ -386,6 +386,11 @@ SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
 )}
 
 
+# What follows the place in a station's name: 西村站, 荷花街道人大代表联络站 → 西村, 荷花街道.
+_STATION_WORDS = re.compile("(?:人大代表)?(?:{})$".format(
+    "|".join(sorted([*(k.value for k in schema.StationKind), "站", "点"], key=len, reverse=True))))
+
+
 def new_id(kind: str, fields: Mapping[str, Any], taken: set[str]) -> str | None:
     """The id of a new record: pinyin of a deputy's name or a station's place, an event's date, station and
     kind (2026-03-03-hehua-street-reception), an opinion's year and number (2026-0048); None when none can be made."""
@@ -393,9 +398,7 @@ def new_id(kind: str, fields: Mapping[str, Any], taken: set[str]) -> str | None:
         return pinyin_ids.propose_id(str(fields.get("name") or ""), taken)
     if kind == "stations":
         name = str(fields.get("short_name") or fields.get("name") or "")
-        for word in sorted((k.value for k in schema.StationKind), key=len, reverse=True):
-            name = name.removesuffix(word).removesuffix("人大代表")
-        return pinyin_ids.propose_place_id(name, taken)
+        return pinyin_ids.propose_place_id(_STATION_WORDS.sub("", name) or name, taken)
     if kind == "events":
         day, station, event_kind = fields.get("date"), fields.get("station"), fields.get("kind")
         words = {k.value: word for k, word in _EVENT_WORDS.items()}
