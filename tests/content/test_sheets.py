@@ -318,3 +318,12 @@ def test_rules_across_records_and_privacy_are_reported_at_the_cells(mini: Path, 
                   "台账.xlsx › 意见建议台账 › E2（内容摘要）：“反映有人打电话 139 0579 5512 骚扰” 疑似手机号码（139****5512）",
                   "台账.xlsx › 意见建议台账 › J2（办理状态）：状态为“已办结”时须写明反馈日期"):
         assert [line for line in found if line.startswith(start)], (start, found)
+
+
+def test_docs_list_every_accepted_header_as_the_program_reads_them() -> None:
+    from liaison.content.sheets.reference import END, START, markdown
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    assert text.split(START, 1)[1].split(END, 1)[0] == "\n" + markdown(), (
+        "docs/import.md is out of date: python -m liaison.content.sheets.reference docs/import.md")
