@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from liaison.content.sheets import values as v
 from liaison.content.sheets.columns import SHEETS, Column
 
 START, END = "<!-- columns:start -->", "<!-- columns:end -->"
-_FORMS = {v.date: "日期：日期单元格、2026-03-03、2026/3/3 或 2026年3月3日", v.time: "时间：时间单元格、9:00 或 09:00",
+_FORMS: dict[Callable[[v.Cell], Any], str] = {v.date: "日期：日期单元格、2026-03-03、2026/3/3 或 2026年3月3日", v.time: "时间：时间单元格、9:00 或 09:00",
           v.integer: "整数", v.number: "数字", v.phone: "电话：数字或文字均可，全角数字亦可",
           v.person: "姓名：姓名中的空格（王　堃）不算"}
 _PARTS = {"id": "记录的编号（文件名）；空着则新建时由拼音或日期生成",
