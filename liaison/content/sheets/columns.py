@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from liaison.content import ids, pinyin_ids, schema
+from liaison.content import ids, kinds, pinyin_ids, schema
 from liaison.content.sheets import values as v
 from liaison.content.sheets.values import Cell
 
@@ -100,12 +100,12 @@ class Refs:
         self.today = today
         self.created: dict[str, set[str]] = {}  # ids of the records the import makes
         self._names: dict[str, dict[str, list[str]]] = {}
-        for kind, attributes in (("stations", ("name", "short_name")), ("deputies", ("name",))):
+        for sheet in SHEETS.values():
             names: dict[str, list[str]] = {}
-            for record_id, record in records.get(kind, {}).items():
-                for attribute in attributes:
+            for record_id, record in records.get(sheet.kind, {}).items():
+                for attribute in sheet.names:
                     names.setdefault(getattr(record, attribute), []).append(record_id)
-            self._names[kind] = names
+            self._names[sheet.kind] = names
 
     def add(self, kind: str, record_id: str, names: list[str]) -> None:
         """A record the import creates, so that later sheets of the same import can name it."""
@@ -120,12 +120,12 @@ class Refs:
         if kind == "deputies":
             text = v.person(text) or text
         found = sorted(set(self._names[kind].get(text, [])))
-        label = {"stations": "联络站", "deputies": "代表"}[kind]
+        label = kinds.KINDS[kind].label
         if len(found) == 1:
             return found[0]
         if found:
             raise v.CellError(f"有 {len(found)} 个{label}都叫“{text}”（{'、'.join(found)}）：请改写其中一个的编号")
-        how = "编号、全称或简称" if kind == "stations" else "编号或姓名"
+        how = "编号、全称或简称" if len(SHEETS[kind].names) > 1 else "编号或姓名"
         raise v.CellError(f"没有叫“{text}”的{label}：请写已有{label}的{how}")
 
     def label(self, kind: str, record_id: str) -> str:
@@ -133,7 +133,7 @@ class Refs:
         record = self.records.get(kind, {}).get(record_id)
         if record is None:
             return record_id
-        name = getattr(record, "short_name" if kind == "stations" else "name")
+        name = getattr(record, SHEETS[kind].names[-1])
         return name if self._names[kind].get(name) == [record_id] else record_id
 
     def congress_of(self, level: str) -> str | None:
@@ -308,6 +308,10 @@ class SheetKind:
     title: str  # the exported sheet's name
     words: tuple[str, ...]  # words in a sheet's or file's name that say it holds this kind
     columns: tuple[Column, ...]
+    # The fields a row without an id finds its record by (deputies: by name and unit, in the importer).
+    key: tuple[str, ...]
+    # The fields other sheets may name a record of the kind by besides its id; the last is the one export writes.
+    names: tuple[str, ...] = ()
     compose: Callable[[Row], dict[str, Any]] = lambda row: {}
     new: Mapping[str, Any] = field(default_factory=dict)  # fields a new record gets that no column gives
 
@@ -326,7 +330,7 @@ _EVENT_WORDS = {schema.EventKind.RECEPTION_DAY: "reception", schema.EventKind.TH
                 schema.EventKind.REPORT_BACK: "report-back", schema.EventKind.OTHER: "activity"}
 
 SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
-    SheetKind("stations", "联络站", ("联络站", "站点", "一览表"), (
+    SheetKind("stations", "联络站", ("联络站", "站点", "一览表"), key=("name",), names=("name", "short_name"), columns=(
         ID,
         col("name", "名称 联络站名称 站名 全称", width=34),
         col("short_name", "简称 联络站简称", width=18),
@@ -341,8 +345,8 @@ SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
         col("opening_hours", "开放时间 开放时段 接待时间", _lines, width=40),
         col("functional_areas", "功能区 功能分区", _list, width=24),
         Column("staff", ("工作人员", "人员"), _list, _staff_export, width=30),
-    ), _station_fields, {"intro": ""}),
-    SheetKind("deputies", "代表", ("代表", "名册"), (
+    ), compose=_station_fields, new={"intro": ""}),
+    SheetKind("deputies", "代表", ("代表", "名册"), key=("name",), names=("name",), columns=(
         ID,
         col("name", "姓名 代表姓名", v.person, width=10),
         col("unit", "工作单位 单位", width=30),
@@ -354,8 +358,8 @@ SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
         Column("constituencies", ("选区", "选举单位", "所在选区"), v.aligned, _seats_export("constituency"), width=30),
         col("phone", "联系电话 电话 手机 手机号码 联系方式", v.phone, width=16),
         Column("stations", ("所属联络站", "进站联络站", "所在联络站", "联络站"), _list, _memberships_export, width=30),
-    ), _deputy_fields),
-    SheetKind("events", "接待安排", ("接待", "活动", "安排"), (
+    ), compose=_deputy_fields),
+    SheetKind("events", "接待安排", ("接待", "活动", "安排"), key=("station", "date", "kind"), columns=(
         ID,
         col("kind", "类型 活动类型 接待类型", choices=schema.EventKind, width=10),
         col("station", "联络站 接待站点 活动站点", reference="stations", width=18),
@@ -367,7 +371,7 @@ SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
         col("deputies", "接待代表 值班代表 参加代表 代表", _list, reference="deputies", width=24),
         col("announced", "公告日期 发布日期 公告发布日期", v.date, width=12),
     )),
-    SheetKind("opinions", "意见建议", ("意见", "建议", "台账"), (
+    SheetKind("opinions", "意见建议", ("意见", "建议", "台账"), key=("received", "station", "summary"), columns=(
         ID,
         col("received", "受理日期 收到日期 登记日期", v.date, width=12),
         col("station", "联络站 受理站点", reference="stations", width=18),
@@ -415,6 +419,5 @@ def new_id(kind: str, fields: Mapping[str, Any], taken: set[str]) -> str | None:
 
 def natural_key(kind: str, record: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """How a row without an id finds its record (deputies are matched by name and unit in the importer)."""
-    names = {"stations": ("name",), "events": ("station", "date", "kind"), "opinions": ("received", "station", "summary")}
-    key = tuple(record.get(name) for name in names.get(kind, ()))
-    return key if key and None not in key else None
+    key = tuple(record.get(name) for name in SHEETS[kind].key)
+    return None if None in key else key

@@ -36,9 +36,6 @@ from liaison.content.validate import Typed, choice_message, validate
 _FIELD_COLUMNS = {"seats": ("levels", "congresses", "constituencies"), "memberships": ("stations",),
                   "unit": ("unit", "unit_position"), "position": ("position", "unit_position")}
 _SEAT_PARTS = {"level": "levels", "congress": "congresses", "constituency": "constituencies"}
-# The columns without which a row of the kind cannot find or make its record, besides 编号.
-_IDENTIFYING = {"deputies": ("name",), "stations": ("name",), "events": ("station", "date", "kind"),
-                "opinions": ("received", "station", "summary")}
 
 
 @dataclass
@@ -188,7 +185,7 @@ class _Session:
                 columns[column.key] = number
         if unused:
             self.plan.notes.append(f"{table.sheet or table.file}：未使用的列 {'、'.join(unused)}")
-        needed = _IDENTIFYING[sheet.kind]
+        needed = sheet.key  # without them or 编号 a row cannot find or make its record
         if "id" not in columns and not all(key in columns for key in needed):
             wanted = "、".join(f"“{_header(sheet, key)}”" for key in needed)
             self.plan.problems.append(table.problem(f"缺少“编号”列，也缺少 {wanted} 列：无法确定每行对应哪条记录"))
