@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from liaison.cli import main
 from liaison.content import schema
 from liaison.content.loader import ContentLoader, load_content
+from liaison.content.sheets.columns import SHEETS
 from liaison.content.sheets.importer import ImportPlan, apply, plan_import
 from liaison.content.validate import validate
 from liaison.render.workbook import workbook_bytes
@@ -327,3 +330,40 @@ def test_docs_list_every_accepted_header_as_the_program_reads_them() -> None:
     text = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
     assert text.split(START, 1)[1].split(END, 1)[0] == "\n" + markdown(), (
         "docs/import.md is out of date: python -m liaison.content.sheets.reference docs/import.md")
+
+
+def test_a_record_kept_in_a_yml_file_is_updated_in_that_file(mini: Path, tmp_path: Path) -> None:
+    (mini / "deputies" / "li-yan.yaml").rename(mini / "deputies" / "li-yan.yml")
+    book = roster(tmp_path / "名册.xlsx", [["li-yan", "13900000009"]], header=["编号", "联系电话"])
+    apply(plan_import(book, mini, today=TODAY))
+    assert read(mini / "deputies" / "li-yan.yml")["phone"] == "13900000009"
+    assert not (mini / "deputies" / "li-yan.yaml").exists()
+
+
+cells = st.one_of(
+    # what a cell can hold: no NaN, no control characters (openpyxl refuses to write them)
+    st.none(), st.booleans(), st.integers(-10**15, 10**15), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=20), st.dates(dt.date(1900, 1, 1)), st.times(),
+    st.sampled_from(["县中心站", "东村站", "王堃", "李䶮", "县；市", "接待日", "已办结", "2026年3月3日", "１３９０５７９５５１２",
+                     "赵一（站长）", "周一（", "=1+1", "li-yan", "Li Yan", "2026-13-01", "9:75", "　", "\n"]))
+columns_of_any_kind = sorted({header for sheet in SHEETS.values() for c in sheet.columns for header in c.headers[:1]})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(header=st.lists(st.sampled_from(columns_of_any_kind), min_size=2, max_size=8, unique=True),
+       rows=st.lists(st.lists(cells, min_size=8, max_size=8), min_size=1, max_size=3))
+def test_whatever_a_sheet_holds_the_import_plans_or_reports_never_a_traceback(
+        mini: Path, tmp_path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    book = roster(tmp_path / "名册.xlsx", [row[: len(header)] for row in rows], header=header)
+    plan = plan_import(book, mini, today=TODAY)
+    for problem in plan.problems:
+        assert problem.format().startswith("名册.xlsx › 县级代表")
+
+
+def test_a_cell_that_cannot_be_read_is_reported_once_and_nothing_is_made_of_it(mini: Path, tmp_path: Path) -> None:
+    """Found by the property test above: a date in 工作单位及职务 stopped the import with a traceback."""
+    book = roster(tmp_path / "名册.xlsx", [["张三", dt.date(2000, 1, 1), "县", "县中心站"]],
+                  header=["姓名", "工作单位及职务", "代表层级", "所属联络站"])
+    assert problems_of(plan_import(book, mini, today=TODAY)) == [
+        "名册.xlsx › 县级代表 › B4（工作单位及职务）：“2000-01-01”是日期或时间，此处应为文字"]

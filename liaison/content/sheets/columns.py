@@ -183,7 +183,7 @@ def _memberships_export(record: Any, refs: Refs) -> Cell:
 def _deputy_fields(row: Row) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     # A part that could not be read has its problem reported; the field it makes is not guessed.
-    if "unit_position" in row.values:
+    if "unit_position" in row.values and row.values["unit_position"] is not MISSING:
         fields.update(_unit_position(row))
     seat_parts = [row.values.get(key) for key in ("levels", "congresses", "constituencies")]
     if ("levels" in row.values or "congresses" in row.values) and MISSING not in seat_parts:

@@ -227,7 +227,8 @@ class _Session:
                 data[key] = value
         order = list(model.model_fields)
         data = {key: data[key] for key in sorted(data, key=lambda k: order.index(k) if k in order else len(order))}
-        path = self.content_dir / sheet.kind / kinds.KINDS[sheet.kind].file_name(record_id)
+        # an existing record keeps its file, whatever its suffix (.yml)
+        path = old_raw.path if old_raw else self.content_dir / sheet.kind / kinds.KINDS[sheet.kind].file_name(record_id)
         self.records[(sheet.kind, record_id)] = RawRecord(sheet.kind, record_id, path, data, Marks())
         self.fields[(sheet.kind, record_id)] = set(fields)
         self.sources[(sheet.kind, record_id)] = source
@@ -273,6 +274,7 @@ class _Session:
 
     def check(self, loaded: LoadResult) -> None:
         """The content as it would be after the import, checked as `check` checks it; problems go to their cells."""
+        by_path = {raw.path: key for key, raw in self.records.items()}
         records: dict[str, list[RawRecord]] = defaultdict(list)
         for kind, raws in loaded.records.items():
             records[kind] = [self.records.pop((kind, raw.id), raw) for raw in raws]
@@ -281,7 +283,6 @@ class _Session:
         found = {kind: {raw.id for raw in raws} | loaded.ids.get(kind, set()) for kind, raws in records.items()}
         after = LoadResult(loaded.site, dict(records), list(loaded.problems), found, loaded.unread)
         self.after, problems = validate(after, self.content_dir)
-        by_path = {self.content_dir / k / kinds.KINDS[k].file_name(i): (k, i) for (k, i) in self.sources}
         for problem in problems:
             key = by_path.get(problem.path)
             if key is None:
@@ -304,7 +305,7 @@ class _Session:
             data = self._raw_after(kind, record_id).data
             new_record = self.after.records[kind][record_id]
             old_record = self.typed.records[kind].get(record_id)
-            path = self.content_dir / kind / kinds.KINDS[kind].file_name(record_id)
+            path = self._raw_after(kind, record_id).path
             if old_record is None:
                 text, written = yamlfile.created(data, order), list(data)
             else:
@@ -372,8 +373,8 @@ def _column_of(field_path: str, columns: dict[str, int]) -> str | None:
 def _cell_problem(source: _Source, key: str, message: str) -> SheetProblem:
     column = source.columns.get(key, 0)
     cell = source.cells.get(key)
-    if column and cell is not None and f"“{cell}”" not in message:
-        message = f"“{cell}” {message}"
+    if column and cell is not None and f"“{v.shown(cell)}”" not in message:
+        message = f"“{v.shown(cell)}” {message}"
     return source.table.problem(message, source.row, column)
 
 

@@ -20,6 +20,13 @@ class CellError(ValueError):
     """A cell that cannot be read as its column's kind of value; the message says how to write it."""
 
 
+def shown(value: Cell) -> str:
+    """A cell's value as the clerk sees it: an Excel date without the midnight openpyxl adds."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return "" if value is None else str(value)
+
+
 def folded(value: Cell) -> str:
     """The cell's text with full-width digits, letters and punctuation folded to ASCII (１３９ → 139)."""
     return unicodedata.normalize("NFKC", str(value)).strip()
@@ -29,7 +36,7 @@ def text(value: Cell) -> str | None:
     if value is None:
         return None
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        raise CellError(f"“{value}”是日期或时间，此处应为文字")
+        raise CellError(f"“{shown(value)}”是日期或时间，此处应为文字")
     return str(value).strip() or None
 
 
@@ -58,7 +65,7 @@ def date(value: Cell) -> dt.date | None:
             return dt.date(*(int(part) for part in found.groups()))
         except ValueError:
             pass
-    raise CellError(f"“{value}”不是有效日期：请写成 2026-03-03 或 2026年3月3日，或设为日期格式的单元格")
+    raise CellError(f"“{shown(value)}”不是有效日期：请写成 2026-03-03 或 2026年3月3日，或设为日期格式的单元格")
 
 
 def time(value: Cell) -> str | None:
@@ -73,7 +80,7 @@ def time(value: Cell) -> str | None:
     found = _TIME.fullmatch(folded(value)) if isinstance(value, str) else None
     if found:
         return f"{int(found.group(1)):02d}:{found.group(2)}"
-    raise CellError(f"“{value}”不是有效时间：请写成 09:00 这样的 24 小时制时间")
+    raise CellError(f"“{shown(value)}”不是有效时间：请写成 09:00 这样的 24 小时制时间")
 
 
 def integer(value: Cell) -> int | None:
