@@ -94,7 +94,7 @@ def _import(argv: list[str]) -> int:
     p.add_argument("--kind", choices=list(SHEETS), help="表格中是哪一类记录（默认按列名和工作表名判断）")
     p.add_argument("--dry-run", action="store_true", help="只列出将新建和修改的记录，不写入任何文件")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
-    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="新进站和离站的日期（默认今天）")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="新进站和离站的日期（默认取 site.yaml 中 timezone 时区的今天）")
     try:
         args = p.parse_args(argv)
     except SystemExit as exc:

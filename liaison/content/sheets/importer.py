@@ -95,7 +95,9 @@ def plan_import(path: Path, content_dir: Path, *, sheet: str | None = None, kind
             plan.problems.append(SheetProblem(path.name, None, 0, "", "", f"没有名为“{sheet}”的工作表；工作簿中有 {names}"))
             return plan
         grids = [(name, grid) for name, grid in grids if name == sheet]
-    session = _Session(plan, typed, content_dir, today or dt.date.today())
+    if today is None:  # the day in the site's time zone (Beijing), whatever the computer's clock zone
+        today = dt.datetime.now(typed.site.zone).date() if typed.site else dt.date.today()
+    session = _Session(plan, typed, content_dir, today)
     found = []
     for name, grid in grids:
         table = Table(path.name, name)
