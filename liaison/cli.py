@@ -29,7 +29,7 @@ from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publicatio
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
 from liaison.content.sheets.columns import SHEETS
-from liaison.content.sheets.importer import apply, plan_import
+from liaison.content.sheets.importer import WriteError, apply, plan_import
 from liaison.content.validate import theme_folder_problem, validate
 from liaison.model import dates
 from liaison.model.site import Site
@@ -116,7 +116,13 @@ def _import(argv: list[str]) -> int:
         print(f"表格有 {plan.errors} 处错误，未写入任何文件。", file=sys.stderr)
         return EXIT_CONTENT
     if not args.dry_run:
-        apply(plan)
+        try:
+            apply(plan)
+        except WriteError as exc:
+            done = "、".join(str(path) for path in exc.written) or "无"
+            print(f"无法写入 {exc.path}：{exc.error.strerror}。此前已写入：{done}；其余记录未写入，修正后可再次导入"
+                  "（已写入的记录会被认出，不会重复）。", file=sys.stderr)
+            return EXIT_OUTPUT
     cwd = Path.cwd()
     for change in plan.changes:
         shown = change.path.relative_to(cwd) if change.path.is_relative_to(cwd) else change.path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -367,3 +368,17 @@ def test_a_cell_that_cannot_be_read_is_reported_once_and_nothing_is_made_of_it(m
                   header=["姓名", "工作单位及职务", "代表层级", "所属联络站"])
     assert problems_of(plan_import(book, mini, today=TODAY)) == [
         "名册.xlsx › 县级代表 › B4（工作单位及职务）：“2000-01-01”是日期或时间，此处应为文字"]
+
+
+def test_new_files_get_the_usual_permissions_and_an_updated_file_keeps_its_own(mini: Path, tmp_path: Path) -> None:
+    os.umask(umask := os.umask(0))
+    (mini / "deputies" / "wang-kun.yaml").chmod(0o640)
+    book = realistic(tmp_path)
+    load = load_workbook(book)
+    load["县级代表"].append([3, "王堃", "男", "城关镇东村 党支部书记", "县", "13900000009", "县中心站（召集人）；东村站"])
+    load.save(book)
+    plan = plan_import(book, mini, today=TODAY)
+    assert ("wang-kun", ["phone"]) in [(c.id, c.fields) for c in plan.changes]
+    apply(plan)
+    assert (mini / "deputies" / "wang-kun.yaml").stat().st_mode & 0o777 == 0o640
+    assert (mini / "deputies" / "zhang-san.yaml").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -92,7 +92,9 @@ def plan_import(path: Path, content_dir: Path, *, sheet: str | None = None, kind
     if sheet is not None:
         if sheet not in [name for name, _ in grids]:
             names = "、".join(f"“{name}”" for name, _ in grids if name)
-            plan.problems.append(SheetProblem(path.name, None, 0, "", "", f"没有名为“{sheet}”的工作表；工作簿中有 {names}"))
+            message = f"没有名为“{sheet}”的工作表；工作簿中有 {names}" if names else "CSV 文件没有工作表，请去掉 --sheet"
+            if grids or not plan.problems:  # a file that could not be read says so already
+                plan.problems.append(SheetProblem(path.name, None, 0, "", "", message))
             return plan
         grids = [(name, grid) for name, grid in grids if name == sheet]
     if today is None:  # the day in the site's time zone (Beijing), whatever the computer's clock zone
@@ -113,18 +115,36 @@ def plan_import(path: Path, content_dir: Path, *, sheet: str | None = None, kind
     return plan
 
 
+class WriteError(Exception):
+    """A file of the plan could not be written; the ones before it were."""
+
+    def __init__(self, path: Path, written: list[Path], error: OSError):
+        self.path, self.written, self.error = path, written, error
+        super().__init__(f"{path}: {error}")
+
+
 def apply(plan: ImportPlan) -> None:
-    """Writes the plan's files, each by a rename, so a file is either the old one or the new one."""
+    """Writes the plan's files, each by a rename, so a file is either the old one or the new one; an updated
+    file keeps its permissions, a new one gets the usual ones (the umask's), not mkstemp's private 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    written: list[Path] = []
     for change in plan.changes:
-        change.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=".import-", suffix=".tmp")
+        temporary: Path | None = None
         try:
+            mode = change.path.stat().st_mode & 0o7777 if change.path.exists() else 0o666 & ~umask
+            change.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=change.path.parent, prefix=".import-", suffix=".tmp")
+            temporary = Path(name)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 out.write(change.text)
+            os.chmod(temporary, mode)
             os.replace(temporary, change.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            written.append(change.path)
+        except OSError as exc:
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+            raise WriteError(change.path, written, exc) from exc
 
 
 def _sheet_kind(table: Table, grid: list[list[v.Cell]], kind: str | None, plan: ImportPlan,
