@@ -185,6 +185,9 @@ class _Session:
         self.fields: dict[tuple[str, str], set[str]] = {}
         self.sources: dict[tuple[str, str], _Source] = {}
         self.keys = {k: _index(k, typed.of(k)) for k in SHEETS}
+        self.deputies_named: dict[str, list[str]] = defaultdict(list)
+        for record_id, deputy in sorted(typed.of("deputies").items()):
+            self.deputies_named[deputy.name].append(record_id)
 
     def read(self, table: Table, sheet: SheetKind) -> None:
         columns = self._columns(table, sheet)
@@ -275,7 +278,7 @@ class _Session:
         name = fields.get("name")
         if not isinstance(name, str):
             return None
-        same = sorted(i for i, d in self.typed.of("deputies").items() if d.name == name)
+        same = self.deputies_named.get(name, [])
         unit = fields.get("unit")
         if "unit_position" in row.values and not isinstance(unit, str):
             both = row.values["unit_position"] or ""
