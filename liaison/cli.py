@@ -126,7 +126,7 @@ def _import(argv: list[str]) -> int:
     cwd = Path.cwd()
     for change in plan.changes:
         shown = change.path.relative_to(cwd) if change.path.is_relative_to(cwd) else change.path
-        what = "新建" if change.new else f"修改（{'、'.join(change.fields)}）"
+        what = "新建" if change.new else f"修改（{'、'.join(change.headers)}）"
         print(f"{'将' if args.dry_run else '已'}{what} {shown} ← {change.where}")
     created = sum(1 for change in plan.changes if change.new)
     print(f"{'预览（未写入）' if args.dry_run else '导入完成'}：新建 {created} 条，修改 {len(plan.changes) - created} 条，"

@@ -178,7 +178,8 @@ def test_an_update_changes_only_the_sheets_fields_and_keeps_comments_and_order(m
                   header=["编号", "姓名", "联系电话", "所属联络站"])
     plan = plan_import(book, mini, today=TODAY)
     assert problems_of(plan) == []
-    assert [(c.id, c.fields) for c in plan.changes] == [("li-yan", ["phone", "memberships"])]
+    assert [(c.id, c.fields, c.headers) for c in plan.changes] == [
+        ("li-yan", ["phone", "memberships"], ["联系电话", "所属联络站"])]
     apply(plan)
     updated = deputy.read_text(encoding="utf-8")
     diff = [line for line in difflib.ndiff(original.splitlines(), updated.splitlines()) if line[:1] in "+-"]

@@ -47,6 +47,7 @@ class Change:
     fields: list[str]  # the fields written (every field of a new record)
     text: str
     where: str  # 代表名册.xlsx › 县级代表 › 第 7 行
+    headers: list[str] = field(default_factory=list)  # the sheet's columns of the changed fields, as written
 
 
 @dataclass
@@ -342,7 +343,10 @@ class _Session:
                 text = yamlfile.updated(path.read_text(encoding="utf-8-sig"),
                                         {f: data.get(f, yamlfile.DELETE) for f in written}, order)
             _reads_as(text, model, new_record)
-            self.plan.changes.append(Change(kind, record_id, path, old_record is None, written, text, _place(source)))
+            keys = dict.fromkeys(_column_of(f, source.columns) for f in written)
+            headers = [source.table.headers[source.columns[key]] for key in keys if key is not None]
+            self.plan.changes.append(Change(kind, record_id, path, old_record is None, written, text, _place(source),
+                                            headers))
 
     def _raw_after(self, kind: str, record_id: str) -> RawRecord:
         return self.after.raw[(kind, record_id)]
