@@ -1,5 +1,5 @@
-"""The records as one workbook for the office: a sheet per kind (联络站, 代表 with their memberships, 接待安排,
-意见建议 with status and feedback dates), the headers `liaison import` reads (content.sheets.columns, the one
+"""The records as one workbook for the office: a sheet per kind (联络站一览表, 代表名册 with their memberships,
+接待安排表, 意见建议台账 with status and feedback dates), the headers `liaison import` reads (content.sheets.columns, the one
 source of both), a drop-down on every enumerated column from the schema's enum, the header row frozen, widths
 to fit. Importing the workbook back changes no file."""
 from __future__ import annotations

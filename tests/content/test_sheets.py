@@ -227,20 +227,20 @@ def test_the_exported_workbook_has_a_sheet_per_kind_drop_downs_a_frozen_header_a
     from io import BytesIO
 
     book = load_workbook(BytesIO(workbook_bytes(typed.records, TODAY)))
-    assert book.sheetnames == ["联络站", "代表", "接待安排", "意见建议"]
-    stations = book["联络站"]
+    assert book.sheetnames == ["联络站一览表", "代表名册", "接待安排表", "意见建议台账"]
+    stations = book["联络站一览表"]
     assert [cell.value for cell in stations[1]][:6] == ["编号", "名称", "简称", "类型", "层级", "上级联络站"]
     assert stations.freeze_panes == "A2"
     assert stations.column_dimensions["B"].width > 30
     lists = {str(v.sqref)[0]: v.formula1 for v in stations.data_validations.dataValidation}
     assert lists["D"] == '"' + ",".join(kind.value for kind in schema.StationKind) + '"'
     assert lists["E"] == '"' + ",".join(tier.value for tier in schema.Tier) + '"'
-    opinions = book["意见建议"]
+    opinions = book["意见建议台账"]
     headers = [cell.value for cell in opinions[1]]
     assert {"办理状态", "反馈日期", "满意度"} <= set(headers)
     enumerated = {opinions[f"{str(v.sqref)[0]}1"].value for v in opinions.data_validations.dataValidation}
     assert enumerated == {"办理方式", "反馈方式", "办理状态", "满意度"}
-    assert book["代表"]["B2"].value == "李䶮"
+    assert book["代表名册"]["B2"].value == "李䶮"
 
 
 def test_text_that_starts_like_a_formula_is_exported_as_text(mini: Path) -> None:
@@ -250,7 +250,7 @@ def test_text_that_starts_like_a_formula_is_exported_as_text(mini: Path) -> None
     typed, _ = validate(load_content(mini), mini)
     from io import BytesIO
 
-    sheet = load_workbook(BytesIO(workbook_bytes(typed.records, TODAY)))["意见建议"]
+    sheet = load_workbook(BytesIO(workbook_bytes(typed.records, TODAY)))["意见建议台账"]
     cell = next(c for c in sheet["N"] if isinstance(c.value, str) and "HYPERLINK" in c.value)
     assert cell.data_type == "s"
 

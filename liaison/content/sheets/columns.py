@@ -330,7 +330,7 @@ _EVENT_WORDS = {schema.EventKind.RECEPTION_DAY: "reception", schema.EventKind.TH
                 schema.EventKind.REPORT_BACK: "report-back", schema.EventKind.OTHER: "activity"}
 
 SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
-    SheetKind("stations", "联络站", ("联络站", "站点", "一览表"), key=("name",), names=("name", "short_name"), columns=(
+    SheetKind("stations", "联络站一览表", ("联络站", "站点", "一览表"), key=("name",), names=("name", "short_name"), columns=(
         ID,
         col("name", "名称 联络站名称 站名 全称", width=34),
         col("short_name", "简称 联络站简称", width=18),
@@ -346,7 +346,7 @@ SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
         col("functional_areas", "功能区 功能分区", _list, width=24),
         Column("staff", ("工作人员", "人员"), _list, _staff_export, width=30),
     ), compose=_station_fields, new={"intro": ""}),
-    SheetKind("deputies", "代表", ("代表", "名册"), key=("name",), names=("name",), columns=(
+    SheetKind("deputies", "代表名册", ("代表", "名册"), key=("name",), names=("name",), columns=(
         ID,
         col("name", "姓名 代表姓名", v.person, width=10),
         col("unit", "工作单位 单位", width=30),
@@ -359,7 +359,7 @@ SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
         col("phone", "联系电话 电话 手机 手机号码 联系方式", v.phone, width=16),
         Column("stations", ("所属联络站", "进站联络站", "所在联络站", "联络站"), _list, _memberships_export, width=30),
     ), compose=_deputy_fields),
-    SheetKind("events", "接待安排", ("接待", "活动", "安排"), key=("station", "date", "kind"), columns=(
+    SheetKind("events", "接待安排表", ("接待", "活动", "安排"), key=("station", "date", "kind"), columns=(
         ID,
         col("kind", "类型 活动类型 接待类型", choices=schema.EventKind, width=10),
         col("station", "联络站 接待站点 活动站点", reference="stations", width=18),
@@ -371,7 +371,7 @@ SHEETS: dict[str, SheetKind] = {sheet.kind: sheet for sheet in (
         col("deputies", "接待代表 值班代表 参加代表 代表", _list, reference="deputies", width=24),
         col("announced", "公告日期 发布日期 公告发布日期", v.date, width=12),
     )),
-    SheetKind("opinions", "意见建议", ("意见", "建议", "台账"), key=("received", "station", "summary"), columns=(
+    SheetKind("opinions", "意见建议台账", ("意见", "建议", "台账"), key=("received", "station", "summary"), columns=(
         ID,
         col("received", "受理日期 收到日期 登记日期", v.date, width=12),
         col("station", "联络站 受理站点", reference="stations", width=18),
