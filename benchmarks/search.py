@@ -24,7 +24,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import TODAY, generate  # noqa: E402
-from liaison.build.pipeline import Config, prepare  # noqa: E402
+from liaison.build.config import Config  # noqa: E402
+from liaison.build.pipeline import prepare  # noqa: E402
 from liaison.render.web import search  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -22,7 +22,7 @@ def read_index(site: Path) -> dict:
 
 
 def rows(index: dict, kind: str) -> list[dict]:
-    return [dict(zip(index["fields"][kind], row)) for row in index[kind]]
+    return [dict(zip(index["fields"][kind], row, strict=True)) for row in index[kind]]
 
 
 # ---- the index, from the small fixture's build ----------------------------------------------------------------
@@ -76,7 +76,7 @@ def test_every_page_links_the_search_from_its_header(mini_build: Path) -> None:
 def test_townships_group_each_station_under_the_township_above_it(demo_checked) -> None:
     site, _ = demo_checked
     groups = {place: [s.id for s in stations] for place, stations in site.by_township()}
-    assert list(groups)[0] == "清源县"  # the county's centre first
+    assert next(iter(groups)) == "清源县"  # the county's centre first
     assert groups["青石镇"] == ["qingshi-town", "xikou-village"]
     assert set(groups["荷花街道"]) == {"hehua-street", "chengdong-market-community", "chengnan-community",
                                     "hehua-industrial-park", "nanmen-community"}
