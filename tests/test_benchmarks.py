@@ -34,3 +34,12 @@ def test_render_speed_benchmark_runs() -> None:
     assert re.search(r"\| zxing-cpp \(libzint, native\) \| [\d.]+ \| [^|]+ \| (\d+)/\1 \|", result.stdout), result.stdout
     assert "| liaison `fonts.subset_woff2` |" in result.stdout
     assert re.search(r"\| kiosk, \d+ stations \| [\d.]+ s \|", result.stdout), result.stdout
+
+
+@pytest.mark.slow
+def test_print_fonts_benchmark_runs() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "print_fonts.py"), "--repeat", "1",
+                             "--content", str(ROOT / "tests" / "fixtures" / "mini")],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\| QR card \(PDF\) \| \d+ \| \d+ \| \d+ / \d+ \| \d+ / \d+ \|", result.stdout), result.stdout
