@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
 from liaison.build.pipeline import Config, prepare  # noqa: E402
 from liaison.render.print import pdf  # noqa: E402
 
@@ -33,12 +35,15 @@ WAYS = ("whole faces (before)", "subsets per document (now)")
 
 @contextmanager
 def whole_faces(whole: bool) -> Iterator[None]:
-    saved = pdf.SUBSET_FACES
-    pdf.SUBSET_FACES = () if whole else saved
+    """As before: WeasyPrint given the whole faces, through one font configuration for the process."""
+    saved = pdf._font_config
+    if whole:
+        shared = FontConfiguration()
+        pdf._font_config = lambda chars: shared
     try:
         yield
     finally:
-        pdf.SUBSET_FACES = saved
+        pdf._font_config = saved
 
 
 def main() -> None:

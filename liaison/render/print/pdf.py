@@ -64,7 +64,7 @@ def _subset_family(family: str, weight: int) -> str:
 def _font_config(chars: str) -> FontConfiguration:
     """Fonts for one document: the system's, and the subsets of SUBSET_FACES to `chars` preferred over them."""
     config = FontConfiguration()  # a few ms; it holds the document's own @font-face fonts too
-    if not _prefer_subsets():
+    if not _prefer_subsets(SUBSET_FACES):
         return config
     for family, weight in SUBSET_FACES:
         try:
@@ -78,8 +78,8 @@ def _font_config(chars: str) -> FontConfiguration:
 
 
 @functools.cache
-def _prefer_subsets() -> bool:
-    """Teach fontconfig, once per process, that text asked for in a face of SUBSET_FACES is set in its subset
+def _prefer_subsets(faces: tuple[tuple[str, int], ...]) -> bool:
+    """Teach fontconfig, once per process, that text asked for in one of `faces` is set in its subset
     when the document has one, falling back to the face itself: then no template names the subsets.
 
     Pango substitutes the families a document asks for with fontconfig's current configuration (not the one a
@@ -95,7 +95,7 @@ def _prefer_subsets() -> bool:
         f'<match target="pattern"><test name="family"><string>{escape(family)}</string></test>'
         f'<test name="weight" compare="eq"><int>{FONTCONFIG_WEIGHT[weight]}</int></test>'
         f'<edit name="family" mode="prepend" binding="strong"><string>{escape(_subset_family(family, weight))}'
-        f'</string></edit></match>' for family, weight in SUBSET_FACES)
+        f'</string></edit></match>' for family, weight in faces)
     xml = ('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
            f"<fontconfig>{rules}</fontconfig>")
     return bool(library.FcConfigParseAndLoadFromMemory(library.FcConfigGetCurrent(), xml.encode(), 1))

@@ -317,9 +317,11 @@ def test_print_in_subset_faces_looks_and_reads_as_in_whole_faces(monkeypatch: py
 
     kinds = (renderers.qr_card, renderers.poster, renderers.reception_notice)
     wanted = ("east-village/qr-deputy-li-yan.pdf", "centre/poster-1.pdf")
+    pdf._prefer_subsets.cache_clear()  # as in a fresh process: whole faces first must not keep subsets off after
+    with monkeypatch.context() as whole_faces:
+        whole_faces.setattr(pdf, "SUBSET_FACES", ())
+        whole = rendered(lambda job: job.render in kinds)
     subset = rendered(lambda job: job.render in kinds)
-    monkeypatch.setattr(pdf, "SUBSET_FACES", ())
-    whole = rendered(lambda job: job.render in kinds)
     notices = [path for path in subset if "/reception-notice-" in path]
     assert notices and set(wanted) <= set(subset)
     for path in [*wanted, *notices]:
