@@ -23,6 +23,7 @@ import jinja2
 
 from liaison.build import signals
 from liaison.build.config import Config
+from liaison.build.packs import make_packs
 from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
 from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
@@ -54,9 +55,10 @@ def parser() -> argparse.ArgumentParser:
                     "新建一条记录：liaison new 类别 编号（见 liaison new --help）。",
         epilog=EPILOG,
     )
-    p.add_argument("command", nargs="?", choices=["build", "check", "plan"], default="build",
+    p.add_argument("command", nargs="?", choices=["build", "check", "plan", "pack"], default="build",
                    help="build：校验并生成（默认）；check：只校验，不写任何文件；"
                         "plan：列出生成计划中的每个文件和它依据的记录、模板、文件和设置，不写任何文件；"
+                        "pack：把已生成的制作文件按联络站打成 zip 包交给制作单位（不重新生成）。"
                         "另有 import FILE（导入 Excel/CSV 表格）和 export FILE（导出为 Excel），见 import --help")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
     p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR", help="网站输出目录（默认 site）")
@@ -79,12 +81,16 @@ def parser() -> argparse.ArgumentParser:
                         "data 开放数据；其余已发布的文件原样保留（需要先完整生成过一次）")
     p.add_argument("--station", action="append", default=[], metavar="ID",
                    help="只生成该联络站自己的文件：它的网页、日历订阅、接待公告、大厅屏幕和制作文件，"
-                        "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留")
+                        "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留。"
+                        "与 pack 一起使用：只打这些联络站的制作包")
     p.add_argument("--jobs", type=_jobs, metavar="N",
                    help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
     p.add_argument("--clean", action="store_true",
                    help="全部重新生成，不沿用上次生成的任何文件（默认只重新生成内容、模板或设置有变化的文件，结果与全部重新生成相同）")
     p.add_argument("--json", action="store_true", help="与 plan 一起使用：以 JSON 列出")
+    p.add_argument("--output", type=Path, metavar="DIR",
+                   help="与 pack 一起使用：制作包写入的目录（默认 packs），每站一个 <联络站编号>.zip；"
+                        "用 --station 只打这些联络站的包")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
 
@@ -196,6 +202,11 @@ def _main(argv: list[str] | None) -> int:
     if args.json and args.command != "plan":
         print("--json 只能与 plan 一起使用：python build.py plan --json", file=sys.stderr)
         return EXIT_USAGE
+    if args.output is not None and args.command != "pack":
+        print("--output 只能与 pack 一起使用：python build.py pack --output DIR", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "pack":
+        return _pack(args)
     try:
         dates.source_date_epoch()
     except dates.EpochError as exc:
@@ -335,6 +346,21 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     _print_problems(report.warnings)
     if not args.quiet:
         print(_summary(report, time.monotonic() - started))
+    return EXIT_OK
+
+
+def _pack(args: argparse.Namespace) -> int:
+    """Zip the published print files of the chosen stations (all by default) for the shop."""
+    try:
+        written = make_packs(args.signage, tuple(dict.fromkeys(args.station)), args.output or Path("packs"))
+    except SelectionError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except OutputError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    if not args.quiet:
+        print(f"已生成 {len(written)} 个制作包：{'、'.join(str(path) for path in written)}")
     return EXIT_OK
 
 

@@ -5,9 +5,9 @@ render function with plain arguments (ids, never objects), and the inputs that f
 kind and id, templates, files, settings keys. Jobs are small frozen values that pickle, so that any process
 that holds the same content can run them.
 
-An aggregate (the sitemap, the rare-glyph font, a kiosk's version file, the print manifests and packs, the
-link check) declares the jobs it fans in from and reads only what they tell of their outputs (paths, rows,
-characters, links and anchors, a version), or, a pack alone, their bytes. Planning reads the model and lists
+An aggregate (the sitemap, the rare-glyph font, a kiosk's version file, the print manifests, the link check)
+declares the jobs it fans in from and reads only what they tell of their outputs (paths, rows, characters, links
+and anchors, a version), or, where it says so (fan_in_bytes), their bytes. Planning reads the model and lists
 the theme's static files; it renders nothing and opens no template, so `liaison plan`, `--only`, `--station`
 and the progress count all come from the same list.
 """
@@ -72,7 +72,7 @@ class Job:
     station: str | None = None  # the station whose files these are (`--station`)
     more: str | None = None  # a pattern for further outputs whose number only rendering tells (poster sheets)
     fan_in: tuple[str, ...] = ()  # keys of the jobs whose facts this job reads
-    fan_in_bytes: bool = False  # and whose outputs' bytes (a station's print pack)
+    fan_in_bytes: bool = False  # and whose outputs' bytes
     name: str = ""  # the key of a job without outputs
 
     @property
@@ -268,20 +268,16 @@ def _kiosk(site: Site) -> list[Job]:
 
 
 def _print(site: Site) -> list[Job]:
-    jobs: list[Job] = []
-    for station in site.stations.values():
-        files = _station_print(site, station)
-        jobs += [*files, Job("print", (signage.pack_path(station.id),), signage.pack, (station.id,),
-                             station=station.id, fan_in=tuple(job.key for job in files), fan_in_bytes=True)]
+    # No zip packs: `liaison pack` makes them from the published files, for the stations the shop needs.
+    jobs = [job for station in site.stations.values() for job in _station_print(site, station)]
     # A print file shows who serves and which receptions are ahead, never the rule's next days.
     jobs = [dataclasses.replace(job, inputs=dataclasses.replace(job.inputs, rule_days=False)) for job in jobs]
-    printed = tuple(job.key for job in jobs if not job.fan_in)
-    jobs += [Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS]
-    return jobs
+    printed = tuple(job.key for job in jobs)
+    return [*jobs, *(Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS)]
 
 
 def _station_print(site: Site, station: Station) -> list[Job]:
-    """The station's print files, in the order its pack and the manifests list them."""
+    """The station's print files, in the order the manifests (and its pack) list them."""
     sid = station.id
     plate = _inputs(records={"stations": [sid]}, templates=["print/signboard.html"],
                     files=_content_files(site.settings.signage.font), settings=PRINT_SETTINGS)

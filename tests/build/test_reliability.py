@@ -426,11 +426,14 @@ def test_same_content_same_bytes_and_source_date_epoch_sets_embedded_dates(tmp_p
              "--signage", str(out / "signage")],
             cwd=out, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": epoch})
         assert process.returncode == 0, process.stderr
-        runs.append(published(out))
+        packed = subprocess.run([sys.executable, str(ROOT / "build.py"), "pack", "-q", "--station", "centre"],
+                                cwd=out, capture_output=True, text=True)
+        assert packed.returncode == 0, packed.stderr
+        runs.append({**published(out), "packs": snapshot(out / "packs")})
     assert runs[0] == runs[1]  # PDFs, PNGs, zips and fonts included
     files = runs[0]["signage"]
     creation = str(reader(files["centre/signboard-production.pdf"]).metadata["/CreationDate"])
     assert creation.startswith("D:20261112")
-    with zipfile.ZipFile(io.BytesIO(files["packs/centre.zip"])) as pack:
+    with zipfile.ZipFile(io.BytesIO(runs[0]["packs"]["centre.zip"])) as pack:
         assert {info.date_time for info in pack.infolist()} == {(2026, 11, 12, 0, 0, 0)}
     assert "本站信息更新于 2026年11月12日" in runs[0]["site"]["index.html"].decode()
