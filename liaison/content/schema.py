@@ -525,7 +525,7 @@ class MessageChannel(Record):
 
 class Site(Record):
     title: Line = Field(description="网站标题", examples=["清源县人大代表联络站信息公开平台"])
-    publisher: Line = Field(description="主办单位，写在每页页脚和公告落款", examples=["清源县人大常委会办公室"])
+    publisher: Line = Field(description="发布单位，写在每页页脚（“××发布”）和公告落款；网站的主办单位另写在 footer.organizer", examples=["清源县人大常委会办公室"])
     region: Region = Field(description="所在行政区")
     base_url: Annotated[Url, AfterValidator(_directory_url)] = Field(
         description="网站的公开网址，以 / 结尾；二维码、网站地图和订阅源中的网址都由它拼接",
