@@ -38,7 +38,7 @@ TREES = {"web": "site", "kiosk": "site", "data": "site", "print": "signage"}  # 
 LINK_CHECK = "site:link-check"
 
 # Settings (keys of site.yaml) each kind of output reads, besides what its records say.
-PAGE_SETTINGS = ("title", "publisher", "slogan", "base_url", "timezone")
+PAGE_SETTINGS = ("title", "publisher", "slogan", "base_url", "timezone", "footer")
 RULE_SETTINGS = ("reception_rule", "tier_reception_rules", "notice_lead_days")
 PRINT_SETTINGS = ("signage", "timezone")
 
@@ -145,12 +145,14 @@ def _web(site: Site, config: Config) -> list[Job]:
     # The search index shows no rule days: what the day decides of it is memberships and notices in force.
     index = Job("web", (search.INDEX,), search.index_script, inputs=dataclasses.replace(
         _inputs(records=_all(site, "stations", "deputies", "notices")), rule_days=False))
-    jobs = [*listed, *unlisted, sitemap, font, index, *_feeds(site), *_static(site, config), *_portraits(site)]
+    jobs = [*listed, *unlisted, sitemap, font, index, *_feeds(site), *_static(site, config), *_portraits(site),
+            *_badge(site)]
     if site.settings.compliance.publish:
         folder = report.PUBLISHED_FOLDER
         jobs.append(Job("web", (f"{folder}index.html", f"{folder}compliance.json"), report.published,
                         inputs=_inputs(records=_all(site, *_KINDS, "assessments"), templates=REPORT_TEMPLATES,
-                                       settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "compliance"], today=True)))
+                                       settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "compliance", "message_channel"],
+                                       today=True)))
     return jobs
 
 
@@ -171,7 +173,8 @@ def _listed_pages(site: Site) -> list[Job]:
     for station in site.stations.values():
         jobs.append(_page(urls.page_path("stations", station.id), "station.html", _station_reads(site, station),
                           "station", station.id, station=station.id,
-                          settings=[*RULE_SETTINGS, "staff_duties", "opinion_flow", "opinion_categories"]))
+                          settings=[*RULE_SETTINGS, "staff_duties", "opinion_flow", "opinion_categories",
+                                    "message_channel"]))
     jobs.append(_page("deputies/index.html", "deputies.html", _all(site, "deputies", "stations")))
     for deputy in site.deputies.values():
         duties = site.duty_events(deputy)
@@ -246,6 +249,12 @@ def _portraits(site: Site) -> list[Job]:
             for deputy in site.deputies.values() if deputy.photo for width in PORTRAIT_WIDTHS]
 
 
+def _badge(site: Site) -> list[Job]:
+    relative = site.settings.footer.badge
+    return [Job("web", (urls.badge_path(relative),), assets.badge,
+                inputs=_inputs(files=_content_files(relative), settings=["footer"]))] if relative else []
+
+
 def _data(site: Site) -> list[Job]:
     return [Job("data", (path,), data.export, (path,), _inputs(records=_all(site, "stations", "deputies"),
                                                                 settings=["base_url"]))
@@ -261,7 +270,8 @@ def _kiosk(site: Site) -> list[Job]:
         page = Job("kiosk", (kiosk.page_path(station.id),), kiosk.page, (station.id,),
                    _inputs(records=reads, templates=["kiosk/page.html", "charts/monthly.svg"],
                            files=_content_files(*(d.photo for d in people)),
-                           settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "kiosk"]), station=station.id)
+                           settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "kiosk", "message_channel"]),
+                   station=station.id)
         jobs += [page, Job("kiosk", (kiosk.version_path(station.id),), kiosk.version_file, (station.id,),
                            station=station.id, fan_in=(page.key,))]
     return jobs
@@ -291,7 +301,7 @@ def _station_print(site: Site, station: Station) -> list[Job]:
                     _inputs(records=poster_reads, templates=["print/poster.html", "print/flow.svg"],
                             files=_content_files(site.settings.signage.emblem, *(d.photo for d in members)),
                             settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher", "slogan", "opinion_flow",
-                                      "staff_duties", "base_url"]),
+                                      "staff_duties", "base_url", "message_channel"]),
                     sid, more=signage.POSTER_SHEETS.format(station=sid)))
     for deputy in [None, *members]:
         reads = {"stations": [sid], "deputies": [deputy.id] if deputy else []}

@@ -91,7 +91,8 @@ def test_poster_sheet_size_and_minimum_text_size(signage: Path) -> None:
 def test_every_qr_code_decodes_to_its_url_at_its_size(signage: Path) -> None:
     station = BASE + "stations/centre/"
     poster = qr_codes((signage / "centre" / "poster-1.pdf").read_bytes())
-    assert sorted(c.text for c in poster) == sorted([station, BASE + "deputies/wang-kun/", "https://rd.example.cn/find"])
+    assert sorted(c.text for c in poster) == sorted([station, BASE + "deputies/wang-kun/", "https://rd.example.cn/find",
+                                                     "https://rd.example.cn/liuyan/"])  # and the site's 留言 form
     for code in poster:
         minimum = printspec.QR_STATION_MM if code.text == station else 30
         assert code.size_mm >= minimum - 0.5, code
