@@ -30,6 +30,7 @@ from liaison.content.problems import ContentError, Problem
 from liaison.content.validate import theme_folder_problem
 from liaison.model import dates
 from liaison.model.site import Site
+from liaison.progress import BuildProgress
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
 from liaison.render.theme import template_problem
 from liaison.rules import compliance
@@ -168,12 +169,12 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             _print_problems(prepared.warnings)
             _print_plan(prepared.selected(config), args.json)
             return EXIT_OK
-        progress = None if args.quiet else _Progress()
+        progress = None if args.quiet else BuildProgress()
         try:
             report = build(config, progress, notify)
         finally:
             if progress:
-                progress.clear()
+                progress.close()
     except ContentError as exc:
         _print_problems(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error" or config.strict)
@@ -260,24 +261,6 @@ def _print_problems(problems: list[Problem]) -> None:
     cwd = Path.cwd()
     for problem in sorted(problems):
         print(problem.format(relative_to=cwd), file=sys.stderr)
-
-
-class _Progress:
-    """A one-line counter on a terminal; silent when output is redirected."""
-
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.last = 0.0
-
-    def __call__(self, target: str, done: int) -> None:
-        now = time.monotonic()
-        if self.enabled and now - self.last > 0.1:
-            self.last = now
-            print(f"\r正在生成 {target}：{done} 个文件", end="", file=sys.stderr, flush=True)
-
-    def clear(self) -> None:
-        if self.enabled and self.last:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _targets(text: str) -> tuple[str, ...]:

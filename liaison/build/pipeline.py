@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import jinja2
 
 from liaison.build import executor
 from liaison.build.config import Config, site_theme
-from liaison.build.plan import LINK_CHECK, Job, plan, select
+from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, shown
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
@@ -30,7 +30,9 @@ from liaison.render import Context, Output, Rendered, theme
 from liaison.render.print.preflight import preflight
 from liaison.rules import rating
 
-Progress = Callable[[str, int], None]  # (target, files done so far)
+# (target, jobs done, jobs of that target in this run): first (target, 0, total) for each target, then once per
+# job as its outputs reach the writer. A job not rendered because its outputs are kept counts as done.
+Progress = Callable[[str, int, int], None]
 Notify = Callable[[str], None]  # a one-line notice for the user
 FOLDERS = ("site", "signage")  # the output folders, in the order the plan writes them
 STATE_VERSION = 1
@@ -127,7 +129,8 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
     with Publication(directories, sources(config), config.force, notify) as publication:
         prepared = prepare(config)
         run = _partial(prepared.jobs, config, publication) if config.partial else _Run(prepared.jobs)
-        stream = _Stream(executor.run(run.jobs, prepared.context, run.given, workers=config.jobs), progress)
+        stream = _Stream(executor.run(run.jobs, prepared.context, run.given, workers=config.jobs),
+                         _Tally(run.jobs, progress) if progress else None)
         written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
                    for name in FOLDERS}
         publication.stage_state(_state(run, stream.facts))
@@ -218,24 +221,36 @@ def _state(run: _Run, facts: Mapping[str, tuple[Job, dict[str, Any]]]) -> bytes:
 class _Stream:
     """The results of a run, in plan order, as each folder's outputs; a check's problems stop the build."""
 
-    def __init__(self, results: Iterator[tuple[Job, Rendered]], progress: Progress | None) -> None:
+    def __init__(self, results: Iterator[tuple[Job, Rendered]], tally: _Tally | None) -> None:
         self.results = results
-        self.progress = progress
+        self.tally = tally
         self.next: tuple[Job, Rendered] | None = next(results, None)
         self.facts: dict[str, tuple[Job, dict[str, Any]]] = {}
 
     def outputs(self, name: str) -> Iterator[Output]:
-        count = 0
         while self.next is not None and self.next[0].tree == name:
             job, result = self.next
             if result.problems:
                 raise ContentError(list(result.problems))
             self.facts[job.key] = (job, result.facts)
-            for output in result.outputs:
-                count += 1
-                if self.progress:
-                    self.progress(name, count)
-                yield output
+            yield from result.outputs
+            if self.tally:
+                self.tally.done(job)
             self.next = next(self.results, None)
         if self.next is not None and self.next[0].tree in FOLDERS[:FOLDERS.index(name)]:
             raise RuntimeError(f"the plan writes {self.next[0].key} after the {name} folder")
+
+
+class _Tally:
+    """Jobs done per target against the run's totals, told to a Progress callback (targets in TARGETS order)."""
+
+    def __init__(self, jobs: Sequence[Job], progress: Progress) -> None:
+        self.progress = progress
+        self.totals = {target: n for target in TARGETS if (n := sum(job.target == target for job in jobs))}
+        self.counts = dict.fromkeys(self.totals, 0)
+        for target, total in self.totals.items():
+            progress(target, 0, total)
+
+    def done(self, job: Job) -> None:
+        self.counts[job.target] += 1
+        self.progress(job.target, self.counts[job.target], self.totals[job.target])
