@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 import jinja2
 
-from liaison.build import signals
+from liaison.build import distributed, signals
 from liaison.build.config import Config
 from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
 from liaison.build.plan import TARGETS, Job, describe
@@ -36,8 +36,8 @@ from liaison.render.theme import template_problem
 from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
-EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已逐条列出）；{EXIT_USAGE} 命令用法错误；"
-          f"{EXIT_RULES} 合规检查有不符合的规则（check --report --strict）；{EXIT_INTERNAL} 程序内部错误；"
+EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已逐条列出）；{EXIT_USAGE} 命令用法错误"
+          f"（含 --dask 的集群不可用或工作进程环境与本机不同）；{EXIT_RULES} 合规检查有不符合的规则（check --report --strict）；{EXIT_INTERNAL} 程序内部错误；"
           f"{EXIT_OUTPUT} 输出目录不能使用或无法写入（已说明目录和原因）；{EXIT_BUSY} 另一次生成正在写入同一输出目录；"
           "130 被 Ctrl-C 中断；143 被 SIGTERM 终止。退出码不是 0 时，已发布的文件保持不变。")
 
@@ -75,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
                         "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留")
     p.add_argument("--jobs", type=_jobs, metavar="N",
                    help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="在 Dask 分布式集群上渲染：ADDRESS 为调度器地址（如 tcp://10.0.0.1:8786），写 local 则在本机启动"
+                        f"与 --jobs 同样多的工作进程；需先安装：{distributed.INSTALL}；工作机的要求见 docs/distributed.md")
     p.add_argument("--json", action="store_true", help="与 plan 一起使用：以 JSON 列出")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
@@ -99,15 +102,20 @@ def _main(argv: list[str] | None) -> int:
     if args.json and args.command != "plan":
         print("--json 只能与 plan 一起使用：python build.py plan --json", file=sys.stderr)
         return EXIT_USAGE
+    if args.dask and args.command != "build":
+        print("--dask 只能与 build 一起使用", file=sys.stderr)
+        return EXIT_USAGE
     try:
         dates.source_date_epoch()
-    except dates.EpochError as exc:
+        if args.dask:
+            distributed.require()
+    except (dates.EpochError, distributed.ClusterError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
                     only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme,
-                    jobs=args.jobs)
+                    jobs=args.jobs, dask=args.dask)
     with signals.handled():
         return _run(args, config)
 
@@ -187,7 +195,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     except OutputError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code
-    except SelectionError as exc:
+    except (SelectionError, distributed.ClusterError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from liaison.build import executor
+from liaison.build import distributed, executor
 from liaison.build.config import Config, site_theme
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, shown
@@ -93,6 +93,13 @@ def context(site: Site, typed: Typed, config: Config) -> Context:
     return Context(site, theme.environment(content_dates, themed), content_dates, config.content, themed, records)
 
 
+def worker_context(config: Config) -> Context:
+    """The context made again from the content in a process that did not plan the build (a Dask worker): the
+    client has checked the content, so this only reads it; `config` names the day and the theme folder."""
+    typed, _ = validate(load_content(config.content), config.content)
+    return context(_site(typed, config), typed, config)
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A build up to its plan: what its jobs read, and every job."""
@@ -129,8 +136,10 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
     with Publication(directories, sources(config), config.force, notify) as publication:
         prepared = prepare(config)
         run = _partial(prepared.jobs, config, publication) if config.partial else _Run(prepared.jobs)
-        stream = _Stream(executor.run(run.jobs, prepared.context, run.given, workers=config.jobs),
-                         _Tally(run.jobs, progress) if progress else None)
+        results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
+                                   make_context=worker_context, workers=config.jobs) if config.dask
+                   else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
+        stream = _Stream(results, _Tally(run.jobs, progress) if progress else None)
         written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
                    for name in FOLDERS}
         publication.stage_state(_state(run, stream.facts))
