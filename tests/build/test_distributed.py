@@ -16,8 +16,6 @@ from liaison.build.pipeline import Config, build
 from liaison.cli import main
 from tests.conftest import MINI, TODAY, snapshot
 
-pytestmark = pytest.mark.slow  # whole builds, on a cluster of two processes
-
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
@@ -32,6 +30,7 @@ def command(out: Path, *extra: str) -> list[str]:
             "--today", TODAY.isoformat(), "--quiet", *extra]
 
 
+@pytest.mark.slow  # a cluster of two processes
 def test_a_build_on_two_workers_is_byte_identical_to_a_local_build(cluster: str, tmp_path: Path,
                                                                    mini_build: Path) -> None:
     config = Config(content=MINI, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY,
@@ -46,6 +45,7 @@ def test_a_build_on_two_workers_is_byte_identical_to_a_local_build(cluster: str,
     assert made == "Context"
 
 
+@pytest.mark.slow  # a cluster of two processes
 def test_a_worker_with_other_libraries_or_fonts_takes_no_job_and_says_what_differs(
         cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     real_libraries, real_fonts = fingerprint.libraries, fingerprint.installed_fonts
@@ -62,6 +62,7 @@ def test_a_worker_with_other_libraries_or_fonts_takes_no_job_and_says_what_diffe
     assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
 
 
+@pytest.mark.slow  # a cluster of two processes
 def test_a_worker_with_other_content_is_refused(cluster: str, tmp_path: Path, mini: Path) -> None:
     """The content reaches workers by its path: a folder that is not the client's is named, file by file."""
     spec = _spec(mini)
