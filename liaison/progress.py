@@ -26,6 +26,7 @@ from rich.progress import (
 from rich.text import Text
 
 UNIT = "项"  # a job of the plan, as `liaison plan` counts them
+LINE = "进度 "  # how a progress line not on a terminal begins
 
 
 class BuildProgress:
@@ -112,7 +113,7 @@ class _Lines:
         whole, finished = sum(self.totals.values()), sum(self.counts.values())
         parts = "，".join(f"{target} {self.counts[target]}/{total}" for target, total in self.totals.items())
         elapsed = now - self.started
-        line = f"进度 {finished * 100 // whole if whole else 0}%：{finished}/{whole} {UNIT}（{parts}），已用 {_clock(elapsed)}"
+        line = f"{LINE}{finished * 100 // whole if whole else 0}%：{finished}/{whole} {UNIT}（{parts}），已用 {_clock(elapsed)}"
         if finished and finished < whole:
             line += f"，每秒 {finished / elapsed:.1f} {UNIT}，预计还需 {_clock(elapsed * (whole - finished) / finished)}"
         self.console.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -131,19 +131,22 @@ class _Schedule:
         self.finished = as_completed()
 
     def run(self) -> Iterator[tuple[Job, Rendered]]:
-        waiting: dict[int, Future[Rendered]] = {}
+        done: dict[int, Rendered] = {}  # results fetched, not yet yielded
+        failed: dict[int, Future[Rendered]] = {}
         for wanted in range(len(self.jobs)):
-            while wanted not in waiting:
+            while wanted not in done and wanted not in failed:
                 self._hand_out()
                 future = next(self.finished)
                 index = self.running.pop(future)
-                waiting[index] = future
                 if future.status == "finished":
-                    self.results.add(self.jobs[index], future.result())
-            future = waiting.pop(wanted)
-            result = future.result()  # a worker's error is raised here, in plan order, with its traceback
-            future.release()
-            yield self.jobs[wanted], result
+                    done[index] = future.result()
+                    future.release()  # the worker may forget it
+                    self.results.add(self.jobs[index], done[index])
+                else:
+                    failed[index] = future
+            if wanted in failed:
+                failed[wanted].result()  # raises the worker's error, in plan order, with its traceback
+            yield self.jobs[wanted], done.pop(wanted)
 
     def _hand_out(self) -> None:
         workers = self.client.scheduler_info()["workers"].values()  # as last heard: no call to the scheduler
