@@ -26,6 +26,8 @@ from liaison.build.config import Config
 from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
 from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
+from liaison.content import scaffold
+from liaison.content.ids import RULE as ID_RULE
 from liaison.content.problems import ContentError, Problem
 from liaison.content.validate import theme_folder_problem
 from liaison.model import dates
@@ -45,7 +47,8 @@ EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已�
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="liaison",
-        description="把 content/ 中的联络站、代表、制度、活动和意见记录生成公开网站（site/）和制作文件（signage/）。",
+        description="把 content/ 中的联络站、代表、制度、活动和意见记录生成公开网站（site/）和制作文件（signage/）。"
+                    "新建一条记录：liaison new 类别 编号（见 liaison new --help）。",
         epilog=EPILOG,
     )
     p.add_argument("command", nargs="?", choices=["build", "check", "plan"], default="build",
@@ -75,6 +78,8 @@ def parser() -> argparse.ArgumentParser:
                         "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留")
     p.add_argument("--jobs", type=_jobs, metavar="N",
                    help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
+    p.add_argument("--clean", action="store_true",
+                   help="全部重新生成，不沿用上次生成的任何文件（默认只重新生成内容、模板或设置有变化的文件，结果与全部重新生成相同）")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="在 Dask 分布式集群上渲染：ADDRESS 为调度器地址（如 tcp://10.0.0.1:8786），写 local 则在本机启动"
                         f"与 --jobs 同样多的工作进程；需先安装：{distributed.INSTALL}；工作机的要求见 docs/distributed.md")
@@ -89,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new"]:
+        return _new(argv[1:])
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, bad usage exits 2
@@ -115,9 +123,46 @@ def _main(argv: list[str] | None) -> int:
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
                     only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme,
-                    jobs=args.jobs, dask=args.dask)
+                    jobs=args.jobs, clean=args.clean, dask=args.dask)
     with signals.handled():
         return _run(args, config)
+
+
+def new_parser() -> argparse.ArgumentParser:
+    kinds = "；".join(f"{kind.singular} {kind.label}" for kind in scaffold.BY_SINGULAR.values())
+    p = argparse.ArgumentParser(
+        prog="liaison new",
+        description="新建一条记录：写出该类记录的全部字段，按记录格式（docs/schema.md）的顺序，每个字段附中文说明；"
+                    "必填字段空着待填，选填字段以“# ”注释掉。填好后运行 liaison check 检查。",
+    )
+    p.add_argument("kind", choices=list(scaffold.BY_SINGULAR), metavar="类别", help=f"记录的类别：{kinds}")
+    p.add_argument("record_id", nargs="?", metavar="编号",
+                   help=f"新记录的编号，即文件名，也是公开网址的一部分：{ID_RULE}；"
+                        "新建代表时可以不写，由 --name 的拼音生成")
+    p.add_argument("--name", help="名称或标题：联络站、代表的 name，公告、制度的 title")
+    p.add_argument("--station", metavar="ID",
+                   help="联络站的编号：新联络站的上级站点，代表进驻的站点，活动、意见、公告、制度所属的站点")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
+    return p
+
+
+def _new(argv: list[str]) -> int:
+    """`liaison new KIND [ID]`: one new record to fill in (liaison/content/scaffold.py)."""
+    try:
+        args = new_parser().parse_args(argv)
+    except SystemExit as exc:  # --help exits 0, bad usage exits 2
+        return int(exc.code or 0)
+    try:
+        created = scaffold.create(args.content, scaffold.BY_SINGULAR[args.kind], args.record_id, args.name,
+                                  args.station)
+    except scaffold.NewRecordError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if created.proposed:
+        print(f"编号按姓名的拼音取为 {created.record_id}：它是文件名，也是公开网址的一部分；"
+              "要用别的编号，删去这个文件，在命令中写明编号重新新建")
+    print(f"已新建 {created.path}：请填写其中空着的字段，然后运行 liaison check 检查")
+    return EXIT_OK
 
 
 class _PipeSafe:
@@ -231,7 +276,9 @@ def _compliance(site: Site, config: Config, args: argparse.Namespace, notify: No
 
 def _summary(report: BuildReport, seconds: float) -> str:
     site, signage = report.written["site"], report.written["signage"]
-    return (f"生成完成：网站 {site.written} 个文件（变化 {site.changed}，删除 {site.removed}），"
+    if not report.rendered:
+        return f"内容、模板和设置都没有变化，已发布的文件保持不变（网站 {site.written} 个，制作文件 {signage.written} 个），用时 {seconds:.1f} 秒"
+    return (f"生成完成：重新渲染 {report.rendered} 项、沿用 {report.kept} 项；网站 {site.written} 个文件（变化 {site.changed}，删除 {site.removed}），"
             f"制作文件 {signage.written} 个（变化 {signage.changed}），警告 {len(report.warnings)} 条，"
             f"用时 {seconds:.1f} 秒")
 

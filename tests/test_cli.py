@@ -228,3 +228,20 @@ def test_a_reader_that_stops_early_leaves_the_exit_code_and_no_traceback(
         errors = process.stderr.read().decode()
         assert process.wait(timeout=120) == code, errors
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_new_writes_a_record_to_fill_and_refuses_a_taken_or_malformed_id(
+        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "deputy", "--name", "赵六", "--station", "centre", "--content", str(mini)]) == 0
+    out = capsys.readouterr().out
+    assert "zhao-liu" in out and str(mini / "deputies" / "zhao-liu.yaml") in out
+    assert run(mini, tmp_path, "check") == 1  # its placeholders, until they are filled
+    assert "未填写" in capsys.readouterr().err
+
+    assert main(["new", "station", "centre", "--content", str(mini)]) == 2
+    assert "编号“centre”已有联络站使用" in capsys.readouterr().err
+    assert main(["new", "station", "East_Town", "--content", str(mini)]) == 2
+    err = capsys.readouterr().err
+    assert "“East_Town”不能用作编号：只能用小写字母、数字和连字符" in err and "是否想写“east-town”" in err
+    assert not (mini / "stations" / "East_Town.yaml").exists()
+    assert main(["new", "thing", "x", "--content", str(mini)]) == 2

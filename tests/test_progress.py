@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from liaison.build.pipeline import Config, build, prepare
+from liaison.build.plan import TARGETS
 from liaison.cli import main
 from liaison.progress import BuildProgress
 from tests.conftest import MINI, TODAY, published_copy
@@ -63,6 +64,24 @@ def test_the_pipeline_counts_each_targets_jobs_from_zero_to_the_plans_total(tmp_
     assert starts == [("web", 0, 1), ("data", 0, 4)]  # every target's total before any job is done
     for target, total in totals.items():
         assert [done for name, done, _ in calls if name == target] == list(range(total + 1))
+
+
+@pytest.mark.slow
+def test_an_incremental_build_counts_the_jobs_it_keeps_as_done_from_the_start(
+        tmp_path: Path, mini_build: Path, mini: Path) -> None:
+    published_copy(mini_build, tmp_path)
+    notice = mini / "notices" / "december.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("在县中心站接待群众", "在县中心站接待选民"),
+                      encoding="utf-8")
+    config = Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY)
+    calls: list[tuple[str, int, int]] = []
+    build(config, lambda target, done, total: calls.append((target, done, total)))
+    totals = Counter(job.target for job in prepare(config).jobs)  # the whole plan, as `plan` counts it
+    starts = {target: done for target, done, _ in calls[:len(totals)]}
+    assert [call[0] for call in calls[:len(totals)]] == [t for t in TARGETS if t in totals]  # before any job
+    assert 0 < starts["web"] < totals["web"]  # the pages that show the notice are rendered, the others kept
+    for target, total in totals.items():
+        assert [done for name, done, _ in calls if name == target] == list(range(starts[target], total + 1))
 
 
 def test_on_a_terminal_each_target_has_a_bar_with_its_count() -> None:

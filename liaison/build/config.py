@@ -23,6 +23,7 @@ class Config:
     only: tuple[str, ...] = ()  # build only these targets (web, kiosk, print, data); () is every one
     stations: tuple[str, ...] = ()  # build only these stations' files; () is every file
     jobs: int | None = None  # render processes; None: every processor this process may use
+    clean: bool = False  # render everything, reusing nothing of the published build
     dask: str | None = None  # --dask: render on the Dask cluster at this scheduler address, or "local"
 
     @property

@@ -1,15 +1,16 @@
 """The build, stage by stage: load -> validate -> model -> plan -> render -> write.
 
-A full build runs every job of the plan. A partial one (`--only`, `--station`) runs the chosen jobs and the
-aggregates that fan in from them, and keeps every other published file as it is: the build that published the
-current generation recorded each job's files and facts beside its trees (`build-state.json`), so what is kept
-is known by job, and aggregates read the kept jobs' facts as if they had run.
+The build that published the current generation recorded, beside its trees, each job's files, facts and
+fingerprint (`build/state.py`). A build renders the jobs whose record is not current and the aggregates that
+fan in from them, and keeps every other published file as it is (linked into the new generation): the result
+is byte for byte what rendering everything would give (`--clean` does that). A partial build (`--only`,
+`--station`) runs the chosen jobs and their aggregates whatever the record says, and keeps every other file;
+aggregates read the kept jobs' facts as if they had run.
 """
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from liaison.build import distributed, executor
+from liaison.build import distributed, executor, state
 from liaison.build.config import Config, site_theme
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, shown
@@ -30,12 +31,11 @@ from liaison.render import Context, Output, Rendered, theme
 from liaison.render.print.preflight import preflight
 from liaison.rules import rating
 
-# (target, jobs done, jobs of that target in this run): first (target, 0, total) for each target, then once per
-# job as its outputs reach the writer. A job not rendered because its outputs are kept counts as done.
+# (target, jobs done, jobs of that target in this build's plan): first for each target, with the jobs whose
+# outputs are current and kept counted as done, then once per job run as its outputs reach the writer.
 Progress = Callable[[str, int, int], None]
 Notify = Callable[[str], None]  # a one-line notice for the user
 FOLDERS = ("site", "signage")  # the output folders, in the order the plan writes them
-STATE_VERSION = 1
 
 
 class SelectionError(ValueError):
@@ -47,6 +47,8 @@ class BuildReport:
     site: Site
     warnings: list[Problem]
     written: dict[str, WriteReport]
+    rendered: int = 0  # jobs run
+    kept: int = 0  # jobs whose published files were current and kept
 
 
 def check(config: Config) -> tuple[Site, list[Problem]]:
@@ -131,20 +133,32 @@ def sources(config: Config) -> dict[str, Path]:
 
 
 def build(config: Config, progress: Progress | None = None, notify: Notify | None = None) -> BuildReport:
-    """Refuse unsafe output folders, lock them, check, plan, render, then publish site and signage together."""
+    """Refuse unsafe output folders, lock them, check, plan, render what changed since the published build,
+    then publish site and signage together. A build with nothing to render and nothing to remove writes
+    nothing."""
     directories = {"site": config.site_dir, "signage": config.signage_dir}
     with Publication(directories, sources(config), config.force, notify) as publication:
         prepared = prepare(config)
-        run = _partial(prepared.jobs, config, publication) if config.partial else _Run(prepared.jobs)
+        fingerprints = state.Fingerprints(prepared.context)
+        environment = state.environment(prepared.context)
+        previous = _previous_jobs(publication, environment)
+        if config.partial:
+            run = _partial(prepared.jobs, config, publication, previous)
+        else:
+            run = _incremental(prepared.jobs, {} if config.clean or previous is None else previous, fingerprints)
+        if not run.jobs and previous is not None and set(run.kept) == set(previous):
+            unchanged = {name: WriteReport(len(publication.published_files(name)), 0, 0) for name in FOLDERS}
+            return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
         results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
                                    make_context=worker_context, workers=config.jobs) if config.dask
                    else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
-        stream = _Stream(results, _Tally(run.jobs, progress) if progress else None)
+        tally = _Tally(prepared.selected(config), run.jobs, progress) if progress else None
+        stream = _Stream(results, tally)
         written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
                    for name in FOLDERS}
-        publication.stage_state(_state(run, stream.facts))
+        publication.stage_state(state.encode(run.entries(stream.done, fingerprints), environment))
         publication.publish()
-    return BuildReport(prepared.context.site, prepared.warnings, written)
+    return BuildReport(prepared.context.site, prepared.warnings, written, rendered=len(run.jobs), kept=len(run.kept))
 
 
 def _check_stations(site: Site, config: Config) -> None:
@@ -157,18 +171,44 @@ def _check_stations(site: Site, config: Config) -> None:
 
 @dataclass
 class _Run:
-    """The jobs a build runs, what it keeps of the published outputs, and the kept jobs' facts."""
+    """The jobs a build runs, what it keeps of the published outputs, and the kept jobs' records."""
 
     jobs: list[Job]
     given: dict[str, Rendered] = dataclasses.field(default_factory=dict)  # kept jobs' facts, for aggregates
     keep: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # folder -> published files kept
-    kept: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # key -> its record, as it was
+    kept: dict[str, state.Entry] = dataclasses.field(default_factory=dict)  # key -> its record, as it was
+
+    def entries(self, results: Mapping[str, tuple[Job, Rendered]], fingerprints: state.Fingerprints
+                ) -> dict[str, state.Entry]:
+        """The record of every job whose files this build publishes: those it ran and those it kept."""
+        jobs = dict(self.kept)
+        for key, (job, result) in results.items():
+            if job.outputs:
+                reads = {name: fingerprints.read(name) for name in result.loaded}
+                jobs[key] = state.entry(job, result.facts, fingerprints.of(job), reads)
+        return jobs
 
 
-def _partial(jobs: list[Job], config: Config, publication: Publication) -> _Run:
+def _incremental(jobs: list[Job], previous: Mapping[str, state.Entry], fingerprints: state.Fingerprints) -> _Run:
+    """The jobs whose recorded outputs are not current (and what fans in from them), every other job's files
+    kept as published: the result is what a full build would write."""
+    chosen = state.stale(jobs, previous, fingerprints)
+    kept = {job.key: previous[job.key] for job in jobs if job.key not in chosen and job.outputs}
+    keep: dict[str, list[str]] = {name: [] for name in FOLDERS}
+    for entry in kept.values():
+        keep[entry["tree"]] += entry["facts"]["paths"]
+    given = {key: Rendered((), entry["facts"]) for key, entry in kept.items()}
+    return _Run([job for job in jobs if job.key in chosen], given, keep, kept)
+
+
+def _partial(jobs: list[Job], config: Config, publication: Publication,
+             previous: dict[str, state.Entry] | None) -> _Run:
     """The chosen jobs, and every other published job's files kept: those of this plan's other jobs, and those
     of jobs this plan no longer has (a record deleted since) unless they belong to the chosen part."""
-    previous = _previous_jobs(publication)
+    if previous is None:
+        folders = "、".join(shown(path) for path in publication.given.values())
+        raise OutputError(f"只生成部分内容（--only、--station）需要 {folders} 是本程序上次完整生成的结果，"
+                          f"但没有找到与它们相符的生成记录。请先完整生成一次（不加 --only、--station）。")
     selected = select(jobs, config.only, config.stations)
     chosen = {job.key for job in selected}
     planned = {job.key for job in jobs}
@@ -197,34 +237,16 @@ def _in_part(entry: Mapping[str, Any], config: Config) -> bool:
         not config.stations or entry["station"] in config.stations)
 
 
-def _previous_jobs(publication: Publication) -> dict[str, dict[str, Any]]:
+def _previous_jobs(publication: Publication, environment: str) -> dict[str, state.Entry] | None:
     """The record of the build that published the current outputs, if it matches them file for file."""
-    data = publication.previous_state()
-    try:
-        state = json.loads(data) if data else None
-    except ValueError:
-        state = None
-    jobs = state.get("jobs") if isinstance(state, dict) and state.get("version") == STATE_VERSION else None
-    try:
-        recorded = {name: sorted(path for entry in jobs.values() if entry["tree"] == name
-                                 for path in entry["facts"]["paths"]) for name in FOLDERS} if jobs else None
-    except (AttributeError, KeyError, TypeError):  # not a record this program wrote
-        recorded = None
-    if jobs and recorded and all(recorded[name] == sorted(publication.published_files(name)) for name in FOLDERS):
-        return dict(jobs)
-    folders = "、".join(shown(path) for path in publication.given.values())
-    raise OutputError(f"只生成部分内容（--only、--station）需要 {folders} 是本程序上次完整生成的结果，"
-                      f"但没有找到与它们相符的生成记录。请先完整生成一次（不加 --only、--station）。")
-
-
-def _state(run: _Run, facts: Mapping[str, tuple[Job, dict[str, Any]]]) -> bytes:
-    """The record of this build's outputs by job, for a partial build after it: the jobs run and those kept."""
-    jobs = dict(run.kept)
-    for key, (job, job_facts) in facts.items():
-        if job.outputs:
-            jobs[key] = {"tree": job.tree, "target": job.target, "station": job.station, "facts": job_facts}
-    state = {"generator": "liaison", "version": STATE_VERSION, "jobs": dict(sorted(jobs.items()))}
-    return (json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    jobs = state.read(publication.previous_state(), environment)
+    if not jobs:
+        return None
+    recorded = {name: sorted(path for entry in jobs.values() if entry["tree"] == name
+                             for path in entry["facts"]["paths"]) for name in FOLDERS}
+    if all(recorded[name] == sorted(publication.published_files(name)) for name in FOLDERS):
+        return jobs
+    return None
 
 
 class _Stream:
@@ -234,14 +256,14 @@ class _Stream:
         self.results = results
         self.tally = tally
         self.next: tuple[Job, Rendered] | None = next(results, None)
-        self.facts: dict[str, tuple[Job, dict[str, Any]]] = {}
+        self.done: dict[str, tuple[Job, Rendered]] = {}  # every job's result, its outputs left out
 
     def outputs(self, name: str) -> Iterator[Output]:
         while self.next is not None and self.next[0].tree == name:
             job, result = self.next
             if result.problems:
                 raise ContentError(list(result.problems))
-            self.facts[job.key] = (job, result.facts)
+            self.done[job.key] = (job, Rendered((), result.facts, (), result.loaded))
             yield from result.outputs
             if self.tally:
                 self.tally.done(job)
@@ -251,14 +273,18 @@ class _Stream:
 
 
 class _Tally:
-    """Jobs done per target against the run's totals, told to a Progress callback (targets in TARGETS order)."""
+    """Jobs done per target against the build's totals, told to a Progress callback (targets in TARGETS order):
+    the build's jobs are those `plan` lists for it; those it does not run, their outputs kept as they are
+    current, are done from the start."""
 
-    def __init__(self, jobs: Sequence[Job], progress: Progress) -> None:
+    def __init__(self, planned: Sequence[Job], run: Sequence[Job], progress: Progress) -> None:
         self.progress = progress
-        self.totals = {target: n for target in TARGETS if (n := sum(job.target == target for job in jobs))}
-        self.counts = dict.fromkeys(self.totals, 0)
+        self.totals = {target: n for target in TARGETS if (n := sum(job.target == target for job in planned))}
+        running = {job.key for job in run}
+        self.counts = {target: sum(job.target == target and job.key not in running for job in planned)
+                       for target in self.totals}
         for target, total in self.totals.items():
-            progress(target, 0, total)
+            progress(target, self.counts[target], total)
 
     def done(self, job: Job) -> None:
         self.counts[job.target] += 1

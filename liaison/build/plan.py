@@ -13,6 +13,7 @@ and the progress count all come from the same list.
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -52,10 +53,13 @@ class Inputs:
     templates: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()
+    rule_days: bool = True  # shows the stations' rule days from today (pages, screens, feeds; not print)
+    today: bool = False  # shows the day of the build itself (the compliance report's date)
 
     def as_dict(self) -> dict[str, Any]:
         return {"records": {kind: list(ids) for kind, ids in self.records}, "templates": list(self.templates),
-                "files": list(self.files), "settings": list(self.settings)}
+                "files": list(self.files), "settings": list(self.settings), "rule_days": self.rule_days,
+                "today": self.today}
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,8 @@ class Job:
 
     def run(self, context: Context, upstream: Sequence[Rendered] = ()) -> Rendered:
         """Render the job; its facts gain the paths it wrote and, in the site's folder, their links and anchors."""
-        rendered = self.render(context, upstream, *self.args) if self.fan_in else self.render(context, *self.args)
+        with theme.recording() as loaded:
+            rendered = self.render(context, upstream, *self.args) if self.fan_in else self.render(context, *self.args)
         paths = [output.path for output in rendered.outputs]
         unplanned = [path for path in paths if not self.owns(path)]
         missing = [path for path in self.outputs if path not in paths]
@@ -94,7 +99,8 @@ class Job:
         if self.tree == "site":
             facts.update(linkcheck.page_facts(rendered.outputs))
         # As JSON values, the same whether made now or read from the last build's record (partial builds).
-        return Rendered(rendered.outputs, json.loads(json.dumps(facts, ensure_ascii=False)), rendered.problems)
+        return Rendered(rendered.outputs, json.loads(json.dumps(facts, ensure_ascii=False)), rendered.problems,
+                        tuple(sorted(loaded)))
 
 
 def describe(job: Job) -> dict[str, Any]:
@@ -140,11 +146,13 @@ def _web(site: Site, config: Config) -> list[Job]:
     if site.settings.compliance.publish:
         folder = report.PUBLISHED_FOLDER
         jobs.append(Job("web", (f"{folder}index.html", f"{folder}compliance.json"), report.published,
-                        inputs=_inputs(records=_all(site, *_KINDS, "assessments"), templates=["report/compliance.html"],
-                                       settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "compliance"])))
+                        inputs=_inputs(records=_all(site, *_KINDS, "assessments"), templates=REPORT_TEMPLATES,
+                                       settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "compliance"], today=True)))
     return jobs
 
 
+# The report's page and the files it inlines.
+REPORT_TEMPLATES = ["report/compliance.html", "report/compliance.css", "report/compliance.js", "charts/bars.svg"]
 _KINDS = tuple(name for name in KINDS if name != "assessments")  # what the pages read: assessments only the report
 
 
@@ -261,6 +269,8 @@ def _print(site: Site) -> list[Job]:
         files = _station_print(site, station)
         jobs += [*files, Job("print", (signage.pack_path(station.id),), signage.pack, (station.id,),
                              station=station.id, fan_in=tuple(job.key for job in files), fan_in_bytes=True)]
+    # A print file shows who serves and which receptions are ahead, never the rule's next days.
+    jobs = [dataclasses.replace(job, inputs=dataclasses.replace(job.inputs, rule_days=False)) for job in jobs]
     printed = tuple(job.key for job in jobs if not job.fan_in)
     jobs += [Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS]
     return jobs
@@ -328,11 +338,11 @@ def _all(site: Site, *kinds: str) -> dict[str, list[str]]:
 
 
 def _inputs(records: Mapping[str, Iterable[str]] | None = None, templates: Iterable[str] = (),
-            files: Iterable[str] = (), settings: Iterable[str] = ()) -> Inputs:
+            files: Iterable[str] = (), settings: Iterable[str] = (), today: bool = False) -> Inputs:
     """Inputs with each name once, records by kind in a stable order."""
     kinds = {kind: tuple(dict.fromkeys(ids)) for kind, ids in (records or {}).items()}
     templates = tuple(dict.fromkeys(templates))
     if templates:  # colours and type sizes, QR colours and chart palettes come from the theme's tokens
         files = [*files, f"theme:{theme.TOKENS}"]
     return Inputs(tuple((kind, ids) for kind, ids in sorted(kinds.items()) if ids), templates,
-                  tuple(dict.fromkeys(files)), tuple(dict.fromkeys(settings)))
+                  tuple(dict.fromkeys(files)), tuple(dict.fromkeys(settings)), today=today)

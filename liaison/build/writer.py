@@ -345,11 +345,11 @@ class Publication:
             with _faults(self.given[name]):
                 digest = files[output.path] = _digest(output.data)
                 destination = tree / output.path
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(output.data)
                 if published.get(output.path) == digest and previous is not None:
-                    _keep_time(previous / output.path, destination)
+                    _link_or_copy(previous / output.path, destination)  # the same bytes: not written again
                 else:
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    destination.write_bytes(output.data)
                     changed += 1
         with _faults(self.given[name]):
             for path in keep:
@@ -506,15 +506,6 @@ def _check_path(path: str, seen: dict[str, str]) -> None:
     parts = PurePosixPath(path).parts
     if not parts or path.startswith("/") or ".." in parts or path == MANIFEST:
         raise ValueError(f"not a path inside an output tree: {path}")
-
-
-def _keep_time(previous: Path, destination: Path) -> None:
-    """An unchanged file keeps its modification time, so a sync to the web host skips it."""
-    try:
-        stat = previous.stat()
-    except FileNotFoundError:
-        return
-    os.utime(destination, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
 def _generation_number(link: Path) -> int | None:

@@ -25,6 +25,8 @@ class Kind:
     # list item), and whether an e-mail address in it is the publisher's own rather than someone's.
     phones: tuple[tuple[str, ...], ...]
     emails: bool
+    # Where the station a record belongs to is written: what `liaison new --station` fills.
+    station_field: tuple[str | int, ...] = ("station",)
 
     def file_name(self, record_id: str) -> str:
         """The file a new record of this kind is written to."""
@@ -33,8 +35,9 @@ class Kind:
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("stations", schema.Station, YAML, "联络站", singular="station", pages=True, phones=(("phone",), ("staff", "*", "phone")),
-         emails=True),
-    Kind("deputies", schema.Deputy, YAML, "代表", singular="deputy", pages=True, phones=(("phone",),), emails=True),
+         emails=True, station_field=("parent",)),
+    Kind("deputies", schema.Deputy, YAML, "代表", singular="deputy", pages=True, phones=(("phone",),), emails=True,
+         station_field=("memberships", 0, "station")),
     Kind("systems", schema.System, MARKDOWN, "工作制度", singular="system", pages=True, phones=(), emails=True),
     Kind("events", schema.Event, YAML, "活动", singular="event", pages=False, phones=(), emails=False),
     Kind("opinions", schema.Opinion, YAML, "意见建议", singular="opinion", pages=False, phones=(), emails=False),

@@ -10,6 +10,7 @@ import functools
 import re
 import zoneinfo
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
 from types import UnionType
 from typing import Annotated, Literal, Union, get_args, get_origin
@@ -145,7 +146,6 @@ def _clock_text(value: object) -> object:
     return value
 
 
-ClockTime = Annotated[dt.time, BeforeValidator(_clock_text)]
 def _directory_url(value: str) -> str:
     if "?" in value or "#" in value:
         raise ValueError("base_url 不能含“?”或“#”及其后的部分：二维码、网站地图和订阅源中的网址都由它拼接而成，"
@@ -167,13 +167,25 @@ def _time_zone(value: str) -> str:
     return value
 
 
-Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone)]
-ContentPath = Annotated[str, AfterValidator(_content_path)]  # a file in the content directory
-ContentFolder = Annotated[str, AfterValidator(_content_folder)]  # a folder in it (no file to date outputs by)
-Url = Annotated[str, AfterValidator(_url)]
-Line = Annotated[str, AfterValidator(_plain_line)]
-Markdown = str
-Id = Annotated[str, Field(pattern=ids.PATTERN)]  # a reference to another record
+@dataclass(frozen=True)
+class Format:
+    """What a value of a type looks like, in words: the schema reference (docs/schema.md) and the records
+    `liaison new` writes say it of every field of the type. Pydantic ignores it."""
+
+    text: str
+
+
+ClockTime = Annotated[dt.time, BeforeValidator(_clock_text), Format("时间，24 小时制（时:分）")]
+Phone = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_phone),
+                  Format("电话号码：11 位手机号、带区号的固定电话（0579-62239930）或服务热线（12345）")]
+ContentPath = Annotated[str, AfterValidator(_content_path), Format("文件路径，相对于内容目录")]  # a file in it
+# a folder in it (no file to date outputs by)
+ContentFolder = Annotated[str, AfterValidator(_content_folder), Format("文件夹路径，相对于内容目录")]
+Url = Annotated[str, AfterValidator(_url), Format("网址，以 http:// 或 https:// 开头")]
+Line = Annotated[str, AfterValidator(_plain_line), Format("一行文字")]
+Markdown = Annotated[str, Format("Markdown 文本，可写多段（多行时在冒号后写 |，下一行起缩进两格）")]
+# a reference to another record
+Id = Annotated[str, Field(pattern=ids.PATTERN), Format("编号：另一个记录的文件名（不含 .yaml、.md）")]
 
 
 # ---- vocabularies (values are what clerks write and what the public reads) ---
@@ -262,9 +274,9 @@ class NamingConvention(str, Enum):
 # ---- site settings -----------------------------------------------------------
 
 class Region(Record):
-    province: Line
-    city: Line
-    county: Line
+    province: Line = Field(description="省（自治区、直辖市）", examples=["江东省"])
+    city: Line = Field(description="市（州、盟）", examples=["云州市"])
+    county: Line = Field(description="县（市、区）", examples=["清源县"])
 
 
 class ReceptionRule(Record):
@@ -279,14 +291,19 @@ class ReceptionRule(Record):
     next_workday), or stays (keep).
     """
 
-    kind: Literal["nth_weekday", "nth_week_weekday", "dates"]
-    n: Annotated[int, Field(ge=-1, le=5)] | None = None
-    weekday: Annotated[int, Field(ge=1, le=7, description="1 = 星期一 … 7 = 星期日")] | None = None
-    dates: list[dt.date] = []
-    start: ClockTime
-    end: ClockTime
-    on_holiday: Literal["next_workday", "keep"] = "next_workday"
-    label: Line | None = None
+    kind: Literal["nth_weekday", "nth_week_weekday", "dates"] = Field(
+        description="接待日的算法：nth_weekday 每月第 n 个星期几；nth_week_weekday 每月第 n 周（周一起算，含 1 日的为第一周）"
+                    "的星期几；dates 逐一列出日期")
+    n: Annotated[int, Field(ge=-1, le=5)] | None = Field(
+        None, description="第几个（或第几周），1 至 5，-1 为最后一个；kind 为 dates 时不写", examples=[1])
+    weekday: Annotated[int, Field(ge=1, le=7)] | None = Field(
+        None, description="星期几：1 = 星期一 … 7 = 星期日；kind 为 dates 时不写", examples=[2])
+    dates: list[dt.date] = Field([], description="kind 为 dates 时的接待日期，每行一个", examples=[["2026-03-10"]])
+    start: ClockTime = Field(description="接待开始时间", examples=["09:00"])
+    end: ClockTime = Field(description="接待结束时间，晚于开始时间", examples=["11:30"])
+    on_holiday: Literal["next_workday", "keep"] = Field(
+        "next_workday", description="接待日遇法定节假日：next_workday 顺延到下一个工作日，keep 不顺延")
+    label: Line | None = Field(None, description="这条规则的说法，公开在网页和公示栏上", examples=["每月第一个周二"])
 
     @model_validator(mode="after")
     def _consistent(self) -> ReceptionRule:
@@ -312,11 +329,11 @@ class Material(str, Enum):
 class Plate(Record):
     """The signboard: 60×40 cm, lettering at 120 pt (江苏 and 无锡 guidance)."""
 
-    width_mm: Annotated[float, Field(ge=100, le=3000)] = 600
-    height_mm: Annotated[float, Field(ge=100, le=3000)] = 400
-    text_pt: Annotated[float, Field(ge=24, le=600)] = 120
-    margin_mm: Annotated[float, Field(ge=0, le=500)] = 40  # the safe zone's inset from the trim
-    line_height: Annotated[float, Field(ge=1, le=3)] = 1.25
+    width_mm: Annotated[float, Field(ge=100, le=3000)] = Field(600, description="标牌宽度（毫米）")
+    height_mm: Annotated[float, Field(ge=100, le=3000)] = Field(400, description="标牌高度（毫米）")
+    text_pt: Annotated[float, Field(ge=24, le=600)] = Field(120, description="标牌文字大小（磅）")
+    margin_mm: Annotated[float, Field(ge=0, le=500)] = Field(40, description="文字区距标牌边缘的距离（毫米）")
+    line_height: Annotated[float, Field(ge=1, le=3)] = Field(1.25, description="行距，文字大小的倍数")
 
 
 POSTER_SIZES = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594)}
@@ -325,9 +342,12 @@ POSTER_SIZES = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594)}
 class Poster(Record):
     """The wall poster (公示栏) sheet: a preset size, or a custom width and height in mm."""
 
-    size: Literal["A0", "A1", "A2"] | None = None
-    width_mm: Annotated[float, Field(ge=200, le=5000)] | None = None
-    height_mm: Annotated[float, Field(ge=200, le=5000)] | None = None
+    size: Literal["A0", "A1", "A2"] | None = Field(
+        None, description="公示栏海报的纸张规格；与 width_mm、height_mm 只写一种，都不写为 A0")
+    width_mm: Annotated[float, Field(ge=200, le=5000)] | None = Field(
+        None, description="自定义宽度（毫米），与 height_mm 同时写", examples=[900])
+    height_mm: Annotated[float, Field(ge=200, le=5000)] | None = Field(
+        None, description="自定义高度（毫米），与 width_mm 同时写", examples=[1200])
 
     @model_validator(mode="after")
     def _one_way(self) -> Poster:
@@ -346,13 +366,15 @@ class Poster(Record):
 
 
 class Signage(Record):
-    convention: NamingConvention = NamingConvention.JIANGSU
-    font: ContentPath | None = None  # a licensed font file (e.g. 方正大标宋), relative to the content directory
-    emblem: ContentPath | None = None  # the national emblem image, supplied by the user; never shipped
-    plate: Plate = Plate()
-    poster: Poster = Poster()
-    # Plate materials by station kind; unset kinds follow the convention's practice.
-    materials: dict[StationKind, Annotated[list[Material], Field(min_length=1)]] = {}
+    convention: NamingConvention = Field(NamingConvention.JIANGSU, description="站名和标牌遵循的地方规范")
+    font: ContentPath | None = Field(
+        None, description="标牌用的有授权的字体文件（如方正大标宋）；不写用思源宋体 Heavy", examples=["fonts/FZDBSJW.TTF"])
+    emblem: ContentPath | None = Field(
+        None, description="国徽图片，须自行提供，本程序不附带", examples=["images/emblem.png"])
+    plate: Plate = Field(Plate(), description="标牌尺寸和文字")
+    poster: Poster = Field(Poster(), description="公示栏海报的纸张")
+    materials: dict[StationKind, Annotated[list[Material], Field(min_length=1)]] = Field(
+        {}, description="各类站点标牌的材质；不写的类别按 convention 的做法")
 
     def materials_for(self, kind: StationKind) -> list[Material]:
         if kind in self.materials:
@@ -374,43 +396,52 @@ class Profile(str, Enum):
 
 
 class Compliance(Record):
-    profiles: Annotated[list[Profile], Field(min_length=1)] = [Profile.QUZHOU]
-    publish: bool = False  # also put the HTML report on the public site (compliance/)
-    feedback_within_working_days: Annotated[int, Field(ge=1, le=250)] = 30  # when a missing answer is overdue
+    profiles: Annotated[list[Profile], Field(min_length=1)] = Field(
+        [Profile.QUZHOU], description="合规检查采用哪些地方的规则")
+    publish: bool = Field(False, description="是否把合规检查报告（HTML）也发布到公开网站的 compliance/")
+    feedback_within_working_days: Annotated[int, Field(ge=1, le=250)] = Field(
+        30, description="意见建议交办后多少个工作日内未反馈算作超期")
 
 
 class Kiosk(Record):
     """The lobby screen: how long each slide shows, how often it looks for new content, when it rests."""
 
-    slide_seconds: Annotated[int, Field(ge=5, le=300)] = 15
-    poll_seconds: Annotated[int, Field(ge=10, le=3600)] = 60
-    standby_from: ClockTime | None = dt.time(22, 0)
-    standby_until: ClockTime | None = dt.time(7, 0)
-    deputies_per_slide: Annotated[int, Field(ge=1, le=6)] = 3
+    slide_seconds: Annotated[int, Field(ge=5, le=300)] = Field(15, description="大厅屏幕每页停留的秒数")
+    poll_seconds: Annotated[int, Field(ge=10, le=3600)] = Field(60, description="大厅屏幕每隔多少秒检查一次内容更新")
+    standby_from: ClockTime | None = Field(dt.time(22, 0), description="每天从这个时间起只显示暗色时钟（待机）")
+    standby_until: ClockTime | None = Field(dt.time(7, 0), description="待机到这个时间结束")
+    deputies_per_slide: Annotated[int, Field(ge=1, le=6)] = Field(3, description="每页显示几位代表")
 
 
 class Site(Record):
-    title: Line
-    publisher: Line
-    region: Region
-    base_url: Annotated[Url, AfterValidator(_directory_url)]
-    locale: Literal["zh-CN"] = "zh-CN"
-    # Where the days of dates and times are read: --today, reception times, the day a file was changed.
-    timezone: Annotated[str, AfterValidator(_time_zone)] = "Asia/Shanghai"
-    reception_rule: ReceptionRule
-    # Tiers whose stations receive on another day; a station's own rule (or its parent's) comes first.
-    tier_reception_rules: dict[Tier, ReceptionRule] = {}
-    notice_lead_days: Annotated[int, Field(ge=0, le=60)] = 3
-    signage: Signage = Signage()
-    kiosk: Kiosk = Kiosk()
-    compliance: Compliance = Compliance()
-    slogan: Line = "人民选我当代表，我当代表为人民"
-    opinion_flow: Annotated[list[Line], Field(min_length=2)] = ["受理", "交办", "督办", "反馈", "上报"]
-    opinion_categories: list[Line] = []
-    staff_duties: dict[StaffRole, list[Line]] = {}
-    about: Markdown = ""
-    # A folder whose templates/ and static/ replace the default theme's files of the same path (docs/themes.md).
-    theme: ContentFolder | None = None
+    title: Line = Field(description="网站标题", examples=["清源县人大代表联络站信息公开平台"])
+    publisher: Line = Field(description="主办单位，写在每页页脚和公告落款", examples=["清源县人大常委会办公室"])
+    region: Region = Field(description="所在行政区")
+    base_url: Annotated[Url, AfterValidator(_directory_url)] = Field(
+        description="网站的公开网址，以 / 结尾；二维码、网站地图和订阅源中的网址都由它拼接",
+        examples=["https://rd.qingyuan.example.cn/lianluozhan/"])
+    locale: Literal["zh-CN"] = Field("zh-CN", description="网页语言")
+    timezone: Annotated[str, AfterValidator(_time_zone), Format("IANA 时区名称")] = Field(
+        "Asia/Shanghai", description="日期和时间按哪个时区读（--today、接待时间、文件修改日期）")
+    reception_rule: ReceptionRule = Field(description="全县的代表接待日规则")
+    tier_reception_rules: dict[Tier, ReceptionRule] = Field(
+        {}, description="某一层级站点另定的接待日规则；站点自己的（或上级站点的）规则优先")
+    notice_lead_days: Annotated[int, Field(ge=0, le=60)] = Field(
+        3, description="接待日没有写公告日期时，提前几天公告")
+    signage: Signage = Field(Signage(), description="标牌、公示栏和二维码的制作设置")
+    kiosk: Kiosk = Field(Kiosk(), description="大厅屏幕的设置")
+    compliance: Compliance = Field(Compliance(), description="合规检查的设置")
+    slogan: Line = Field("人民选我当代表，我当代表为人民", description="公示栏和大厅屏幕上的标语")
+    opinion_flow: Annotated[list[Line], Field(min_length=2)] = Field(
+        ["受理", "交办", "督办", "反馈", "上报"], description="意见建议办理流程的各个步骤，按先后顺序")
+    opinion_categories: list[Line] = Field(
+        [], description="意见建议的分类；写了则每条意见的 category 须是其中之一", examples=[["城乡建设", "交通出行"]])
+    staff_duties: dict[StaffRole, list[Line]] = Field(
+        {}, description="各职务工作人员的默认职责，每条一行；站点可为个人另写")
+    about: Markdown = Field("", description="关于本平台的说明，显示在首页")
+    theme: ContentFolder | None = Field(
+        None, description="主题文件夹：其中 templates/ 和 static/ 的文件替换默认主题的同名文件（docs/themes.md）",
+        examples=["theme"])
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -420,141 +451,151 @@ class Site(Record):
 # ---- stations ------------------------------------------------------------------
 
 class Staff(Record):
-    name: Line
-    role: StaffRole
-    phone: Phone | None = None
-    duties: list[Line] = []  # empty: the role's duties from site.staff_duties
+    name: Line = Field(description="姓名", examples=["欧阳晓琳"])
+    role: StaffRole = Field(description="职务")
+    phone: Phone | None = Field(None, description="公开的联系电话", examples=["0579-62239930"])
+    duties: list[Line] = Field([], description="本人的职责，每条一行；不写则按 site.yaml 中该职务的职责")
 
 
 class Plan(Record):
-    year: Annotated[int, Field(ge=2000, le=2100)]
-    title: Line
-    body: Markdown
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(description="年度", examples=[2026])
+    title: Line = Field(description="标题", examples=["青石镇人大代表联络站2026年工作计划"])
+    body: Markdown = Field(description="计划全文", examples=["1. 每月第一个周二安排代表接待。"])
 
 
 class Scenario(Record):
-    name: Line
-    url: Url
-    how: Annotated[list[Line], Field(min_length=1)]
+    name: Line = Field(description="应用场景的名称", examples=["扫码找代表"])
+    url: Url = Field(description="场景的网址", examples=["https://rd.qingyuan.example.cn/zhan/qingshi-town"])
+    how: Annotated[list[Line], Field(min_length=1)] = Field(
+        description="使用步骤，每步一行", examples=[["扫描联络站门口的“站码”", "选择代表，填写留言"]])
 
 
 class Disclosure(Record):
-    title: Line
-    body: Markdown
+    title: Line = Field(description="标题", examples=["联络站经费使用情况"])
+    body: Markdown = Field(description="公开的内容")
 
 
 class Station(Record):
-    kind: StationKind
-    tier: Tier
-    parent: Id | None = None
-    name: Line
-    name_lines: list[Line] | None = None  # the name as the signboard's lines, where the automatic break is wrong
-    short_name: Line
-    locality: Line
-    address: Line
-    floor: Annotated[int, Field(ge=-3, le=100)] = 1
-    area_m2: Annotated[float, Field(gt=0, le=10000)]
-    functional_areas: list[Line] = []
-    opening_hours: Annotated[list[Line], Field(min_length=1)]
-    phone: Phone
-    intro: Markdown
-    staff: Annotated[list[Staff], Field(min_length=1)]
-    plans: list[Plan] = []
-    scenarios: list[Scenario] = []
-    disclosures: list[Disclosure] = []
-    qr_target: Url | None = None
-    reception_rule: ReceptionRule | None = None  # None: the parent's, else the tier's, else the site's
+    kind: StationKind = Field(description="站点类别；专业联络站按行业或领域设立，而不是按地域")
+    tier: Tier = Field(description="站点所在的层级")
+    parent: Id | None = Field(None, description="上级站点的编号（stations/ 中的文件名）", examples=["qingshi-town"])
+    name: Line = Field(description="正式名称，即标牌上的名称", examples=["清源县青石镇人大代表联络站"])
+    name_lines: list[Line] | None = Field(
+        None, description="标牌上分行的写法，仅在自动断行不对时写；各行连起来须正好是 name",
+        examples=[["白沙洲农副产品", "综合大市场社区", "人大代表联络站"]])
+    short_name: Line = Field(description="简称，用于列表和大厅屏幕", examples=["青石镇联络站"])
+    locality: Line = Field(description="所在地（乡镇、街道、村、社区）", examples=["青石镇"])
+    address: Line = Field(description="详细地址", examples=["清源县青石镇青石街1号镇政府综合楼一楼"])
+    floor: Annotated[int, Field(ge=-3, le=100)] = Field(1, description="所在楼层，地下为负数")
+    area_m2: Annotated[float, Field(gt=0, le=10000)] = Field(description="面积（平方米）", examples=[60])
+    functional_areas: list[Line] = Field([], description="功能区，每个一行", examples=[["接待区", "公开展示区"]])
+    opening_hours: Annotated[list[Line], Field(min_length=1)] = Field(
+        description="开放时间，每段一行", examples=[["周一至周五 8:30—11:30，14:00—17:30"]])
+    phone: Phone = Field(description="联络站的公开电话", examples=["0579-62239930"])
+    intro: Markdown = Field(description="联络站简介", examples=["青石镇人大代表联络站设在镇政府综合楼一楼……"])
+    staff: Annotated[list[Staff], Field(min_length=1)] = Field(description="工作人员，至少一名，其中应有一名站长")
+    plans: list[Plan] = Field([], description="年度工作计划")
+    scenarios: list[Scenario] = Field([], description="线上应用场景（扫码留言、预约接待等）及使用方法")
+    disclosures: list[Disclosure] = Field([], description="其他需要公开的事项")
+    qr_target: Url | None = Field(
+        None, description="站码指向的网址；不写则指向本站在本网站的页面", examples=["https://rd.qingyuan.example.cn/zhan/qingshi-town"])
+    reception_rule: ReceptionRule | None = Field(
+        None, description="本站自己的接待日规则；不写则按上级站点的，再按本层级的，再按全县的")
 
 
 # ---- deputies ----------------------------------------------------------------------
 
 class Seat(Record):
-    level: SeatLevel
-    congress: Line  # e.g. 清源县第十八届人民代表大会
-    constituency: Line | None = None
+    level: SeatLevel = Field(description="代表的级别")
+    congress: Line = Field(description="哪一届人民代表大会", examples=["清源县第十八届人民代表大会"])
+    constituency: Line | None = Field(None, description="选区或选举单位", examples=["第一选区（荷花街道南门社区、文昌社区）"])
 
 
 class Membership(Record):
-    station: Id
-    role: MemberRole = MemberRole.MEMBER
-    since: dt.date
-    until: dt.date | None = None
+    station: Id = Field(description="进驻站点的编号（stations/ 中的文件名）", examples=["qingshi-town"])
+    role: MemberRole = Field(MemberRole.MEMBER, description="在该站的身份")
+    since: dt.date = Field(description="进站日期", examples=["2022-01-01"])
+    until: dt.date | None = Field(None, description="离站日期；仍在站则不写", examples=["2026-12-31"])
 
 
 class Deputy(Record):
-    name: Line
-    photo: ContentPath | None = None
-    seats: Annotated[list[Seat], Field(min_length=1)]
-    unit: Line
-    position: Line
-    phone: Phone | None = None
-    qr_target: Url | None = None
-    bio: Markdown = ""
-    memberships: Annotated[list[Membership], Field(min_length=1)]
+    name: Line = Field(description="姓名", examples=["李䶮"])
+    photo: ContentPath | None = Field(None, description="照片文件，手机拍的即可，网页上裁成 3:4", examples=["photos/li-yan.jpg"])
+    seats: Annotated[list[Seat], Field(min_length=1)] = Field(description="担任的各级人大代表，每级一项")
+    unit: Line = Field(description="工作单位", examples=["清源县第一中学"])
+    position: Line = Field(description="职务", examples=["高级教师、年级组长"])
+    phone: Phone | None = Field(None, description="公开的联系电话", examples=["13905795512"])
+    qr_target: Url | None = Field(
+        None, description="代表码指向的网址；不写则指向代表在本网站的页面", examples=["https://rd.qingyuan.example.cn/daibiao/li-yan"])
+    bio: Markdown = Field("", description="简介")
+    memberships: Annotated[list[Membership], Field(min_length=1)] = Field(description="进驻的联络站，至少一个")
 
 
 # ---- documents, events, opinions --------------------------------------------------
 
 class System(Record):
-    title: Line
-    station: Id | None = None  # None: applies site-wide
-    order: int = 100
-    body: Markdown
+    title: Line = Field(description="制度名称", examples=["代表接待选民制度"])
+    station: Id | None = Field(None, description="只适用于某个站点时写它的编号；不写则适用于全县", examples=["qingshi-town"])
+    order: int = Field(100, description="在制度列表中的顺序，小的在前")
+    body: Markdown = Field(description="制度全文，写在第二个 --- 之后")
 
 
 class Notice(Record):
-    title: Line
-    date: dt.date
-    station: Id | None = None
-    expires: dt.date | None = None
-    body: Markdown
+    title: Line = Field(description="公告标题", examples=["南门社区人大代表联络站搬迁公告"])
+    date: dt.date = Field(description="发布日期，从这天起公开", examples=["2026-06-22"])
+    station: Id | None = Field(None, description="发布公告的站点编号；不写则为全县的公告", examples=["nanmen-community"])
+    expires: dt.date | None = Field(None, description="有效期至，过后标为已过期；长期有效则不写", examples=["2026-08-31"])
+    body: Markdown = Field(description="公告正文，写在第二个 --- 之后")
 
 
 class Outcome(Record):
-    visitors: Annotated[int, Field(ge=0)] | None = None
-    opinions: Annotated[int, Field(ge=0)] | None = None
-    participants: Annotated[int, Field(ge=0)] | None = None
+    visitors: Annotated[int, Field(ge=0)] | None = Field(None, description="接待群众人数", examples=[12])
+    opinions: Annotated[int, Field(ge=0)] | None = Field(None, description="收集意见建议条数", examples=[5])
+    participants: Annotated[int, Field(ge=0)] | None = Field(None, description="参加人数（视察、学习等）", examples=[8])
 
 
 class Event(Record):
-    kind: EventKind
-    station: Id
-    date: dt.date
-    start: ClockTime
-    end: ClockTime
-    theme: Line
-    location: Line | None = None  # default: the station's address
-    deputies: list[Id] = []
-    announced: dt.date | None = None
-    outcome: Outcome | None = None
-    summary: Markdown = ""
+    kind: EventKind = Field(description="活动类别")
+    station: Id = Field(description="举办活动的站点编号", examples=["qingshi-town"])
+    date: dt.date = Field(description="活动日期", examples=["2026-12-01"])
+    start: ClockTime = Field(description="开始时间", examples=["09:00"])
+    end: ClockTime = Field(description="结束时间，晚于开始时间", examples=["11:30"])
+    theme: Line = Field(description="活动主题", examples=["冬季用电用火安全"])
+    location: Line | None = Field(None, description="活动地点；不写则为站点地址", examples=["青石镇文化礼堂"])
+    deputies: list[Id] = Field([], description="参加的代表编号（deputies/ 中的文件名），每人一行", examples=[["han-jing"]])
+    announced: dt.date | None = Field(
+        None, description="公告日期；不写则在活动前 notice_lead_days 天公告", examples=["2026-11-20"])
+    outcome: Outcome | None = Field(None, description="活动结束后的情况统计")
+    summary: Markdown = Field("", description="活动情况，活动结束后公开")
 
 
 class Opinion(Record):
-    received: dt.date
-    station: Id
-    deputy: Id | None = None
-    category: Line
-    summary: Line
-    route: Route
-    department: Line | None = None
-    assigned: dt.date | None = None
-    feedback: dt.date | None = None
-    feedback_form: FeedbackForm | None = None
-    status: OpinionStatus
-    satisfaction: Satisfaction | None = None
-    result: Line | None = None  # public-safe summary of the answer
+    received: dt.date = Field(description="收到日期", examples=["2026-01-06"])
+    station: Id = Field(description="收到意见的站点编号", examples=["qingshi-town"])
+    deputy: Id | None = Field(None, description="接收意见的代表编号", examples=["he-jianhua"])
+    category: Line = Field(description="分类；site.yaml 写了 opinion_categories 时须是其中之一", examples=["教育医疗"])
+    summary: Line = Field(
+        description="意见内容的概要，公开发布：不写反映人的姓名、电话和住址", examples=["反映县人民医院门诊上午挂号排队时间长"])
+    route: Route = Field(description="办理方式")
+    department: Line | None = Field(None, description="承办部门", examples=["县卫生健康局"])
+    assigned: dt.date | None = Field(None, description="交办日期", examples=["2026-01-08"])
+    feedback: dt.date | None = Field(None, description="反馈日期", examples=["2026-01-27"])
+    feedback_form: FeedbackForm | None = Field(None, description="反馈方式")
+    status: OpinionStatus = Field(description="办理状态")
+    satisfaction: Satisfaction | None = Field(None, description="反映人对办理结果的评价")
+    result: Line | None = Field(
+        None, description="办理结果的概要，公开发布", examples=["医院在门诊大厅增开两个人工挂号窗口"])
 
 
 class Assessment(Record):
     """An inspector's scores for the lines of the Wuxi star table that records cannot decide."""
 
-    station: Id
-    year: Annotated[int, Field(ge=2000, le=2100)]
-    assessor: Line
-    date: dt.date
-    scores: dict[str, Annotated[float, Field(ge=0)]]
-    notes: dict[str, Line] = {}
+    station: Id = Field(description="被评估站点的编号", examples=["qingshi-town"])
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(description="评估年度", examples=[2026])
+    assessor: Line = Field(description="评估人或评估单位", examples=["清源县人大常委会代表工作室"])
+    date: dt.date = Field(description="评估日期", examples=["2026-11-10"])
+    scores: dict[str, Annotated[float, Field(ge=0)]] = Field(description="星级评定表中各项的得分，按项目编号")
+    notes: dict[str, Line] = Field({}, description="各项得分的说明，按项目编号")
 
 
 def file_references(model: type[BaseModel], data: object) -> Iterator[str]:

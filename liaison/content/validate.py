@@ -145,7 +145,11 @@ def _message(error: Mapping[str, Any], shown: str) -> str:
     ctx = error.get("ctx", {})
     if kind in ("enum", "literal_error"):
         choices = _QUOTED.findall(str(ctx.get("expected", "")))
+        if error.get("input") is None:
+            return f"未填写，应为以下之一：{'、'.join(choices)}"
         return f"取值“{shown}”无效，应为以下之一：{'、'.join(choices)}"
+    if error.get("input") is None and kind != "value_error":  # `name:` left empty, as liaison new writes it
+        return "未填写（冒号后是空的）"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_pattern_mismatch":

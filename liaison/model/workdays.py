@@ -22,6 +22,7 @@ def covered(year: int) -> bool:
     return True
 
 
+@functools.cache  # a report at county size asks for the same few hundred days many thousand times
 def is_workday(day: dt.date) -> bool:
     if covered(day.year):
         return bool(chinese_calendar.is_workday(day))

@@ -45,3 +45,4 @@ class Rendered:
     # JSON values only (a build keeps them for the next one); the build adds "paths", every output's path.
     facts: dict[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()  # what a check found (the link check): the build stops with them
+    loaded: tuple[str, ...] = ()  # the templates and theme files rendering loaded (the build state records them)

@@ -2,10 +2,13 @@
 kiosk and print templates."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import re
 import traceback
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +39,35 @@ def _default_theme() -> Path:
 DEFAULT_THEME = _default_theme()
 DEFAULT_PREFIX = "default"  # {% extends "default/base.html" %}: the default template that a theme's one replaces
 TOKENS = "static/tokens.css"  # the colours and type sizes web, kiosk and print share
+THEME_FILE = "theme:"  # a file of the theme read as it is (a stylesheet inlined), among the templates a job loaded
+_LOADED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("loaded", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[str]]:
+    """The names of the templates (and, as `theme:<path>`, the theme files) loaded while the block runs: what an
+    output was made of, for the build state."""
+    loaded: set[str] = set()
+    token = _LOADED.set(loaded)
+    try:
+        yield loaded
+    finally:
+        _LOADED.reset(token)
+
+
+def _note(name: str) -> None:
+    loaded = _LOADED.get()
+    if loaded is not None:
+        loaded.add(name)
+
+
+class _Environment(jinja2.Environment):
+    """Notes every template it loads, by name (extends, include, import and get_template all come here), also
+    when the compiled template is already in its cache."""
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> jinja2.Template:
+        _note(name)
+        return super()._load_template(name, globals)
 
 
 @dataclass(frozen=True)
@@ -113,7 +145,7 @@ def _resolved(declared: dict[str, str], name: str, seen: tuple[str, ...] = ()) -
 def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environment:
     """The environment of one build; `content_date(records…)` dates what a template makes of records."""
     theme = theme or Theme()
-    env = jinja2.Environment(
+    env = _Environment(
         loader=theme.loader(),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
@@ -146,6 +178,7 @@ def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environmen
 def stylesheet(theme: Theme, relative: str) -> Markup:
     """A stylesheet of the theme (static/tokens.css, templates/print/poster.css) as it is, to inline it: CSS,
     not a template."""
+    _note(THEME_FILE + relative)
     return Markup(theme.path(relative).read_text(encoding="utf-8"))
 
 

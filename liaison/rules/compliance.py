@@ -279,20 +279,26 @@ def feedback(ctx: Context) -> Iterator[Finding]:
 
 def feedback_counts(ctx: Context, station: Station) -> tuple[int, int, list[tuple[Opinion, str]]]:
     """(opinions due an answer by now, how many were answered, the overdue ones with why)."""
+    due = answers_due(ctx, station)
+    overdue = [(op, f"{op.received} 受理，{deadline} 前应予答复，至今没有反馈（状态：{op.status.value}）")
+               for op, deadline in due if deadline is not None]
+    return len(due), len(due) - len(overdue), overdue
+
+
+def answers_due(ctx: Context, station: Station) -> list[tuple[Opinion, dt.date | None]]:
+    """The year's opinions at the station that are due an answer by now: answered (None), or overdue with the
+    day the answer was due."""
     within = ctx.site.settings.compliance.feedback_within_working_days
-    due = answered = 0
-    overdue = []
+    due: list[tuple[Opinion, dt.date | None]] = []
     for op in ctx.site.opinions_at(station):
         if op.route == Route.LEGAL_CHANNEL or op.received.year != ctx.year:
             continue
         deadline = workdays.add_working_days(op.received, within)
         if op.feedback is not None:
-            due += 1
-            answered += 1
+            due.append((op, None))
         elif deadline < ctx.site.today:
-            due += 1
-            overdue.append((op, f"{op.received} 受理，{deadline} 前应予答复，至今没有反馈（状态：{op.status.value}）"))
-    return due, answered, overdue
+            due.append((op, deadline))
+    return due
 
 
 @dataclass(frozen=True)

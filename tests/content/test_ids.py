@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from liaison.content import schema
+from liaison.content import ids, schema
 from liaison.content.loader import load_content
 from liaison.model import urls
 from tests.conftest import write
@@ -54,3 +54,26 @@ def test_every_url_of_a_record_refuses_what_is_no_id() -> None:
                 continue  # no station: the feed of every station, all.ics
             with pytest.raises(ValueError, match="not a record id"):
                 build(name)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("李䶮", "li-yan"),  # a rare character
+    ("司马哲", "sima-zhe"), ("欧阳晓琳", "ouyang-xiaolin"), ("尉迟恭", "yuchi-gong"),  # two-character surnames
+    ("单雄信", "shan-xiongxin"), ("曾国藩", "zeng-guofan"), ("查良镛", "zha-liangyong"),  # surnames read otherwise
+    ("吕布", "lv-bu"),  # ü as v
+    ("阿依古丽·买买提", "ayiguli-maimaiti"), ("朴", "piao"),
+])
+def test_an_id_from_a_name_is_its_pinyin_surname_then_given_name(name: str, expected: str) -> None:
+    assert ids.from_name(name) == expected
+    assert ids.is_id(expected)
+
+
+@pytest.mark.parametrize("name", ["张😀", "", "·"])
+def test_a_name_that_has_no_pinyin_gives_no_id(name: str) -> None:
+    assert ids.from_name(name) is None
+
+
+def test_a_taken_id_gets_the_next_free_number() -> None:
+    assert ids.unique("li-yan", set()) == "li-yan"
+    assert ids.unique("li-yan", {"li-yan"}) == "li-yan-2"
+    assert ids.unique("li-yan", {"li-yan", "li-yan-2", "li-yan-3"}) == "li-yan-4"

@@ -1,0 +1,248 @@
+"""What each published output was made from, so that the next build renders only what changed.
+
+A build records, beside the trees it publishes (`build-state.json` in the generation, switched with them in the
+same rename, so the record always describes what is published), for every job: its files and facts, a
+fingerprint of what the plan says it reads, and the templates and theme files it actually loaded while
+rendering (recorded as it ran, as Lektor records dependencies: includes, imports and macros, and the
+stylesheets a template inlines). A job is current when its fingerprint is the same now and every file it loaded
+still has the digest recorded; everything else is rendered again.
+
+The fingerprint covers the job itself (render function, arguments, outputs, fan-in), the records it reads (their
+typed values, so a comment edit changes nothing), the files it names (path, size, modification time), the
+settings keys it reads, the day as far as the job shows it (see `Fingerprints._moment`), and each record's
+file time where that dates the output (no SOURCE_DATE_EPOCH). The environment (this program's code, every
+installed package's version, the fonts fontconfig knows, the theme folders) is recorded once: when it differs,
+nothing of the last build is reused. A record that cannot be read, or was written by another version, is no
+record: the build is a full one, never a wrong one.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import platform
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from liaison.build.plan import Job
+from liaison.content import paths
+from liaison.model import dates, schedule
+from liaison.model.site import Site
+from liaison.render import Context, theme
+
+VERSION = 2
+Entry = dict[str, Any]  # a job's record: tree, target, station, facts, fingerprint, reads
+
+
+def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
+    """The jobs recorded by the last build, or None when there is no usable record (none, unreadable, another
+    version of the record, another environment)."""
+    try:
+        state = json.loads(data) if data else None
+    except ValueError:
+        return None
+    if not isinstance(state, dict) or state.get("version") != VERSION:
+        return None
+    jobs = state.get("jobs")
+    if not isinstance(jobs, dict) or not all(_well_formed(entry) for entry in jobs.values()):
+        return None
+    if state.get("environment") != environment:
+        for entry in jobs.values():  # still good for keeping files (a partial build), never for reuse
+            entry["fingerprint"] = None
+    return jobs
+
+
+def _well_formed(entry: Any) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("facts"), dict)
+            and isinstance(entry["facts"].get("paths"), list) and isinstance(entry.get("reads", {}), dict)
+            and entry.get("tree") in ("site", "signage"))
+
+
+def encode(jobs: Mapping[str, Entry], environment: str) -> bytes:
+    state = {"generator": "liaison", "version": VERSION, "environment": environment, "jobs": dict(sorted(jobs.items()))}
+    return (json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def entry(job: Job, facts: Mapping[str, Any], fingerprint: str | None, reads: Mapping[str, str]) -> Entry:
+    return {"tree": job.tree, "target": job.target, "station": job.station, "facts": dict(facts),
+            "fingerprint": fingerprint, "reads": dict(sorted(reads.items()))}
+
+
+# ---- the environment -------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _code_and_packages() -> str:
+    """This program's code and the versions of every installed package (WeasyPrint, Pillow, fontTools,
+    HarfBuzz, Jinja2 … all shape the bytes) and of Python."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    found = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update("\n".join([sys.version, platform.machine(), *found]).encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _fonts() -> str:
+    """Every font file fontconfig knows, by path, size and modification time (WeasyPrint and the font subsets
+    draw with them)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return "no fontconfig"
+    try:
+        listed = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True, check=True,
+                                timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "fontconfig failed"
+    return _digest(sorted(_stat(Path(name)) for name in set(listed.split("\n")) if name))
+
+
+def environment(ctx: Context) -> str:
+    """What every output depends on: the code, the packages, the fonts, the theme folders, and whether files'
+    times date the outputs."""
+    epoch = dates.source_date_epoch()
+    return _digest([_code_and_packages(), _fonts(), [str(f) for f in ctx.theme.folders],
+                    epoch.isoformat() if epoch else None, str(ctx.site.settings.zone)])
+
+
+# ---- fingerprints ----------------------------------------------------------------------------------------
+
+class Fingerprints:
+    """The fingerprints of a build's jobs, and whether a recorded job is current: each record, file, template
+    and day state computed once per build."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.site: Site = ctx.site
+        self.settings = ctx.site.settings.model_dump(mode="json")
+        self.timed = dates.source_date_epoch() is None  # files' times date the outputs
+        self._records: dict[tuple[str, str], str | None] = {}
+        self._moments: dict[tuple[str, str], Any] = {}
+        self._files: dict[str, Any] = {}
+        self._reads: dict[str, str] = {}
+
+    def of(self, job: Job) -> str:
+        inputs = job.inputs
+        records = [[kind, [[rid, self._record(kind, rid)] for rid in ids]] for kind, ids in inputs.records]
+        moments = [self._moment(kind, rid, inputs.rule_days) for kind, ids in inputs.records for rid in ids]
+        reads_opinions = any(kind == "opinions" for kind, _ in inputs.records)
+        return _digest({
+            "render": f"{job.render.__module__}.{job.render.__qualname__}", "args": _plain(job.args),
+            "outputs": list(job.outputs), "more": job.more, "fan_in": list(job.fan_in),
+            "records": records, "files": [[name, self._file(name)] for name in inputs.files],
+            "settings": [[key, self.settings.get(key)] for key in inputs.settings],
+            "templates": list(inputs.templates), "moments": moments,
+            # opinions by month, the last twelve months: the month moves them
+            "month": [self.site.today.year, self.site.today.month] if reads_opinions else None,
+            "today": self.site.today.isoformat() if inputs.today else None,
+        })
+
+    def current(self, job: Job, recorded: Entry | None) -> bool:
+        """Whether the recorded outputs of the job are what rendering it now would make."""
+        if recorded is None or recorded.get("fingerprint") != self.of(job):
+            return False
+        return all(self.read(name) == digest for name, digest in recorded.get("reads", {}).items())
+
+    def read(self, name: str) -> str:
+        """The digest of a template (by the name it was loaded by) or a theme file ("theme:<path>") as it is now."""
+        if name not in self._reads:
+            self._reads[name] = self._read(name)
+        return self._reads[name]
+
+    def _read(self, name: str) -> str:
+        if name.startswith(theme.THEME_FILE):
+            path = self.ctx.theme.path(name[len(theme.THEME_FILE):])
+            return _digest(path.read_bytes().decode("latin-1")) if path.is_file() else "missing"
+        loader = self.ctx.env.loader
+        try:
+            source = loader.get_source(self.ctx.env, name)[0] if loader else ""
+        except jinja2.TemplateNotFound:
+            return "missing"
+        return _digest(source)
+
+    def _record(self, kind: str, rid: str) -> Any:
+        key = (kind, rid)
+        if key not in self._records:
+            entity = getattr(self.site, kind).get(rid)
+            if entity is None:
+                self._records[key] = None
+            else:
+                times = [_stat(path) for path in self.ctx.dating.files(entity)] if self.timed else None
+                self._records[key] = _digest([entity.record.model_dump_json(), times])
+        return self._records[key]
+
+    def _file(self, name: str) -> Any:
+        if name not in self._files:
+            where, _, relative = name.partition(":")
+            path = paths.named_file(self.ctx.content, relative) if where == "content" else self.ctx.theme.path(relative)
+            self._files[name] = _stat(path)
+        return self._files[name]
+
+    def _moment(self, kind: str, rid: str, rule_days: bool) -> Any:
+        """What of the record the day decides: memberships in force, events past or announced, notices in
+        force, and a station's rule days from today to the horizon the feeds and screens list."""
+        key = (kind, rid)
+        if key not in self._moments:
+            self._moments[key] = self._state(kind, rid)
+        moment = self._moments[key]
+        return moment[0] if kind == "stations" and moment is not None and not rule_days else moment
+
+    def _state(self, kind: str, rid: str) -> Any:
+        site, today = self.site, self.site.today
+        entity = getattr(site, kind).get(rid)
+        if entity is None:
+            return None
+        if kind == "stations":
+            members = [m.active_on(today) for m in site.members(entity, current=False)]
+            days = site.rule_days(entity, today, schedule.rule_horizon(today))
+            return [members, [day.isoformat() for day in days]]
+        if kind == "deputies":
+            return [m.active_on(today) for m in site.assignments(entity, current=False)]
+        if kind == "events":
+            return [entity.date < today, site.notice_published(entity)]
+        if kind == "notices":
+            return [entity.date <= today, entity.expires is not None and entity.expires < today]
+        return None
+
+
+def _stat(path: Path) -> Any:
+    try:
+        stat = path.stat()
+    except OSError:
+        return [str(path), None]
+    return [str(path), stat.st_size, stat.st_mtime_ns]
+
+
+def _plain(value: Any) -> Any:
+    return [_plain(item) for item in value] if isinstance(value, (tuple, list)) else value
+
+
+def _digest(value: Any) -> str:
+    data = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def stale(jobs: Iterable[Job], previous: Mapping[str, Entry], fingerprints: Fingerprints) -> set[str]:
+    """The keys of the jobs to render: those not current, the aggregates that fan in from them, and whatever an
+    aggregate that reads bytes fans in from (bytes are not kept between builds)."""
+    jobs = list(jobs)
+    chosen = {job.key for job in jobs if job.outputs and not fingerprints.current(job, previous.get(job.key))}
+    by_key = {job.key: job for job in jobs}
+    while True:
+        grown = set(chosen)
+        for job in jobs:
+            if any(key in grown for key in job.fan_in):
+                grown.add(job.key)
+            if job.key in grown and job.fan_in_bytes:
+                grown.update(key for key in job.fan_in if key in by_key)
+        if grown == chosen:
+            return chosen
+        chosen = grown

@@ -1,0 +1,255 @@
+"""An incremental build is byte for byte a clean build (issue 14): after any sequence of edits, additions,
+deletions and renames of records, templates and photos, and moves of the day, the published trees equal those a
+build from nothing makes of the same content. And it renders only what changed: nothing at all when nothing
+did, a record's readers when it changes."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from liaison.build.pipeline import Config, build, prepare
+from liaison.build.plan import LINK_CHECK
+from liaison.build.writer import STATE, store_of
+from liaison.render.theme import DEFAULT_THEME
+from tests.conftest import snapshot
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+DAY = dt.date(2026, 11, 23)
+Edit = Callable[[Path], None]
+
+
+# ---- edits of a copy of the mini content (content/ and a theme folder beside it) -------------------------------
+
+def _record(content: Path, relative: str, change: Callable[[dict], None]) -> None:
+    path = content / relative
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def phone(digits: int) -> Edit:
+    return lambda content: _record(content, "deputies/wang-kun.yaml",
+                                   lambda d: d.update(phone=f"1390000{digits:04d}"))
+
+
+def station_name(suffix: str) -> Edit:
+    return lambda content: _record(content, "stations/east-village.yaml",
+                                   lambda d: d.update(intro=f"东村站设在文化礼堂。{suffix}"))
+
+
+def event_theme(text: str) -> Edit:
+    return lambda content: _record(content, "events/2026-12-01-centre.yaml", lambda d: d.update(theme=text))
+
+
+def add_deputy(number: int) -> Edit:
+    def edit(content: Path) -> None:
+        (content / "deputies" / f"zhao-{number}.yaml").write_text(
+            f"name: 赵{'一二三'[number % 3]}\nseats:\n  - {{level: 乡镇, congress: 城关镇第十八届人民代表大会}}\n"
+            f"unit: 东村\nposition: 村民\nmemberships:\n  - {{station: east-village, since: 2024-01-01}}\n",
+            encoding="utf-8")
+    return edit
+
+
+def remove_added(content: Path) -> None:
+    for path in sorted((content / "deputies").glob("zhao-*.yaml"))[:1]:
+        path.unlink()
+
+
+def rename_notice(content: Path) -> None:
+    notices = sorted((content / "notices").glob("*.md"))
+    if notices:
+        old = notices[0]
+        old.rename(old.with_name("december-b.md" if old.stem == "december" else "december.md"))
+
+
+def delete_notice(content: Path) -> None:
+    for path in (content / "notices").glob("*.md"):
+        path.unlink()
+
+
+def photo(shade: int) -> Edit:
+    def edit(content: Path) -> None:
+        Image.new("RGB", (300, 400), (shade, 120, 200 - shade)).save(content / "photos" / "wang-kun.png")
+    return edit
+
+
+def template(words: str) -> Edit:
+    """The theme's footer (base.html, which every page extends) says something else."""
+    def edit(content: Path) -> None:
+        theme = content.parent / "theme" / "templates"
+        theme.mkdir(parents=True, exist_ok=True)
+        base = (DEFAULT_THEME / "templates" / "base.html").read_text(encoding="utf-8")
+        (theme / "base.html").write_text(base.replace("</footer>", f"<p>{words}</p></footer>", 1), encoding="utf-8")
+    return edit
+
+
+def template_gone(content: Path) -> None:
+    shutil.rmtree(content.parent / "theme" / "templates", ignore_errors=True)
+
+
+def macro(words: str) -> Edit:
+    """An imported template (macros.html) changes: the pages that import it change."""
+    def edit(content: Path) -> None:
+        theme = content.parent / "theme" / "templates"
+        theme.mkdir(parents=True, exist_ok=True)
+        macros = (DEFAULT_THEME / "templates" / "macros.html").read_text(encoding="utf-8")
+        (theme / "macros.html").write_text(macros.replace('<span class="tag">', f'<span class="tag" title="{words}">'),
+                                           encoding="utf-8")
+    return edit
+
+
+WORDS = st.text(alphabet="东西南北村路桥", min_size=1, max_size=4)
+EDITS = st.one_of(
+    st.builds(phone, st.integers(0, 9999)), st.builds(station_name, WORDS), st.builds(event_theme, WORDS),
+    st.builds(add_deputy, st.integers(1, 3)), st.just(remove_added), st.just(rename_notice),
+    st.just(delete_notice), st.builds(photo, st.integers(0, 200)), st.builds(template, WORDS),
+    st.just(template_gone), st.builds(macro, WORDS),
+)
+STEPS = st.lists(st.tuples(EDITS, st.integers(0, 40)), min_size=1, max_size=4)  # an edit, then days later
+EACH = [phone(1234), station_name("北"), event_theme("冬季用电安全"), add_deputy(1), rename_notice, delete_notice,
+        photo(10), template("东"), macro("西")]
+
+
+def _config(content: Path, out: Path, day: dt.date, **more: object) -> Config:
+    return Config(content=content, site_dir=out / "site", signage_dir=out / "signage", today=day,
+                  theme=content.parent / "theme", **more)  # type: ignore[arg-type]
+
+
+def _trees(out: Path) -> dict[str, dict[str, bytes]]:
+    return {name: snapshot(out / name) for name in ("site", "signage")}
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_incremental_build_equals_a_clean_one(tmp_path_factory: pytest.TempPathFactory,
+                                              steps: list[tuple[Edit, int]]) -> None:
+    work = tmp_path_factory.mktemp("incremental")
+    content = work / "content"
+    shutil.copytree(MINI, content)
+    (work / "theme").mkdir()
+    day = DAY
+    build(_config(content, work / "out", day))
+    for number, (edit, days) in enumerate(steps):
+        edit(content)
+        day += dt.timedelta(days=days)
+        build(_config(content, work / "out", day))
+        clean = work / f"clean-{number}"
+        build(_config(content, clean, day))
+        assert _trees(work / "out") == _trees(clean), f"after {edit} and {days} days"
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini content, an empty theme folder beside it, built once."""
+    work = tmp_path_factory.mktemp("origin")
+    shutil.copytree(MINI, work / "content")
+    (work / "theme").mkdir()
+    build(_config(work / "content", work / "out", DAY))
+    return work
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("edit", "days"), [*((edit, 0) for edit in EACH), (phone(99), 9), (station_name("南"), 32)],
+                         ids=lambda value: getattr(value, "__qualname__", str(value)).split(".")[0])
+def test_each_kind_of_edit_gives_what_a_clean_build_gives(origin: Path, tmp_path: Path, edit: Edit, days: int) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(origin, work, symlinks=True)
+    edit(work / "content")
+    day = DAY + dt.timedelta(days=days)
+    report = build(_config(work / "content", work / "out", day))
+    build(_config(work / "content", tmp_path / "clean", day))
+    assert report.kept, "some of the published outputs were current"
+    assert _trees(work / "out") == _trees(tmp_path / "clean")
+
+
+# ---- what an incremental build renders ------------------------------------------------------------------------
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    (tmp_path / "theme").mkdir()
+    build(_config(content, tmp_path / "out", DAY))
+    return content, tmp_path / "out"
+
+
+def test_a_build_with_nothing_changed_renders_and_writes_nothing(built: tuple[Path, Path]) -> None:
+    content, out = built
+    store = store_of(out / "site")
+    def published() -> dict[Path, int]:  # every file and folder of the published generation (the lock aside)
+        return {path: path.stat().st_mtime_ns for path in store.rglob("*") if path.name != "lock"}
+
+    before = published()
+    report = build(_config(content, out, DAY))
+    assert report.rendered == 0
+    assert published() == before
+
+
+def test_an_edit_renders_the_outputs_that_read_the_record_and_their_aggregates(built: tuple[Path, Path]) -> None:
+    content, out = built
+    phone(1234)(content)
+    config = _config(content, out, DAY)
+    jobs = prepare(config).jobs
+    expected = {job.key for job in jobs if "wang-kun" in dict(job.inputs.records).get("deputies", ())}
+    for job in jobs:  # in plan order: the aggregates of those (a pack also reads the bytes of all it packs)
+        if any(key in expected for key in job.fan_in):
+            expected |= {job.key, *(job.fan_in if job.fan_in_bytes else ())}
+    report = build(config)
+    assert report.rendered == len(expected), (report.rendered, sorted(expected))
+    assert report.kept == len([job for job in jobs if job.outputs]) - len([k for k in expected if k != LINK_CHECK])
+
+
+def test_moving_the_day_renders_only_what_shows_a_time_window(built: tuple[Path, Path]) -> None:
+    content, out = built
+    report = build(_config(content, out, DAY + dt.timedelta(days=1)))  # nothing ahead passes on the 24th
+    assert report.rendered <= 2, report.rendered  # at most the aggregates of a page that shows the day
+
+
+def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(built: tuple[Path, Path]) -> None:
+    content, out = built
+    path = store_of(out / "site") / "current" / STATE
+    expected = _trees(out)
+    for damage in (b"{not json", path.read_bytes().replace(b'"version":2', b'"version":1'), b""):
+        path.write_bytes(damage)
+        report = build(_config(content, out, DAY))
+        assert (report.rendered, report.kept) == (len(prepare(_config(content, out, DAY)).jobs), 0)
+        assert _trees(out) == expected
+        path = store_of(out / "site") / "current" / STATE
+
+
+def test_clean_renders_everything(built: tuple[Path, Path]) -> None:
+    content, out = built
+    full = len(list(prepare(_config(content, out, DAY)).jobs))
+    report = build(dataclasses.replace(_config(content, out, DAY), clean=True))
+    assert report.kept == 0 and report.rendered == full
+
+
+def test_a_failed_build_leaves_outputs_and_their_record_as_they_were(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """A build that stops half-way (here a theme template that fails while pages render) publishes nothing and
+    records nothing: the next build starts from the published trees and their record, and is still right."""
+    content, out = built
+    record = store_of(out / "site") / "current" / STATE
+    before, recorded = _trees(out), record.read_bytes()
+    phone(4321)(content)
+    templates = content.parent / "theme" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "deputy.html").write_text("{{ no_such_value }}", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        build(_config(content, out, DAY))
+    assert _trees(out) == before
+    assert (store_of(out / "site") / "current" / STATE).read_bytes() == recorded
+    (templates / "deputy.html").unlink()
+    build(_config(content, out, DAY))
+    build(_config(content, tmp_path / "clean", DAY))
+    assert _trees(out) == _trees(tmp_path / "clean")
