@@ -10,8 +10,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
+import shutil
 import subprocess
 import sys
 import zlib
@@ -45,16 +47,17 @@ def libraries() -> Fingerprint:
             found[f"库 {name}"] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             found[f"库 {name}"] = "未安装"
-    return {**found, "liaison 代码": _code()}
+    return {**found, "liaison 代码": f"SHA-256 {code()[:16]}"}
 
 
-def _code() -> str:
+@functools.cache
+def code() -> str:
     """A digest of this package's modules: a checkout's edits change outputs without changing its version."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return f"SHA-256 {digest.hexdigest()[:16]}"
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def native() -> Fingerprint:
@@ -89,13 +92,23 @@ def installed_fonts() -> Fingerprint:
     resolves to."""
     found = {f"字体 {pattern}": f"{face.path}#{face.index}" for pattern in FONT_PATTERNS
              if (face := _resolved(pattern))}
+    listed = font_files()
+    if listed is None:
+        return {**found, "字体文件": "无法列出（fontconfig 的 fc-list 不可用）"}
+    return {**found, **{f"字体文件 {path}": _stat(path) for path in listed}}
+
+
+def font_files() -> list[Path] | None:
+    """Every font file fontconfig knows, in order; None where fc-list cannot be run."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
     try:
-        listed = subprocess.run(["fc-list", "-f", "%{file}\n"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        return {**found, "字体文件": f"无法列出（{exc}）"}
-    for path in sorted(set(listed.splitlines())):
-        found[f"字体文件 {path}"] = _stat(Path(path))
-    return found
+        listed = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True, check=True,
+                                timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return [Path(name) for name in sorted(set(listed.splitlines())) if name]
 
 
 def _resolved(pattern: str) -> fonts.FontFile | None:
