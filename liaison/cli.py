@@ -28,13 +28,17 @@ from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
 from liaison.content import scaffold
 from liaison.content.ids import RULE as ID_RULE
+from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
-from liaison.content.validate import theme_folder_problem
+from liaison.content.sheets.columns import SHEETS
+from liaison.content.sheets.importer import WriteError, apply, plan_import
+from liaison.content.validate import theme_folder_problem, validate
 from liaison.model import dates
 from liaison.model.site import Site
 from liaison.progress import BuildProgress
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
 from liaison.render.theme import template_problem
+from liaison.render.workbook import workbook_bytes
 from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -53,7 +57,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("command", nargs="?", choices=["build", "check", "plan"], default="build",
                    help="build：校验并生成（默认）；check：只校验，不写任何文件；"
-                        "plan：列出生成计划中的每个文件和它依据的记录、模板、文件和设置，不写任何文件")
+                        "plan：列出生成计划中的每个文件和它依据的记录、模板、文件和设置，不写任何文件；"
+                        "另有 import FILE（导入 Excel/CSV 表格）和 export FILE（导出为 Excel），见 import --help")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
     p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR", help="网站输出目录（默认 site）")
     p.add_argument("--signage", type=Path, default=Path("signage"), metavar="DIR", help="制作文件输出目录（默认 signage）")
@@ -88,6 +93,89 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _import(argv: list[str]) -> int:
+    """`liaison import FILE.xlsx|FILE.csv`: each row of a roster creates or updates one record file."""
+    p = argparse.ArgumentParser(prog="liaison import", epilog="可识别的列名及同义词见 docs/import.md。",
+                                description="把 Excel 工作簿（.xlsx）或 CSV 表格中的每一行导入为一条记录：新行新建记录文件，"
+                                            "已有记录只修改表格中有的字段。有任何错误时不写入任何文件。")
+    p.add_argument("file", type=Path, metavar="FILE", help="要导入的 .xlsx 或 .csv 文件")
+    p.add_argument("--sheet", metavar="NAME", help="只导入这个工作表（默认：能识别的每个工作表）")
+    p.add_argument("--kind", choices=list(SHEETS), help="表格中是哪一类记录（默认按列名和工作表名判断）")
+    p.add_argument("--dry-run", action="store_true", help="只列出将新建和修改的记录，不写入任何文件")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="新进站和离站的日期（默认取 site.yaml 中 timezone 时区的今天）")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.file.suffix.lower() not in (".xlsx", ".csv"):
+        print(f"只能导入 .xlsx 或 .csv 文件：{args.file}（.xls 请先在 Excel 或 WPS 中另存为 .xlsx）", file=sys.stderr)
+        return EXIT_USAGE
+    plan = plan_import(args.file, args.content, sheet=args.sheet, kind=args.kind, today=args.today)
+    if plan.blocked:
+        _print_problems(plan.content_problems)
+        print("内容目录有错误，请先修正（python build.py check），未导入任何记录。", file=sys.stderr)
+        return EXIT_CONTENT
+    for note in plan.notes:
+        print(note, file=sys.stderr)
+    _print_problems(plan.content_problems)
+    for problem in sorted(plan.problems):
+        print(problem.format(), file=sys.stderr)
+    if plan.failed:
+        print(f"表格有 {plan.errors} 处错误，未写入任何文件。", file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.dry_run:
+        try:
+            apply(plan)
+        except WriteError as exc:
+            done = "、".join(str(path) for path in exc.written) or "无"
+            print(f"无法写入 {exc.path}：{exc.error.strerror}。此前已写入：{done}；其余记录未写入，修正后可再次导入"
+                  "（已写入的记录会被认出，不会重复）。", file=sys.stderr)
+            return EXIT_OUTPUT
+    cwd = Path.cwd()
+    for change in plan.changes:
+        shown = change.path.relative_to(cwd) if change.path.is_relative_to(cwd) else change.path
+        what = "新建" if change.new else f"修改（{'、'.join(change.headers)}）"
+        print(f"{'将' if args.dry_run else '已'}{what} {shown} ← {change.where}")
+    created = sum(1 for change in plan.changes if change.new)
+    print(f"{'预览（未写入）' if args.dry_run else '导入完成'}：新建 {created} 条，修改 {len(plan.changes) - created} 条，"
+          f"未变 {plan.unchanged} 条")
+    return EXIT_OK
+
+
+def _export(argv: list[str]) -> int:
+    """`liaison export FILE.xlsx`: every station, deputy, event and opinion in one workbook."""
+    p = argparse.ArgumentParser(prog="liaison export",
+                                description="把联络站、代表、接待安排和意见建议写成一个 Excel 工作簿（每类一个工作表），"
+                                            "可编辑后用 liaison import 导回。")
+    p.add_argument("file", type=Path, metavar="FILE", help="要写出的 .xlsx 文件（已有则覆盖）")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.file.suffix.lower() != ".xlsx":
+        print(f"导出文件应以 .xlsx 结尾：{args.file}", file=sys.stderr)
+        return EXIT_USAGE
+    typed, problems = validate(load_content(args.content), args.content)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        _print_problems(errors)
+        print(f"内容有 {len(errors)} 处错误，未导出。", file=sys.stderr)
+        return EXIT_CONTENT
+    try:
+        args.file.write_bytes(workbook_bytes(typed.records, dt.date.today()))
+    except OSError as exc:
+        print(f"无法写入 {args.file}：{exc.strerror}（文件是否正在 Excel 或 WPS 中打开？）", file=sys.stderr)
+        return EXIT_OUTPUT
+    counts = "，".join(f"{SHEETS[kind].title} {len(typed.of(kind))} 行" for kind in SHEETS)
+    print(f"已导出 {args.file}：{counts}")
+    return EXIT_OK
+
+
+SHEET_COMMANDS = {"import": _import, "export": _export}
+
+
 def main(argv: list[str] | None = None) -> int:
     with _readers_may_leave():
         return _main(argv)
@@ -97,6 +185,8 @@ def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["new"]:
         return _new(argv[1:])
+    if argv and argv[0] in SHEET_COMMANDS:
+        return SHEET_COMMANDS[argv[0]](argv[1:])
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, bad usage exits 2

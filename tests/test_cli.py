@@ -1,4 +1,5 @@
 """The command: exit codes, located messages, and published output left intact on failure."""
+import re
 import shutil
 import subprocess
 import sys
@@ -73,7 +74,10 @@ def test_summary_line_counts_changes(mini: Path, tmp_path: Path, mini_build: Pat
     published_copy(mini_build, tmp_path)
     assert run(mini, tmp_path) == 0
     [line] = capsys.readouterr().out.splitlines()
-    assert line.startswith("生成完成：网站 ") and "（变化 0，删除 0）" in line
+    assert re.match(r"生成完成：重新渲染 \d+ 项、沿用 \d+ 项；网站 \d+ 个文件（变化 0，删除 0）", line), line
+    assert run(mini, tmp_path) == 0  # again: nothing to render
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith("内容、模板和设置都没有变化，已发布的文件保持不变"), line
 
 
 def test_help_documents_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:

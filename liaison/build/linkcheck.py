@@ -13,9 +13,10 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from liaison.content.loader import Loc, RawRecord
 from liaison.content.problems import Problem
@@ -41,44 +42,27 @@ class PageLinks:
     ids: set[str] = field(default_factory=set)
 
 
-class _Parser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = PageLinks()
-        self.in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.in_style = tag == "style"
-        for name, value in attrs:
+def links_in(html: str) -> PageLinks:
+    """Every URL a page links to or loads (href, src, srcset, CSS url() in style attributes and <style>), in
+    the order of the page, and its ids. Parsed as browsers parse HTML (Lexbor, through selectolax: a tenth of
+    the time of the standard library's parser, which took a sixth of a page's rendering)."""
+    page = PageLinks()
+    for node in LexborHTMLParser(html).css("*"):
+        tag = node.tag or ""
+        for name, value in node.attributes.items():
             if value is None:
                 continue
             if name == "id" and value:
-                self.page.ids.add(value)
+                page.ids.add(value)
             elif name in URL_ATTRIBUTES or (tag, name) == ("object", "data"):
-                self.page.links.append((tag, name, value))
+                page.links.append((tag, name, value))
             elif name == "srcset":
-                self.page.links += [(tag, name, url) for url in srcset_urls(value)]
+                page.links += [(tag, name, url) for url in srcset_urls(value)]
             elif name == "style":
-                self.page.links += [(tag, name, url) for url in css_urls(value)]
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self.in_style = False
-
-    def handle_endtag(self, tag: str) -> None:
-        self.in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self.in_style:
-            self.page.links += [("style", "", url) for url in css_urls(data)]
-
-
-def links_in(html: str) -> PageLinks:
-    """Every URL a page links to or loads (href, src, srcset, CSS url()), and its ids."""
-    parser = _Parser()
-    parser.feed(html)
-    parser.close()
-    return parser.page
+                page.links += [(tag, name, url) for url in css_urls(value)]
+        if tag == "style":
+            page.links += [("style", "", url) for url in css_urls(node.text(deep=True))]
+    return page
 
 
 def css_urls(css: str) -> list[str]:

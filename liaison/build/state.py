@@ -11,7 +11,7 @@ The fingerprint covers the job itself (render function, arguments, outputs, fan-
 typed values, so a comment edit changes nothing), the files it names (path, size, modification time), the
 settings keys it reads, the day as far as the job shows it (see `Fingerprints._moment`), and each record's
 file time where that dates the output (no SOURCE_DATE_EPOCH). The environment (this program's code, every
-installed package's version, the fonts fontconfig knows, the theme folders) is recorded once: when it differs,
+installed package's version, the fonts fontconfig knows) is recorded once: when it differs,
 nothing of the last build is reused. A record that cannot be read, or was written by another version, is no
 record: the build is a full one, never a wrong one.
 """
@@ -95,11 +95,11 @@ def _fonts() -> str:
 
 
 def environment(ctx: Context) -> str:
-    """What every output depends on: the code, the packages, the fonts, the theme folders, and whether files'
-    times date the outputs."""
+    """What every output depends on: the code, the packages, the fonts, and whether files' times date the
+    outputs (the theme's files are recorded by the jobs that read them, wherever the theme's folder is)."""
     epoch = dates.source_date_epoch()
-    return _digest([_code_and_packages(), _fonts(), [str(f) for f in ctx.theme.folders],
-                    epoch.isoformat() if epoch else None, str(ctx.site.settings.zone)])
+    return _digest([_code_and_packages(), _fonts(), epoch.isoformat() if epoch else None,
+                    str(ctx.site.settings.zone)])
 
 
 # ---- fingerprints ----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from liaison.content import ids
+from liaison.content import ids, pinyin_ids
 from liaison.content.kinds import KINDS, MARKDOWN, Kind
 from liaison.content.loader import RESERVED_IDS, ContentLoader, Loc
 from liaison.content.reference import FieldDoc, fields, yaml_text
@@ -67,10 +67,10 @@ def _proposed_id(kind: Kind, name: str | None, taken: set[str]) -> str:
         raise NewRecordError(f"请写明新{kind.label}的编号（{ids.RULE}），如 liaison new {kind.singular} 编号")
     if not name:
         raise NewRecordError("请写明新代表的编号，或用 --name 写代表姓名，由姓名的拼音生成编号")
-    candidate = ids.from_name(name)
-    if candidate is None:
+    proposed = pinyin_ids.propose_id(name, taken)
+    if proposed is None:
         raise NewRecordError(f"无法由姓名“{name}”生成编号（其中有没有拼音的字符）：请写明编号，{ids.RULE}")
-    return ids.unique(candidate, taken)
+    return proposed
 
 
 def _check_id(kind: Kind, record_id: str, taken: set[str]) -> None:

@@ -603,17 +603,32 @@ def file_references(model: type[BaseModel], data: object) -> Iterator[str]:
     its raw data, so that a record with a mistake elsewhere still counts; names that are no path are skipped."""
     if not isinstance(data, dict):
         return
-    for name, info in model.model_fields.items():
+    for name, is_path, nested in _file_fields(model):
         value = data.get(name)
-        if isinstance(value, str) and ContentPath in (info.annotation, *get_args(info.annotation)):
+        if is_path and isinstance(value, str):
             try:
                 yield _content_path(value)
             except ValueError:
                 pass
+        for listed, inner in nested:
+            for item in value if listed and isinstance(value, list) else [value]:
+                yield from file_references(inner, item)
+
+
+@functools.cache
+def _file_fields(model: type[BaseModel]) -> tuple[tuple[str, bool, tuple[tuple[bool, type[BaseModel]], ...]], ...]:
+    """The model's fields that may name files: each with whether it is a path, and the records (listed or
+    not) inside it that may; worked out once per model (dating every page asks it again and again)."""
+    fields = []
+    for name, info in model.model_fields.items():
+        is_path = ContentPath in (info.annotation, *get_args(info.annotation))
+        nested = []
         for kind in type_members(info.annotation):
             listed = get_origin(kind) is list
             inner = get_args(kind)[0] if listed else kind
             if isinstance(inner, type) and issubclass(inner, BaseModel):
-                for item in value if listed and isinstance(value, list) else [value]:
-                    yield from file_references(inner, item)
+                nested.append((listed, inner))
+        if is_path or nested:
+            fields.append((name, is_path, tuple(nested)))
+    return tuple(fields)
 

@@ -139,6 +139,11 @@ def _inner_model(annotation: Any) -> Any:
 _QUOTED = re.compile(r"'([^']*)'")
 
 
+def choice_message(shown: str, choices: list[str]) -> str:
+    """A value that is none of a field's choices (a schema enum, a spreadsheet's drop-down)."""
+    return f"取值“{shown}”无效，应为以下之一：{'、'.join(choices)}"
+
+
 def _message(error: Mapping[str, Any], shown: str) -> str:
     """A pydantic error in Chinese, with the form the value should take; shown is the value as typed."""
     kind: str = error["type"]
@@ -147,7 +152,7 @@ def _message(error: Mapping[str, Any], shown: str) -> str:
         choices = _QUOTED.findall(str(ctx.get("expected", "")))
         if error.get("input") is None:
             return f"未填写，应为以下之一：{'、'.join(choices)}"
-        return f"取值“{shown}”无效，应为以下之一：{'、'.join(choices)}"
+        return choice_message(shown, choices)
     if error.get("input") is None and kind != "value_error":  # `name:` left empty, as liaison new writes it
         return "未填写（冒号后是空的）"
     if kind == "value_error":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +74,15 @@ class Dating:
 
     content_dir: Path
     zone: dt.tzinfo
+    # A record's files, by kind and id (they follow from the record: the same for the whole build).
+    _files: dict[tuple[str, str], list[Path]] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, *items: Any) -> dt.date | None:
         """The content date of whatever is made of these records (entities, the site's settings, or
         iterables of them; None is skipped)."""
+        fixed = source_date_epoch()
+        if fixed is not None:  # what the records are made of does not matter
+            return fixed.astimezone(self.zone).date()
         return content_date(self.files(*items), self.zone)
 
     def files(self, *items: Any) -> list[Path]:
@@ -89,8 +94,8 @@ class Dating:
                 found.append(self.content_dir / SITE_FILE)
                 record: schema.Record = item
             elif isinstance(item, Entity):
-                found.append(self._record_file(item))
-                record = item.record
+                found.extend(self._entity_files(item))
+                continue
             elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
                 found.extend(self.files(*item))
                 continue
@@ -99,6 +104,13 @@ class Dating:
             found.extend(paths.named_file(self.content_dir, name)
                          for name in schema.file_references(type(record), record.model_dump()))
         return found
+
+    def _entity_files(self, entity: Entity[Any]) -> list[Path]:
+        key = (entity.section, entity.id)
+        if key not in self._files:
+            names = schema.file_references(type(entity.record), entity.record.model_dump())
+            self._files[key] = [self._record_file(entity), *(paths.named_file(self.content_dir, n) for n in names)]
+        return self._files[key]
 
     def _record_file(self, entity: Entity[Any]) -> Path:
         """content/<kind>/<id> with the suffix the loader found (each id has one file)."""

@@ -7,7 +7,8 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-LIST_SEPARATOR = "；"
+from liaison.content.sheets.values import LIST_SEPARATOR
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

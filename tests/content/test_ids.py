@@ -43,6 +43,7 @@ def urls_accept(name: str) -> bool:
 @pytest.mark.parametrize("name", [n for n in NAMES if n])  # a file cannot be named ".yaml" alone: no stem
 def test_loader_schema_and_urls_agree(tmp_path: Path, name: str) -> None:
     assert loader_accepts(tmp_path, name) == schema_accepts(name) == urls_accept(name) == NAMES[name]
+    assert ids.is_id(name) == NAMES[name]
 
 
 def test_every_url_of_a_record_refuses_what_is_no_id() -> None:
@@ -55,25 +56,3 @@ def test_every_url_of_a_record_refuses_what_is_no_id() -> None:
             with pytest.raises(ValueError, match="not a record id"):
                 build(name)
 
-
-@pytest.mark.parametrize(("name", "expected"), [
-    ("李䶮", "li-yan"),  # a rare character
-    ("司马哲", "sima-zhe"), ("欧阳晓琳", "ouyang-xiaolin"), ("尉迟恭", "yuchi-gong"),  # two-character surnames
-    ("单雄信", "shan-xiongxin"), ("曾国藩", "zeng-guofan"), ("查良镛", "zha-liangyong"),  # surnames read otherwise
-    ("吕布", "lv-bu"),  # ü as v
-    ("阿依古丽·买买提", "ayiguli-maimaiti"), ("朴", "piao"),
-])
-def test_an_id_from_a_name_is_its_pinyin_surname_then_given_name(name: str, expected: str) -> None:
-    assert ids.from_name(name) == expected
-    assert ids.is_id(expected)
-
-
-@pytest.mark.parametrize("name", ["张😀", "", "·"])
-def test_a_name_that_has_no_pinyin_gives_no_id(name: str) -> None:
-    assert ids.from_name(name) is None
-
-
-def test_a_taken_id_gets_the_next_free_number() -> None:
-    assert ids.unique("li-yan", set()) == "li-yan"
-    assert ids.unique("li-yan", {"li-yan"}) == "li-yan-2"
-    assert ids.unique("li-yan", {"li-yan", "li-yan-2", "li-yan-3"}) == "li-yan-4"
