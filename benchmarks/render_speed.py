@@ -171,6 +171,24 @@ def subset_table(texts: list[str], repeat: int, peer: bool) -> None:
     if peer:
         print(f"| fontTools (before) | {median_per_item(by(fonttools_subset), texts, max(1, repeat // 3)):.3f} |")
     print(f"| liaison `fonts.subset_woff2` | {median_per_item(by(fonts.subset_woff2), texts, repeat):.3f} |")
+    quality_table(texts, faces, repeat)
+
+
+def quality_table(texts: list[str], faces: list[fonts.FontFile], repeat: int) -> None:
+    """WOFF2's Brotli quality (fonts.BROTLI_QUALITY): time per page against the bytes of every page's fonts."""
+    chosen = fonts.BROTLI_QUALITY
+    print(f"\nWOFF2 Brotli quality (liaison uses {chosen}): both weights of every kiosk page\n")
+    print("| quality | seconds per page | bytes, all pages | × quality 11 |")
+    print("|---:|---:|---:|---:|")
+    largest = 0
+    for quality in (11, 9, 7, 5):
+        fonts.BROTLI_QUALITY = quality
+        fonts._subset_woff2.cache_clear()
+        size = sum(len(fonts.subset_woff2(face, text)) for face in faces for text in texts)
+        largest = largest or size
+        seconds = median_per_item(lambda text: [fonts.subset_woff2(face, text) for face in faces], texts, repeat)
+        print(f"| {quality} | {seconds:.3f} | {size:,} | {size / largest:.2f} |")
+    fonts.BROTLI_QUALITY = chosen
 
 
 # ---- pages ----

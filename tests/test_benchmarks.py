@@ -34,3 +34,13 @@ def test_render_speed_benchmark_runs() -> None:
     assert re.search(r"\| zxing-cpp \(libzint, native\) \| [\d.]+ \| [^|]+ \| (\d+)/\1 \|", result.stdout), result.stdout
     assert "| liaison `fonts.subset_woff2` |" in result.stdout
     assert re.search(r"\| kiosk, \d+ stations \| [\d.]+ s \|", result.stdout), result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_search_benchmark_runs() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search.py"), "--stations", "3", "--repeat", "2"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\| `search/entries\.js` \| \d+ KB \| \d+ KB \|", result.stdout), result.stdout
+    assert re.search(r"\| initials \| [a-z]+ \| [1-9]\d* \| [\d.]+ ms \|", result.stdout), result.stdout

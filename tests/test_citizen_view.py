@@ -23,9 +23,10 @@ PAGES = [
     ("stations/qingshi-town/", PHONE),
     ("deputies/li-yan/", PHONE),
     ("schedule/", PHONE),
+    ("search/?q=溪口村", PHONE),  # with results drawn by its script
     ("kiosk/qingshi-town/", PORTRAIT_TV),
 ]
-IDS = ["home", "station", "deputy", "schedule", "kiosk"]
+IDS = ["home", "station", "deputy", "schedule", "search", "kiosk"]
 
 # axe-core as shipped inside the axe-playwright-python wheel: nothing is fetched at run time.
 AXE_JS = importlib.resources.files("axe_playwright_python") / "axe.min.js"

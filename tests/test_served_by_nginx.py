@@ -42,10 +42,11 @@ TYPES = {
     "html": {"text/html"}, "css": {"text/css"}, "svg": {"image/svg+xml"}, "jpg": {"image/jpeg"},
     "jpeg": {"image/jpeg"}, "png": {"image/png"}, "woff2": {"font/woff2"}, "json": {"application/json"},
     "csv": {"text/csv"}, "ics": {"text/calendar"}, "xml": {"application/xml", "text/xml"},
-    "txt": {"text/plain"}, "pdf": {"application/pdf"},
+    "txt": {"text/plain"}, "pdf": {"application/pdf"}, "js": {"application/javascript"},
 }
 FEED = "notices/feed.xml"
-TEXTUAL = {"image/svg+xml", "application/json", "application/xml", "application/atom+xml"}  # and text/*
+TEXTUAL = {"image/svg+xml", "application/json", "application/xml", "application/atom+xml",
+           "application/javascript"}  # and text/*
 SKIPPED_SCHEMES = {"tel", "mailto", "data", "javascript"}
 
 
@@ -384,3 +385,25 @@ def test_the_policy_is_in_force(browser, served: Served) -> None:
         assert page.evaluate("window.__csp")[0].startswith("script-src")
     finally:
         page.context.close()
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_deputies_under_its_policy(browser, served: Served) -> None:
+    """The search page runs its scripts under its own policy (script-src 'self'): typing finds the deputy, and
+    search/?q= opens with the query's results."""
+    page, problems = open_in_chromium(browser, served.base + "search/?q=zdm")
+    try:
+        assert page.input_value("#search-q") == "zdm"
+        names = lambda: [a.text_content() for a in page.query_selector_all("#search-results h3 a")]  # noqa: E731
+        assert names() == ["张德明"]
+        for query, deputy in (("德明", "张德明"), ("溪头村", "曹明辉")):
+            page.fill("#search-q", query)
+            assert names()[0] == deputy
+        problems += page.evaluate("window.__csp")
+        assert problems == []
+    finally:
+        page.context.close()
+    status, headers, _, _ = fetch(served.base + "search/entries.js")
+    assert status == 200 and headers["Content-Type"].replace(" ", "").lower() == "application/javascript;charset=utf-8"
+    assert "script-src 'self'" in fetch(served.base + "search/")[1]["Content-Security-Policy"]
+    assert "script-src" not in fetch(served.base + "stations/")[1]["Content-Security-Policy"]  # only there

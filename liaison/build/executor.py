@@ -19,6 +19,7 @@ import multiprocessing.connection
 import os
 import pickle
 import signal
+import sys
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -67,7 +68,7 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
     given = given or {}
     check_order(jobs, given)
     count = min(len(jobs), workers or cores())
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or _TASK is not None:
+    if count < 2 or not forks_safely() or _TASK is not None:
         yield from _in_process(jobs, context, given)
         return
     _TASK = (jobs, context)
@@ -81,6 +82,12 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         for process in processes:
             process.join()
         _TASK = None
+
+
+def forks_safely(platform: str = sys.platform) -> bool:
+    """Whether workers may be forked: on Linux. macOS offers fork, but system libraries (the Objective-C runtime,
+    Core Text under Pango) are not safe in a forked child; there, and on Windows, jobs run in the process."""
+    return platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def check_order(jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:

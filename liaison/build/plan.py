@@ -31,7 +31,7 @@ from liaison.render.portraits import PORTRAIT_WIDTHS
 from liaison.render.print import signage, signboards
 from liaison.render.print.notices import receptions_to_post
 from liaison.render.report import compliance as report
-from liaison.render.web import assets, calendar, data, pages
+from liaison.render.web import assets, calendar, data, pages, search
 
 TARGETS = ("web", "kiosk", "print", "data")
 TREES = {"web": "site", "kiosk": "site", "data": "site", "print": "signage"}  # the output folder of each target
@@ -142,7 +142,10 @@ def _web(site: Site, config: Config) -> list[Job]:
                   inputs=_inputs(templates=["sitemap.xml"], settings=["base_url"]))
     font = Job("web", (assets.FONT_STYLESHEET,), assets.rare_glyph_fonts, more=assets.FONT_FILES,
                fan_in=_keys([*listed, *unlisted], ".html"))
-    jobs = [*listed, *unlisted, sitemap, font, *_feeds(site), *_static(site, config), *_portraits(site)]
+    # The search index shows no rule days: what the day decides of it is memberships and notices in force.
+    index = Job("web", (search.INDEX,), search.index_script, inputs=dataclasses.replace(
+        _inputs(records=_all(site, "stations", "deputies", "notices")), rule_days=False))
+    jobs = [*listed, *unlisted, sitemap, font, index, *_feeds(site), *_static(site, config), *_portraits(site)]
     if site.settings.compliance.publish:
         folder = report.PUBLISHED_FOLDER
         jobs.append(Job("web", (f"{folder}index.html", f"{folder}compliance.json"), report.published,
@@ -198,6 +201,7 @@ def _listed_pages(site: Site) -> list[Job]:
                                 settings=[*PAGE_SETTINGS, *RULE_SETTINGS]), station=event.station))
     jobs.append(_page("opinions/index.html", "opinions.html", _all(site, "opinions", "stations"),
                       settings=["opinion_categories"]))
+    jobs.append(_page(search.PAGE, "search.html", _all(site, "stations", "deputies")))
     return jobs
 
 

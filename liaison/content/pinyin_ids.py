@@ -78,6 +78,28 @@ def unique(base: str, taken: Collection[str]) -> str:
     return found
 
 
+def person_syllables(name: str) -> list[str]:
+    """A person's name as pinyin syllables, the surname read as a surname (单田芳: shan tian fang, 尉迟敬德:
+    yu chi jing de); characters without a reading are left out. Search matches a name typed as pinyin or as
+    the syllables' initials (zdm) with these."""
+    name = "".join(name.split())
+    surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+    reading = SURNAME_READINGS.get(surname)
+    # A compound surname's reading is written as one word (yuchi); its syllables are those of its characters.
+    first = [reading] if reading and len(surname) == 1 else syllables(surname)
+    if reading and len(surname) == 2:
+        first = [reading[: len(reading) - len(first[-1])], first[-1]] if len(first) == 2 else [reading]
+    return first + syllables(name[len(surname):])
+
+
+def syllables(text: str) -> list[str]:
+    """The pinyin syllables of text, lowercase without tones (ü as v); characters without a reading left out."""
+    from pypinyin import lazy_pinyin  # loaded when a name is read (see _reading)
+
+    read = lazy_pinyin(text, errors="ignore", v_to_u=False)
+    return [syllable.lower() for syllable in read if syllable.isascii() and syllable.isalpha()]
+
+
 def _reading(text: str) -> str | None:
     """The syllables of text run together (xiulan), or None when a character has none."""
     # Imported here: its dictionaries take about half a second to load, which every other command would pay,

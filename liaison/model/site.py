@@ -159,6 +159,15 @@ class Site:
 
         return [(tier, places(tier)) for tier in TIER_ORDER if tier in groups]
 
+    def by_township(self) -> list[tuple[str, list[Station]]]:
+        """Stations grouped by the township (乡镇 or 街道) they are in, by its locality: each township's station
+        with those below it; stations above any township (the county's) first, under their own locality."""
+        groups: dict[str, list[Station]] = defaultdict(list)
+        for station in sorted(self.stations.values(), key=_station_key):
+            township = next((s for s in self.lineage(station) if s.tier == Tier.TOWNSHIP), station)
+            groups[township.locality].append(station)
+        return sorted(groups.items(), key=lambda group: _station_key(group[1][0]))
+
     def parent(self, station: Station) -> Station | None:
         return self.stations.get(station.parent) if station.parent else None
 

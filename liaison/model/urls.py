@@ -59,6 +59,12 @@ def canonical(base_url: str, path: str) -> str:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """Link from one output file to another (both relative to the output root)."""
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(to_path, start)
+    """Link from one output file to another (both relative to the output root): posixpath.relpath's answer,
+    worked out on the two paths alone (relpath asks the working directory twice a link, a fifth of a page)."""
+    start = [part for part in posixpath.normpath(posixpath.dirname(from_path) or ".").split("/") if part != "."]
+    target = [part for part in posixpath.normpath(to_path).split("/") if part != "."]
+    common = 0
+    while common < min(len(start), len(target)) and start[common] == target[common]:
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return "/".join(parts) or "."

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 import uharfbuzz as harfbuzz
 from fontTools.ttLib import TTFont, woff2
 
@@ -109,10 +110,33 @@ def subset_woff2(font: FontFile, text: str) -> bytes:
     return _subset_woff2(font, "".join(sorted(set(text))))
 
 
+BROTLI_QUALITY = 9  # of 11: a subset 7 % larger in a ninth of the time (benchmarks/render_speed.py)
+
+
+class _Brotli:
+    """Brotli as fontTools' WOFF2 writer calls it (its module's `brotli`), at BROTLI_QUALITY: fontTools always
+    asks for the highest quality, which took most of a lobby screen's rendering."""
+
+    MODE_FONT = brotli.MODE_FONT
+
+    @staticmethod
+    def compress(data: bytes, mode: int = brotli.MODE_GENERIC, **_: object) -> bytes:
+        compressed: bytes = brotli.compress(data, mode=mode, quality=BROTLI_QUALITY)
+        return compressed
+
+    @staticmethod
+    def decompress(data: bytes) -> bytes:
+        plain: bytes = brotli.decompress(data)
+        return plain
+
+
+woff2.brotli = _Brotli  # this program writes WOFF2 here only; nothing else in the process reads fontTools' brotli
+
+
 @functools.lru_cache(maxsize=64)  # a kiosk page's subsets are some 50 KB each
 def _subset_woff2(font: FontFile, chars: str) -> bytes:
     # HarfBuzz subsets a Noto CJK face in about 15 ms where fontTools took 1.5 s (benchmarks/render_speed.py);
-    # fontTools then packs the small subset into WOFF2 (Brotli at its highest quality, most of the time left).
+    # fontTools then packs the small subset into WOFF2 (Brotli at BROTLI_QUALITY).
     wanted = harfbuzz.SubsetInput()
     wanted.unicode_set.update(ord(char) for char in chars)
     wanted.flags = harfbuzz.SubsetFlags.NO_HINTING  # screens render CJK unhinted anyway: a third smaller

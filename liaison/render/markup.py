@@ -6,7 +6,9 @@ text media (the lobby screen's intro), so nothing reaches a medium by another ro
 """
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
@@ -45,13 +47,25 @@ class _ContentMarkdown(markdown.Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 0)
 
 
+@functools.lru_cache(maxsize=8192)  # the same summary or intro is shown on many pages of a build
 def render_markdown(text: str) -> Markup:
     """Sanitised HTML of Markdown content: no raw HTML, no scripts, handlers or unsafe links."""
-    html = markdown.markdown(clean_characters(text), extensions=[_ContentMarkdown(), "tables", "sane_lists"],
-                             output_format="html")
+    html = _converter().reset().convert(clean_characters(text))
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes=URL_SCHEMES, link_rel="noopener")
     return Markup(clean)
+
+
+_LOCAL = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown converter per thread, reset before each text (making one costs more than converting)."""
+    if not hasattr(_LOCAL, "converter"):
+        _LOCAL.converter = markdown.Markdown(extensions=[_ContentMarkdown(), "tables", "sane_lists"],
+                                             output_format="html")
+    converter: markdown.Markdown = _LOCAL.converter
+    return converter
 
 
 def plain_text(text: str) -> str:
