@@ -24,6 +24,7 @@ class Config:
     stations: tuple[str, ...] = ()  # build only these stations' files; () is every file
     jobs: int | None = None  # render processes; None: every processor this process may use
     clean: bool = False  # render everything, reusing nothing of the published build
+    dask: str | None = None  # --dask: render on the Dask cluster at this scheduler address, or "local"
 
     @property
     def partial(self) -> bool:
