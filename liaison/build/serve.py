@@ -16,6 +16,7 @@ the preview's files are byte for byte a normal build's:
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import http.server
@@ -46,6 +47,8 @@ from liaison.render.theme import template_problem
 PREFIX = "/__liaison/"
 EVENTS = f"{PREFIX}events"  # server-sent events: `reload` once the preview has changed
 PROOFS = f"{PREFIX}signage/"  # the preview's print files
+WEB_FIRST = "web"  # the part built at once after a save; the rest once no save has come for QUIET_MS
+QUIET_MS = 1000
 KEEP_ALIVE_SECONDS = 15.0  # a comment on an idle event stream, so that a closed tab ends its thread
 Say = Callable[[str], None]
 
@@ -87,19 +90,31 @@ class Preview:
         folders = [self.config.content, self.config.theme_dir, *([self.config.theme] if self.config.theme else [])]
         return [folder for folder in folders if folder.is_dir()]
 
-    def rebuild(self, say: Say) -> None:
-        """Build the preview; on any failure keep the last good one and show what is wrong."""
+    def update(self, say: Say) -> bool:
+        """After a save: the web pages first, which the clerk is looking at; True if the rest is to follow (the
+        lobby screens and print files, slower to render). Before any good build, everything at once."""
+        if not self.built:
+            self.rebuild(say)
+            return False
+        return self.rebuild(say, WEB_FIRST)
+
+    def rebuild(self, say: Say, part: str | None = None) -> bool:
+        """Build the preview, or only its `part` that is not current; on any failure keep the last good preview
+        and show what is wrong. True if the build succeeded."""
+        config = self.config if part is None else dataclasses.replace(self.config, only=(part,), keep_current=True)
         started = time.monotonic()
         problems: tuple[Problem, ...] = ()
         failure = ""
         report = None
         try:
-            report = build(self.config)
+            report = build(config)
         except ContentError as exc:
             problems = tuple(exc.problems)
         except jinja2.TemplateError as exc:
             problems = (template_problem(exc),)
         except OutputError as exc:
+            if part is not None:  # the preview's build record is gone or damaged: a full build makes it again
+                return self.rebuild(say)
             failure = exc.message
         except Exception:  # noqa: BLE001 - a bug: keep serving, say so in the terminal and the browser
             say(traceback.format_exc())
@@ -111,12 +126,14 @@ class Preview:
         if report is None:
             say(failure or f"内容有 {len(problems)} 处问题，浏览器中列出了每一处；修正并保存后自动刷新。")
             self._show(problems, failure, None)
-            return
+            return False
         for warning in report.warnings:
             say(warning.format(relative_to=cwd))
-        say(f"已更新预览：重新渲染 {report.rendered} 项，用时 {seconds:.1f} 秒" if report.rendered
-            else f"预览没有变化（用时 {seconds:.1f} 秒）")
+        what = "预览" if part is None else "网页"
+        say(f"已更新{what}：重新渲染 {report.rendered} 项，用时 {seconds:.1f} 秒" if report.rendered
+            else f"{what}没有变化（用时 {seconds:.1f} 秒）")
         self._show((), "", report.site, changed=bool(report.rendered))
+        return True
 
     def _show(self, problems: tuple[Problem, ...], failure: str, site: Site | None, changed: bool = True) -> None:
         with self.changed:
@@ -341,10 +358,17 @@ def run(config: Config, bind: str, port: int, say: Say) -> None:
     try:
         with signals.handled():
             preview.rebuild(say)
-            for changes in watchfiles.watch(*preview.watched(), raise_interrupt=True):
-                names = sorted({Path(name).name for _, name in changes})
-                say(f"{'、'.join(names[:3])}{' 等' if len(names) > 3 else ''} 有改动，正在重新生成……")
-                preview.rebuild(say)
+            rest = False  # the lobby screens and print files wait for a pause between saves
+            for changes in watchfiles.watch(*preview.watched(), rust_timeout=QUIET_MS, yield_on_timeout=True,
+                                            raise_interrupt=True):
+                if changes:
+                    names = sorted({Path(name).name for _, name in changes})
+                    say(f"{'、'.join(names[:3])}{' 等' if len(names) > 3 else ''} 有改动，正在重新生成……")
+                    rest = preview.update(say)
+                elif rest:
+                    say("正在更新大厅屏幕和制作文件……")
+                    preview.rebuild(say)
+                    rest = False
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,6 +1,7 @@
 """`liaison serve`: driven over HTTP as a browser would, and what it adds to a page as it serves it."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
 import re
@@ -19,9 +20,12 @@ import pytest
 
 from liaison.build import serve
 from liaison.build.config import Config
+from liaison.build.pipeline import build, prepare
+from liaison.build.plan import select
+from liaison.build.writer import MANIFEST
 from liaison.cli import main
 from liaison.content.problems import Problem
-from tests.conftest import ROOT, model, snapshot, write
+from tests.conftest import ROOT, TODAY, model, published_copy, snapshot, write
 
 WAIT = 300.0  # seconds a build may take on a loaded machine; no timing is asserted
 PAGE = "/stations/centre/"
@@ -138,6 +142,35 @@ def test_serve_shows_edits_and_problems_then_stops_on_ctrl_c(mini: Path, tmp_pat
     # nothing was written beside the content or into it: the preview is in the cache
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "cache"])
     assert set(snapshot(mini)) == set(content_files)
+
+
+@pytest.mark.slow
+def test_web_first_renders_only_web_files_not_current_and_the_rest_then_matches_a_clean_build(
+        mini: Path, tmp_path: Path, mini_build: Path) -> None:
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    published_copy(mini_build, out)
+    config = Config(content=mini, site_dir=out / "site", signage_dir=out / "signage", today=TODAY)
+    before = {name: snapshot(out / name) for name in ("site", "signage")}
+    replace(mini / "stations" / "centre.yaml", INTRO, "县中心站（已改）是全县联络站的")
+    build(Config(content=mini, site_dir=clean / "site", signage_dir=clean / "signage", today=TODAY))
+    after = {name: snapshot(clean / name) for name in ("site", "signage")}
+
+    report = build(dataclasses.replace(config, only=(serve.WEB_FIRST,), keep_current=True))
+    web_jobs = select(prepare(config).jobs, (serve.WEB_FIRST,))
+    assert 0 < report.rendered < len(web_jobs)
+
+    def web(files: dict[str, bytes]) -> dict[str, bytes]:
+        return {path: data for path, data in files.items() if not path.startswith("kiosk/") and path != MANIFEST}
+
+    now = snapshot(out / "site")
+    assert web(now) == web(after["site"]) != web(before["site"])  # the web pages are a clean build's
+    screens = [path for path in now if path.startswith("kiosk/")]
+    assert screens and all(now[path] == before["site"][path] for path in screens)
+    assert now != after["site"]  # the lobby screen of the station is still the old one
+    assert snapshot(out / "signage") == before["signage"] != after["signage"]  # and so is its poster
+
+    assert build(config).rendered  # the rest follows
+    assert {name: snapshot(out / name) for name in ("site", "signage")} == after
 
 
 def test_a_port_in_use_is_a_usage_error_before_any_build(mini: Path, tmp_path: Path,
