@@ -357,14 +357,15 @@ def run(config: Config, bind: str, port: int, say: Say) -> None:
     say(f"预览文件在 {config.site_dir.parent}（不是发布用的 site/）；正在生成预览……")
     try:
         with signals.handled():
-            preview.rebuild(say)
-            rest = False  # the lobby screens and print files wait for a pause between saves
+            first, rest = True, False  # the lobby screens and print files wait for a pause between saves
+            # the first build is made once the watcher runs: a save during it is seen (and builds again)
             for changes in watchfiles.watch(*preview.watched(), rust_timeout=QUIET_MS, yield_on_timeout=True,
                                             raise_interrupt=True):
-                if changes:
+                if changes or first:
                     names = sorted({Path(name).name for _, name in changes})
-                    say(f"{'、'.join(names[:3])}{' 等' if len(names) > 3 else ''} 有改动，正在重新生成……")
-                    rest = preview.update(say)
+                    if names:
+                        say(f"{'、'.join(names[:3])}{' 等' if len(names) > 3 else ''} 有改动，正在重新生成……")
+                    rest, first = preview.update(say), False
                 elif rest:
                     say("正在更新大厅屏幕和制作文件……")
                     preview.rebuild(say)

@@ -13,10 +13,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import watchfiles
 
 from liaison.build import serve
 from liaison.build.config import Config
@@ -245,3 +246,29 @@ def test_station_pages_alone_link_the_proofs_the_preview_has(tmp_path: Path) -> 
         assert "标牌校样（金色拉丝牌）图片" in panel and "公示栏第 2 张 PDF" in panel
     for path in ("/", "/deputies/wang-kun/", "/stations/", "/stations/east-village/", "/kiosk/centre/"):
         assert "liaison-proofs" not in preview.decorate("<body></body>", path), path  # east-village: no files yet
+
+
+def test_the_watcher_runs_before_the_first_build_and_the_rest_follows_a_pause(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save made while the first build runs is not lost; after a save the web pages come first, the lobby
+    screens and print files once no save has come for a while (a timeout of the watcher)."""
+    calls: list[str] = []
+    change = {(watchfiles.Change.modified, str(tmp_path / "content" / "site.yaml"))}
+
+    def watch(*paths: Path, **options: object) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+        calls.append("watching")
+        yield from (set(), change, change, set(), set())  # set(): no change within the timeout
+        raise KeyboardInterrupt
+
+    def rebuild(self: serve.Preview, say: serve.Say, part: str | None = None) -> bool:
+        calls.append(part or "all")
+        self.built = True
+        return True
+
+    monkeypatch.setattr(watchfiles, "watch", watch)
+    monkeypatch.setattr(serve.Preview, "rebuild", rebuild)
+    said: list[str] = []
+    config = Config(content=tmp_path / "content", site_dir=tmp_path / "site", signage_dir=tmp_path / "signage")
+    serve.run(config, "127.0.0.1", 0, said.append)
+    assert calls == ["watching", "all", serve.WEB_FIRST, serve.WEB_FIRST, "all"]
+    assert said[-1] == "已停止预览。"
