@@ -255,7 +255,7 @@ def _serve(argv: list[str]) -> int:
                                 description="在浏览器中预览网站：生成到专用的预览目录（不是发布用的 site/），"
                                             "保存内容或主题文件后自动重新生成并刷新页面；内容有错误时页面上列出每一处。按 Ctrl-C 停止。")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
-    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 表示任取一个空闲端口）")
+    p.add_argument("--port", type=_port, default=8000, help="端口（默认 8000；0 表示任取一个空闲端口）")
     p.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                    help="监听的地址（默认 127.0.0.1，只有本机能打开；0.0.0.0 让办公室局域网内的电脑也能打开）")
     p.add_argument("--preview", type=Path, metavar="DIR",
@@ -267,6 +267,9 @@ def _serve(argv: list[str]) -> int:
         args = p.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if not args.content.is_dir():
+        print(f"内容目录不存在：{args.content}（用 --content 指定内容目录）", file=sys.stderr)
+        return EXIT_USAGE
     folder = args.preview or serve.default_folder(args.content)
     config = Config(content=args.content, site_dir=folder / "site", signage_dir=folder / "signage",
                     today=args.today, theme=args.theme, jobs=args.jobs)
@@ -467,6 +470,12 @@ def _theme_folder(text: str) -> Path:
 def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"“{text}”不是正整数：--jobs 是同时渲染的进程数，如 --jobs 4")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"“{text}”不是端口号：应为 0 到 65535 之间的整数，如 --port 8000")
     return int(text)
 
 

@@ -272,3 +272,16 @@ def test_the_watcher_runs_before_the_first_build_and_the_rest_follows_a_pause(
     serve.run(config, "127.0.0.1", 0, said.append)
     assert calls == ["watching", "all", serve.WEB_FIRST, serve.WEB_FIRST, "all"]
     assert said[-1] == "已停止预览。"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--port", "abc"], "“abc”不是端口号"),
+    (["--port", "70000"], "“70000”不是端口号"),
+    (["--port", "-1"], "“-1”不是端口号"),
+    (["--content", "no-such-folder"], "内容目录不存在：no-such-folder"),
+])
+def test_bad_arguments_are_usage_errors_in_chinese(argv: list[str], message: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--preview", str(tmp_path / "preview"), *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "preview").exists()
