@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 import jinja2
 
-from liaison.build import distributed, signals
+from liaison.build import distributed, serve, signals
 from liaison.build.config import Config
 from liaison.build.packs import make_packs
 from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
@@ -53,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="liaison",
         description="把 content/ 中的联络站、代表、制度、活动和意见记录生成公开网站（site/）和制作文件（signage/）。"
-                    "新建一条记录：liaison new 类别 编号（见 liaison new --help）。",
+                    "新建一条记录：liaison new 类别 编号（见 liaison new --help）；"
+                    "边编辑边在浏览器中预览：liaison serve（见 liaison serve --help）。",
         epilog=EPILOG,
     )
     p.add_argument("command", nargs="?", choices=["build", "check", "plan", "pack"], default="build",
@@ -191,6 +192,8 @@ def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["new"]:
         return _new(argv[1:])
+    if argv[:1] == ["serve"]:
+        return _serve(argv[1:])
     if argv and argv[0] in SHEET_COMMANDS:
         return SHEET_COMMANDS[argv[0]](argv[1:])
     try:
@@ -263,6 +266,38 @@ def _new(argv: list[str]) -> int:
         print(f"编号按姓名的拼音取为 {created.record_id}：它是文件名，也是公开网址的一部分；"
               "要用别的编号，删去这个文件，在命令中写明编号重新新建")
     print(f"已新建 {created.path}：请填写其中空着的字段，然后运行 liaison check 检查")
+    return EXIT_OK
+
+
+def _serve(argv: list[str]) -> int:
+    """`liaison serve`: a live preview in the browser, built again on every save (liaison/build/serve.py)."""
+    p = argparse.ArgumentParser(prog="liaison serve",
+                                description="在浏览器中预览网站：生成到专用的预览目录（不是发布用的 site/），"
+                                            "保存内容或主题文件后自动重新生成并刷新页面；内容有错误时页面上列出每一处。按 Ctrl-C 停止。")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
+    p.add_argument("--port", type=_port, default=8000, help="端口（默认 8000；0 表示任取一个空闲端口）")
+    p.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                   help="监听的地址（默认 127.0.0.1，只有本机能打开；0.0.0.0 让办公室局域网内的电脑也能打开）")
+    p.add_argument("--preview", type=Path, metavar="DIR",
+                   help="预览目录（默认在用户缓存目录 ~/.cache/liaison/preview/ 下，每个内容目录一个，下次启动时沿用）")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="按此日期计算“近期”“有效”等内容（默认今天）")
+    p.add_argument("--theme", type=_theme_folder, metavar="DIR", help="主题文件夹（见 docs/themes.md）")
+    p.add_argument("--jobs", type=_jobs, metavar="N", help="同时渲染的进程数（默认：本程序可用的处理器数）")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not args.content.is_dir():
+        print(f"内容目录不存在：{args.content}（用 --content 指定内容目录）", file=sys.stderr)
+        return EXIT_USAGE
+    folder = args.preview or serve.default_folder(args.content)
+    config = Config(content=args.content, site_dir=folder / "site", signage_dir=folder / "signage",
+                    today=args.today, theme=args.theme, jobs=args.jobs)
+    try:
+        serve.run(config, args.bind, args.port, _notice)
+    except serve.PortError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 
@@ -452,6 +487,12 @@ def _theme_folder(text: str) -> Path:
 def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"“{text}”不是正整数：--jobs 是同时渲染的进程数，如 --jobs 4")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"“{text}”不是端口号：应为 0 到 65535 之间的整数，如 --port 8000")
     return int(text)
 
 

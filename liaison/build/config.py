@@ -25,6 +25,7 @@ class Config:
     jobs: int | None = None  # render processes; None: every processor this process may use
     clean: bool = False  # render everything, reusing nothing of the published build
     dask: str | None = None  # --dask: render on the Dask cluster at this scheduler address, or "local"
+    keep_current: bool = False  # a partial build renders only the chosen jobs whose files are not current (serve)
 
     @property
     def partial(self) -> bool:

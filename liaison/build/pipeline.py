@@ -143,7 +143,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         environment = state.environment(prepared.context)
         previous = _previous_jobs(publication, environment)
         if config.partial:
-            run = _partial(prepared.jobs, config, publication, previous)
+            run = _partial(prepared.jobs, config, publication, previous, fingerprints)
         else:
             run = _incremental(prepared.jobs, {} if config.clean or previous is None else previous, fingerprints)
         if not run.jobs and previous is not None and set(run.kept) == set(previous):
@@ -202,14 +202,18 @@ def _incremental(jobs: list[Job], previous: Mapping[str, state.Entry], fingerpri
 
 
 def _partial(jobs: list[Job], config: Config, publication: Publication,
-             previous: dict[str, state.Entry] | None) -> _Run:
+             previous: dict[str, state.Entry] | None, fingerprints: state.Fingerprints) -> _Run:
     """The chosen jobs, and every other published job's files kept: those of this plan's other jobs, and those
-    of jobs this plan no longer has (a record deleted since) unless they belong to the chosen part."""
+    of jobs this plan no longer has (a record deleted since) unless they belong to the chosen part. With
+    `keep_current`, the chosen jobs whose files are current are kept too."""
     if previous is None:
         folders = "、".join(shown(path) for path in publication.given.values())
         raise OutputError(f"只生成部分内容（--only、--station）需要 {folders} 是本程序上次完整生成的结果，"
                           f"但没有找到与它们相符的生成记录。请先完整生成一次（不加 --only、--station）。")
     selected = select(jobs, config.only, config.stations)
+    if config.keep_current:
+        outdated = state.stale(jobs, previous, fingerprints)
+        selected = [job for job in selected if job.key in outdated]
     chosen = {job.key for job in selected}
     planned = {job.key for job in jobs}
     kept = {key: entry for key, entry in previous.items()
