@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_citizen_view import AXE_JS, audit, base_url, open_page  # noqa: F401 (base_url: a fixture)
+from tests.test_citizen_view import AXE_JS, audit, open_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # the demo built, and Chromium
 
