@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jinja2
@@ -121,6 +124,24 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     report = build(Config(content=DEMO, site_dir=out / "site", signage_dir=out / "signage", today=DEMO_TODAY,
                           strict=True))
     return report, out
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(demo) -> Iterator[str]:
+    """The built demo site served over HTTP on a free local port: its address, ending in /."""
+    _, out = demo
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,7 @@ screen on its portrait TV), served over HTTP. No script errors, nothing that fai
 sideways scrolling, and an axe-core audit with no serious or critical accessibility violations."""
 from __future__ import annotations
 
-import functools
 import importlib.resources
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -33,23 +29,6 @@ AXE_JS = importlib.resources.files("axe_playwright_python") / "axe.min.js"
 
 BLOCKING_IMPACTS = ("serious", "critical")
 KIOSK_TIME = "2026-11-23T10:00:00"  # the demo's build date, during opening hours
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(demo) -> Iterator[str]:
-    _, out = demo
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def open_page(browser, url: str, viewport: dict) -> tuple[object, list[str]]:
