@@ -84,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
                    help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
     p.add_argument("--clean", action="store_true",
                    help="全部重新生成，不沿用上次生成的任何文件（默认只重新生成内容、模板或设置有变化的文件，结果与全部重新生成相同）")
+    p.add_argument("--prune", action="append", default=[], metavar="URL",
+                   help="移除一个已删除记录留下的页面（如 deputies/zhang-san/），此后该网址不再有页面；可重复使用")
     p.add_argument("--json", action="store_true", help="与 plan 一起使用：以 JSON 列出")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
@@ -204,7 +206,7 @@ def _main(argv: list[str] | None) -> int:
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
                     only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme,
-                    jobs=args.jobs, clean=args.clean)
+                    jobs=args.jobs, clean=args.clean, prune=tuple(args.prune))
     with signals.handled():
         return _run(args, config)
 

@@ -24,6 +24,7 @@ class Config:
     stations: tuple[str, ...] = ()  # build only these stations' files; () is every file
     jobs: int | None = None  # render processes; None: every processor this process may use
     clean: bool = False  # render everything, reusing nothing of the published build
+    prune: tuple[str, ...] = ()  # addresses of pages of gone records (tombstones) to remove for good
 
     @property
     def partial(self) -> bool:
