@@ -114,7 +114,7 @@ def prepare(config: Config, previous: tombstones.Register = tombstones.Register(
     typed, warnings = _validated(config)
     site = _site(typed, config)
     _check_stations(site, config)
-    register = _register(config, tombstones.update(previous, site))
+    register = _register(config, site, tombstones.update(previous, site))
     return Prepared(context(site, typed, config), plan(site, config, register), warnings, register)
 
 
@@ -154,9 +154,9 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
     return BuildReport(prepared.context.site, prepared.warnings, written, rendered=len(run.jobs), kept=len(run.kept))
 
 
-def _register(config: Config, register: tombstones.Register) -> tombstones.Register:
+def _register(config: Config, site: Site, register: tombstones.Register) -> tombstones.Register:
     """The register without the tombstones --prune names, or SelectionError for an address that names none."""
-    paths = [_page_path(address, register) for address in config.prune]
+    paths = [_page_path(address, register, site.settings.base_url) for address in config.prune]
     unknown = [address for address, path in zip(config.prune, paths) if path is None]
     if unknown:
         kept = "、".join(urls.canonical("", page.path) for page in register.tombstones) or "（没有）"
@@ -165,12 +165,9 @@ def _register(config: Config, register: tombstones.Register) -> tombstones.Regis
     return register.without(path for path in paths if path)
 
 
-def _page_path(address: str, register: tombstones.Register) -> str | None:
-    """The tombstone an address names: a full URL, /deputies/x/, deputies/x or deputies/x/index.html."""
-    path = address.split("://", 1)[-1]
-    if "://" in address:
-        path = path.partition("/")[2]
-    path = path.strip("/")
+def _page_path(address: str, register: tombstones.Register, base_url: str) -> str | None:
+    """The tombstone an address names: the public URL, /deputies/x/, deputies/x or deputies/x/index.html."""
+    path = address.removeprefix(base_url).strip("/")
     path = path if path.endswith(".html") else f"{path}/index.html"
     return path if register.tombstone(path) else None
 
