@@ -100,14 +100,14 @@ class Prepared:
     context: Context
     jobs: list[Job]
     warnings: list[Problem]
-    register: tombstones.Register = tombstones.Register()  # the record pages and tombstones this build keeps
+    register: tombstones.Register = tombstones.EMPTY  # the record pages and tombstones this build keeps
 
     def selected(self, config: Config) -> list[Job]:
         """The jobs a build with this configuration runs: every one, unless it names a part."""
         return select(self.jobs, config.only, config.stations) if config.partial else self.jobs
 
 
-def prepare(config: Config, previous: tombstones.Register = tombstones.Register()) -> Prepared:
+def prepare(config: Config, previous: tombstones.Register = tombstones.EMPTY) -> Prepared:
     """Load, validate, make the model and plan, with the pages of gone records the last build's register and
     this content make (see `_register`): raise ContentError with every problem, or SelectionError for a station
     that does not exist or a --prune address that is no tombstone."""
@@ -157,7 +157,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
 def _register(config: Config, site: Site, register: tombstones.Register) -> tombstones.Register:
     """The register without the tombstones --prune names, or SelectionError for an address that names none."""
     paths = [_page_path(address, register, site.settings.base_url) for address in config.prune]
-    unknown = [address for address, path in zip(config.prune, paths) if path is None]
+    unknown = [address for address, path in zip(config.prune, paths, strict=True) if path is None]
     if unknown:
         kept = "、".join(urls.canonical("", page.path) for page in register.tombstones) or "（没有）"
         raise SelectionError(f"--prune：“{'”“'.join(unknown)}”不是已删除记录留下的页面，不能移除。"

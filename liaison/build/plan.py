@@ -111,7 +111,7 @@ def describe(job: Job) -> dict[str, Any]:
             "inputs": job.inputs.as_dict(), "fan_in": list(job.fan_in), "fan_in_bytes": job.fan_in_bytes}
 
 
-def plan(site: Site, config: Config, register: tombstones.Register = tombstones.Register()) -> list[Job]:
+def plan(site: Site, config: Config, register: tombstones.Register = tombstones.EMPTY) -> list[Job]:
     """Every job of a full build, in the order their outputs are written: the site's folder (web pages, the
     open data, the lobby screens, then what fans in from them), then the print shop's. `register` tells the
     pages of records that are gone (tombstones)."""

@@ -55,6 +55,9 @@ class Register:
         return dataclasses.replace(self, tombstones=tuple(p for p in self.tombstones if p.path not in gone))
 
 
+EMPTY = Register()
+
+
 def read(data: bytes | None) -> Register:
     """The register a build kept, or an empty one (no build yet, or a file that is not a register)."""
     try:
@@ -82,8 +85,8 @@ def update(register: Register, site: Site) -> Register:
 def live_pages(site: Site) -> Iterable[Page]:
     for deputy in site.deputies.values():
         memberships = sorted(site.assignments(deputy, current=False), key=lambda m: m.since)
-        ends = [m.until for m in memberships]
-        ended = max(ends).isoformat() if ends and None not in ends else None  # type: ignore[type-var]
+        ends = [m.until for m in memberships if m.until is not None]
+        ended = max(ends).isoformat() if ends and len(ends) == len(memberships) else None  # all ended
         yield Page(urls.page_path("deputies", deputy.id), "deputies", deputy.id, deputy.name,
                    memberships[-1].station.id if memberships else None, ended)
     for station in site.stations.values():

@@ -4,7 +4,6 @@ record leaves the content stays, saying it is no longer current and where to go 
 rest of the year."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from liaison.build.pipeline import Config, build
+from liaison.build.config import Config
+from liaison.build.pipeline import build
 from liaison.build.writer import REGISTER, store_of
 from liaison.cli import main
 from liaison.render.web import search
@@ -143,6 +143,6 @@ def test_a_record_that_comes_back_takes_its_page_back(history: Path, tmp_path: P
     work = tmp_path / "work"
     shutil.copytree(history, work, symlinks=True)
     write(work / "content" / "deputies" / "zhao-yi.yaml", ZHAO)
-    build(dataclasses.replace(_config(work / "content", work / "out")))
+    build(_config(work / "content", work / "out"))
     assert "原来的页面" not in _page(work / "out", "deputies/zhao-yi/index.html")
     assert "deputies/zhao-yi/index.html" not in _tombstones(work / "out")
