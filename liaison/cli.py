@@ -21,8 +21,9 @@ from typing import Any, TextIO
 
 import jinja2
 
-from liaison.build import signals
+from liaison.build import distributed, signals
 from liaison.build.config import Config
+from liaison.build.packs import make_packs
 from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
 from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
@@ -35,14 +36,15 @@ from liaison.content.sheets.importer import WriteError, apply, plan_import
 from liaison.content.validate import theme_folder_problem, validate
 from liaison.model import dates
 from liaison.model.site import Site
+from liaison.progress import BuildProgress
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
 from liaison.render.theme import template_problem
 from liaison.render.workbook import workbook_bytes
 from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
-EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已逐条列出）；{EXIT_USAGE} 命令用法错误；"
-          f"{EXIT_RULES} 合规检查有不符合的规则（check --report --strict）；{EXIT_INTERNAL} 程序内部错误；"
+EPILOG = (f"退出码：{EXIT_OK} 成功；{EXIT_CONTENT} 内容有错误（已逐条列出）；{EXIT_USAGE} 命令用法错误"
+          f"（含 --dask 的集群不可用或工作进程环境与本机不同）；{EXIT_RULES} 合规检查有不符合的规则（check --report --strict）；{EXIT_INTERNAL} 程序内部错误；"
           f"{EXIT_OUTPUT} 输出目录不能使用或无法写入（已说明目录和原因）；{EXIT_BUSY} 另一次生成正在写入同一输出目录；"
           "130 被 Ctrl-C 中断；143 被 SIGTERM 终止。退出码不是 0 时，已发布的文件保持不变。")
 
@@ -54,9 +56,10 @@ def parser() -> argparse.ArgumentParser:
                     "新建一条记录：liaison new 类别 编号（见 liaison new --help）。",
         epilog=EPILOG,
     )
-    p.add_argument("command", nargs="?", choices=["build", "check", "plan"], default="build",
+    p.add_argument("command", nargs="?", choices=["build", "check", "plan", "pack"], default="build",
                    help="build：校验并生成（默认）；check：只校验，不写任何文件；"
                         "plan：列出生成计划中的每个文件和它依据的记录、模板、文件和设置，不写任何文件；"
+                        "pack：把已生成的制作文件按联络站打成 zip 包交给制作单位（不重新生成）。"
                         "另有 import FILE（导入 Excel/CSV 表格）和 export FILE（导出为 Excel），见 import --help")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
     p.add_argument("--site", type=Path, default=Path("site"), metavar="DIR", help="网站输出目录（默认 site）")
@@ -79,14 +82,21 @@ def parser() -> argparse.ArgumentParser:
                         "data 开放数据；其余已发布的文件原样保留（需要先完整生成过一次）")
     p.add_argument("--station", action="append", default=[], metavar="ID",
                    help="只生成该联络站自己的文件：它的网页、日历订阅、接待公告、大厅屏幕和制作文件，"
-                        "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留")
+                        "以及汇总它们的站点地图、罕见字字体和制作清单；可重复使用；其余已发布的文件原样保留。"
+                        "与 pack 一起使用：只打这些联络站的制作包")
     p.add_argument("--jobs", type=_jobs, metavar="N",
                    help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
     p.add_argument("--clean", action="store_true",
                    help="全部重新生成，不沿用上次生成的任何文件（默认只重新生成内容、模板或设置有变化的文件，结果与全部重新生成相同）")
     p.add_argument("--prune", action="append", default=[], metavar="URL",
                    help="移除一个已删除记录留下的页面（如 deputies/zhang-san/），此后该网址不再有页面；可重复使用")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="在 Dask 分布式集群上渲染：ADDRESS 为调度器地址（如 tcp://10.0.0.1:8786），写 local 则在本机启动"
+                        f"与 --jobs 同样多的工作进程；需先安装：{distributed.INSTALL}；工作机的要求见 docs/distributed.md")
     p.add_argument("--json", action="store_true", help="与 plan 一起使用：以 JSON 列出")
+    p.add_argument("--output", type=Path, metavar="DIR",
+                   help="与 pack 一起使用：制作包写入的目录（默认 packs），每站一个 <联络站编号>.zip；"
+                        "用 --station 只打这些联络站的包")
     p.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
     return p
 
@@ -198,15 +208,25 @@ def _main(argv: list[str] | None) -> int:
     if args.json and args.command != "plan":
         print("--json 只能与 plan 一起使用：python build.py plan --json", file=sys.stderr)
         return EXIT_USAGE
+    if args.dask and args.command != "build":
+        print("--dask 只能与 build 一起使用", file=sys.stderr)
+        return EXIT_USAGE
+    if args.output is not None and args.command != "pack":
+        print("--output 只能与 pack 一起使用：python build.py pack --output DIR", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "pack":
+        return _pack(args)
     try:
         dates.source_date_epoch()
-    except dates.EpochError as exc:
+        if args.dask:
+            distributed.require()
+    except (dates.EpochError, distributed.ClusterError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
                     only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme,
-                    jobs=args.jobs, clean=args.clean, prune=tuple(args.prune))
+                    jobs=args.jobs, clean=args.clean, dask=args.dask, prune=tuple(args.prune))
     with signals.handled():
         return _run(args, config)
 
@@ -305,12 +325,12 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             _print_problems(prepared.warnings)
             _print_plan(prepared.selected(config), args.json)
             return EXIT_OK
-        progress = None if args.quiet else _Progress()
+        progress = None if args.quiet else BuildProgress()
         try:
             report = build(config, progress, notify)
         finally:
             if progress:
-                progress.clear()
+                progress.close()
     except ContentError as exc:
         _print_problems(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error" or config.strict)
@@ -323,7 +343,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     except OutputError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code
-    except SelectionError as exc:
+    except (SelectionError, distributed.ClusterError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
@@ -337,6 +357,21 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     _print_problems(report.warnings)
     if not args.quiet:
         print(_summary(report, time.monotonic() - started))
+    return EXIT_OK
+
+
+def _pack(args: argparse.Namespace) -> int:
+    """Zip the published print files of the chosen stations (all by default) for the shop."""
+    try:
+        written = make_packs(args.signage, tuple(dict.fromkeys(args.station)), args.output or Path("packs"))
+    except SelectionError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except OutputError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    if not args.quiet:
+        print(f"已生成 {len(written)} 个制作包：{'、'.join(str(path) for path in written)}")
     return EXIT_OK
 
 
@@ -399,24 +434,6 @@ def _print_problems(problems: list[Problem]) -> None:
     cwd = Path.cwd()
     for problem in sorted(problems):
         print(problem.format(relative_to=cwd), file=sys.stderr)
-
-
-class _Progress:
-    """A one-line counter on a terminal; silent when output is redirected."""
-
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.last = 0.0
-
-    def __call__(self, target: str, done: int) -> None:
-        now = time.monotonic()
-        if self.enabled and now - self.last > 0.1:
-            self.last = now
-            print(f"\r正在生成 {target}：{done} 个文件", end="", file=sys.stderr, flush=True)
-
-    def clear(self) -> None:
-        if self.enabled and self.last:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _targets(text: str) -> tuple[str, ...]:

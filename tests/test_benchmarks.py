@@ -44,3 +44,11 @@ def test_search_benchmark_runs() -> None:
     assert result.returncode == 0, result.stderr
     assert re.search(r"\| `search/entries\.js` \| \d+ KB \| \d+ KB \|", result.stdout), result.stdout
     assert re.search(r"\| initials \| [a-z]+ \| [1-9]\d* \| [\d.]+ ms \|", result.stdout), result.stdout
+
+
+def test_print_fonts_benchmark_runs() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "print_fonts.py"), "--repeat", "1",
+                             "--content", str(ROOT / "tests" / "fixtures" / "mini")],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\| QR card \(PDF\) \| \d+ \| \d+ \| \d+ / \d+ \| \d+ / \d+ \|", result.stdout), result.stdout

@@ -110,6 +110,8 @@ def test_every_qr_code_in_every_demo_pdf_decodes_to_its_url(demo) -> None:
     for station_id, station in site.stations.items():
         expected_on_poster = [site.qr_target(station)] + [site.qr_target(m.deputy) for m in site.members(station)] \
             + [s.url for s in station.scenarios]
+        channel = site.message_channel(station)  # its own way to leave a message, or the county's
+        expected_on_poster += [channel.url] if channel and channel.url else []
         on_poster = [c.text for sheet in sorted((out / "signage" / station_id).glob("poster-*.pdf"))
                      for c in qr_codes(sheet.read_bytes())]
         assert sorted(on_poster) == sorted(expected_on_poster), station_id

@@ -25,6 +25,7 @@ class Config:
     jobs: int | None = None  # render processes; None: every processor this process may use
     clean: bool = False  # render everything, reusing nothing of the published build
     prune: tuple[str, ...] = ()  # addresses of pages of gone records (tombstones) to remove for good
+    dask: str | None = None  # --dask: render on the Dask cluster at this scheduler address, or "local"
 
     @property
     def partial(self) -> bool:

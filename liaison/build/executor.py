@@ -19,6 +19,7 @@ import multiprocessing.connection
 import os
 import pickle
 import signal
+import sys
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -65,9 +66,9 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
     (their facts, kept from the last build)."""
     global _TASK
     given = given or {}
-    _check_order(jobs, given)
+    check_order(jobs, given)
     count = min(len(jobs), workers or cores())
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or _TASK is not None:
+    if count < 2 or not forks_safely() or _TASK is not None:
         yield from _in_process(jobs, context, given)
         return
     _TASK = (jobs, context)
@@ -83,7 +84,13 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         _TASK = None
 
 
-def _check_order(jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
+def forks_safely(platform: str = sys.platform) -> bool:
+    """Whether workers may be forked: on Linux. macOS offers fork, but system libraries (the Objective-C runtime,
+    Core Text under Pango) are not safe in a forked child; there, and on Windows, jobs run in the process."""
+    return platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def check_order(jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
     """Every job fans in from jobs before it in the plan or given ones; bytes only from jobs run now."""
     seen: set[str] = set()
     for job in jobs:
@@ -93,7 +100,7 @@ def _check_order(jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
         seen.add(job.key)
 
 
-class _Results:
+class Results:
     """The results an aggregate may still read: facts of every job, bytes only until their reader has them."""
 
     def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
@@ -123,7 +130,7 @@ class _Results:
 
 
 def _in_process(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered]) -> Iterator[tuple[Job, Rendered]]:
-    results = _Results(jobs, given)
+    results = Results(jobs, given)
     for job in jobs:
         result = job.run(context, results.upstream(job))
         results.add(job, result)
@@ -135,7 +142,7 @@ class _Schedule:
 
     def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
         self.jobs = jobs
-        self.results = _Results(jobs, given)
+        self.results = Results(jobs, given)
         self.pending = list(range(len(jobs)))  # not handed out yet, in plan order
 
     def run(self, pipes: list[multiprocessing.connection.Connection]) -> Iterator[tuple[Job, Rendered]]:

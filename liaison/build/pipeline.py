@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from liaison.build import executor, state
+from liaison.build import distributed, executor, state
 from liaison.build.config import Config, site_theme
-from liaison.build.plan import LINK_CHECK, Job, plan, select
+from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import REGISTER, OutputError, Publication, WriteReport, shown
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
@@ -31,7 +31,9 @@ from liaison.render import Context, Output, Rendered, theme
 from liaison.render.print.preflight import preflight
 from liaison.rules import rating
 
-Progress = Callable[[str, int], None]  # (target, files done so far)
+# (target, jobs done, jobs of that target in this build's plan): first for each target, with the jobs whose
+# outputs are current and kept counted as done, then once per job run as its outputs reach the writer.
+Progress = Callable[[str, int, int], None]
 Notify = Callable[[str], None]  # a one-line notice for the user
 FOLDERS = ("site", "signage")  # the output folders, in the order the plan writes them
 
@@ -93,6 +95,13 @@ def context(site: Site, typed: Typed, config: Config) -> Context:
     return Context(site, theme.environment(content_dates, themed), content_dates, config.content, themed, records)
 
 
+def worker_context(config: Config) -> Context:
+    """The context made again from the content in a process that did not plan the build (a Dask worker): the
+    client has checked the content, so this only reads it; `config` names the day and the theme folder."""
+    typed, _ = validate(load_content(config.content), config.content)
+    return context(_site(typed, config), typed, config)
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A build up to its plan: what its jobs read, and every job."""
@@ -145,7 +154,11 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         if not run.jobs and previous is not None and set(run.kept) == set(previous) and register.encode() == before:
             unchanged = {name: WriteReport(len(publication.published_files(name)), 0, 0) for name in FOLDERS}
             return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
-        stream = _Stream(executor.run(run.jobs, prepared.context, run.given, workers=config.jobs), progress)
+        results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
+                                   make_context=worker_context, workers=config.jobs) if config.dask
+                   else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
+        tally = _Tally(prepared.selected(config), run.jobs, progress) if progress else None
+        stream = _Stream(results, tally)
         written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
                    for name in FOLDERS}
         publication.stage_state(state.encode(run.entries(stream.done, fingerprints), environment))
@@ -263,24 +276,40 @@ def _previous_jobs(publication: Publication, environment: str) -> dict[str, stat
 class _Stream:
     """The results of a run, in plan order, as each folder's outputs; a check's problems stop the build."""
 
-    def __init__(self, results: Iterator[tuple[Job, Rendered]], progress: Progress | None) -> None:
+    def __init__(self, results: Iterator[tuple[Job, Rendered]], tally: _Tally | None) -> None:
         self.results = results
-        self.progress = progress
+        self.tally = tally
         self.next: tuple[Job, Rendered] | None = next(results, None)
         self.done: dict[str, tuple[Job, Rendered]] = {}  # every job's result, its outputs left out
 
     def outputs(self, name: str) -> Iterator[Output]:
-        count = 0
         while self.next is not None and self.next[0].tree == name:
             job, result = self.next
             if result.problems:
                 raise ContentError(list(result.problems))
             self.done[job.key] = (job, Rendered((), result.facts, (), result.loaded))
-            for output in result.outputs:
-                count += 1
-                if self.progress:
-                    self.progress(name, count)
-                yield output
+            yield from result.outputs
+            if self.tally:
+                self.tally.done(job)
             self.next = next(self.results, None)
         if self.next is not None and self.next[0].tree in FOLDERS[:FOLDERS.index(name)]:
             raise RuntimeError(f"the plan writes {self.next[0].key} after the {name} folder")
+
+
+class _Tally:
+    """Jobs done per target against the build's totals, told to a Progress callback (targets in TARGETS order):
+    the build's jobs are those `plan` lists for it; those it does not run, their outputs kept as they are
+    current, are done from the start."""
+
+    def __init__(self, planned: Sequence[Job], run: Sequence[Job], progress: Progress) -> None:
+        self.progress = progress
+        self.totals = {target: n for target in TARGETS if (n := sum(job.target == target for job in planned))}
+        running = {job.key for job in run}
+        self.counts = {target: sum(job.target == target and job.key not in running for job in planned)
+                       for target in self.totals}
+        for target, total in self.totals.items():
+            progress(target, self.counts[target], total)
+
+    def done(self, job: Job) -> None:
+        self.counts[job.target] += 1
+        self.progress(job.target, self.counts[job.target], self.totals[job.target])

@@ -5,9 +5,9 @@ render function with plain arguments (ids, never objects), and the inputs that f
 kind and id, templates, files, settings keys. Jobs are small frozen values that pickle, so that any process
 that holds the same content can run them.
 
-An aggregate (the sitemap, the rare-glyph font, a kiosk's version file, the print manifests and packs, the
-link check) declares the jobs it fans in from and reads only what they tell of their outputs (paths, rows,
-characters, links and anchors, a version), or, a pack alone, their bytes. Planning reads the model and lists
+An aggregate (the sitemap, the rare-glyph font, a kiosk's version file, the print manifests, the link check)
+declares the jobs it fans in from and reads only what they tell of their outputs (paths, rows, characters, links
+and anchors, a version), or, where it says so (fan_in_bytes), their bytes. Planning reads the model and lists
 the theme's static files; it renders nothing and opens no template, so `liaison plan`, `--only`, `--station`
 and the progress count all come from the same list.
 """
@@ -38,7 +38,7 @@ TREES = {"web": "site", "kiosk": "site", "data": "site", "print": "signage"}  # 
 LINK_CHECK = "site:link-check"
 
 # Settings (keys of site.yaml) each kind of output reads, besides what its records say.
-PAGE_SETTINGS = ("title", "publisher", "slogan", "base_url", "timezone")
+PAGE_SETTINGS = ("title", "publisher", "slogan", "base_url", "timezone", "footer")
 RULE_SETTINGS = ("reception_rule", "tier_reception_rules", "notice_lead_days")
 PRINT_SETTINGS = ("signage", "timezone")
 
@@ -72,7 +72,7 @@ class Job:
     station: str | None = None  # the station whose files these are (`--station`)
     more: str | None = None  # a pattern for further outputs whose number only rendering tells (poster sheets)
     fan_in: tuple[str, ...] = ()  # keys of the jobs whose facts this job reads
-    fan_in_bytes: bool = False  # and whose outputs' bytes (a station's print pack)
+    fan_in_bytes: bool = False  # and whose outputs' bytes
     name: str = ""  # the key of a job without outputs
 
     @property
@@ -146,12 +146,14 @@ def _web(site: Site, config: Config, register: tombstones.Register) -> list[Job]
     # The search index shows no rule days: what the day decides of it is memberships and notices in force.
     index = Job("web", (search.INDEX,), search.index_script, inputs=dataclasses.replace(
         _inputs(records=_all(site, "stations", "deputies", "notices")), rule_days=False))
-    jobs = [*listed, *unlisted, sitemap, font, index, *_feeds(site), *_static(site, config), *_portraits(site)]
+    jobs = [*listed, *unlisted, sitemap, font, index, *_feeds(site), *_static(site, config), *_portraits(site),
+            *_badge(site)]
     if site.settings.compliance.publish:
         folder = report.PUBLISHED_FOLDER
         jobs.append(Job("web", (f"{folder}index.html", f"{folder}compliance.json"), report.published,
                         inputs=_inputs(records=_all(site, *_KINDS, "assessments"), templates=REPORT_TEMPLATES,
-                                       settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "compliance"], today=True)))
+                                       settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "compliance", "message_channel"],
+                                       today=True)))
     return jobs
 
 
@@ -172,7 +174,8 @@ def _listed_pages(site: Site, register: tombstones.Register) -> list[Job]:
     for station in site.stations.values():
         path = urls.page_path("stations", station.id)
         job = _page(path, "station.html", _station_reads(site, station), "station", station.id, station=station.id,
-                    settings=[*RULE_SETTINGS, "staff_duties", "opinion_flow", "opinion_categories"])
+                    settings=[*RULE_SETTINGS, "staff_duties", "opinion_flow", "opinion_categories",
+                              "message_channel"])
         jobs.append(dataclasses.replace(job, render=pages.station_page,
                                         args=(path, station.id, _former(site, station, register))))
     jobs.append(_page("deputies/index.html", "deputies.html", _all(site, "deputies", "stations")))
@@ -275,6 +278,12 @@ def _portraits(site: Site) -> list[Job]:
             for deputy in site.deputies.values() if deputy.photo for width in PORTRAIT_WIDTHS]
 
 
+def _badge(site: Site) -> list[Job]:
+    relative = site.settings.footer.badge
+    return [Job("web", (urls.badge_path(relative),), assets.badge,
+                inputs=_inputs(files=_content_files(relative), settings=["footer"]))] if relative else []
+
+
 def _data(site: Site) -> list[Job]:
     return [Job("data", (path,), data.export, (path,), _inputs(records=_all(site, "stations", "deputies"),
                                                                 settings=["base_url"]))
@@ -290,27 +299,24 @@ def _kiosk(site: Site) -> list[Job]:
         page = Job("kiosk", (kiosk.page_path(station.id),), kiosk.page, (station.id,),
                    _inputs(records=reads, templates=["kiosk/page.html", "charts/monthly.svg"],
                            files=_content_files(*(d.photo for d in people)),
-                           settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "kiosk"]), station=station.id)
+                           settings=[*PAGE_SETTINGS, *RULE_SETTINGS, "kiosk", "message_channel"]),
+                   station=station.id)
         jobs += [page, Job("kiosk", (kiosk.version_path(station.id),), kiosk.version_file, (station.id,),
                            station=station.id, fan_in=(page.key,))]
     return jobs
 
 
 def _print(site: Site) -> list[Job]:
-    jobs: list[Job] = []
-    for station in site.stations.values():
-        files = _station_print(site, station)
-        jobs += [*files, Job("print", (signage.pack_path(station.id),), signage.pack, (station.id,),
-                             station=station.id, fan_in=tuple(job.key for job in files), fan_in_bytes=True)]
+    # No zip packs: `liaison pack` makes them from the published files, for the stations the shop needs.
+    jobs = [job for station in site.stations.values() for job in _station_print(site, station)]
     # A print file shows who serves and which receptions are ahead, never the rule's next days.
     jobs = [dataclasses.replace(job, inputs=dataclasses.replace(job.inputs, rule_days=False)) for job in jobs]
-    printed = tuple(job.key for job in jobs if not job.fan_in)
-    jobs += [Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS]
-    return jobs
+    printed = tuple(job.key for job in jobs)
+    return [*jobs, *(Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS)]
 
 
 def _station_print(site: Site, station: Station) -> list[Job]:
-    """The station's print files, in the order its pack and the manifests list them."""
+    """The station's print files, in the order the manifests (and its pack) list them."""
     sid = station.id
     plate = _inputs(records={"stations": [sid]}, templates=["print/signboard.html"],
                     files=_content_files(site.settings.signage.font), settings=PRINT_SETTINGS)
@@ -324,7 +330,7 @@ def _station_print(site: Site, station: Station) -> list[Job]:
                     _inputs(records=poster_reads, templates=["print/poster.html", "print/flow.svg"],
                             files=_content_files(site.settings.signage.emblem, *(d.photo for d in members)),
                             settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher", "slogan", "opinion_flow",
-                                      "staff_duties", "base_url"]),
+                                      "staff_duties", "base_url", "message_channel"]),
                     sid, more=signage.POSTER_SHEETS.format(station=sid)))
     for deputy in [None, *members]:
         reads = {"stations": [sid], "deputies": [deputy.id] if deputy else []}

@@ -22,8 +22,6 @@ import hashlib
 import importlib.metadata
 import json
 import platform
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import Any
 
 import jinja2
 
+from liaison.build import fingerprint
 from liaison.build.plan import Job
 from liaison.content import paths
 from liaison.model import dates, schedule
@@ -81,10 +80,7 @@ def entry(job: Job, facts: Mapping[str, Any], fingerprint: str | None, reads: Ma
 def _code_and_packages() -> str:
     """This program's code and the versions of every installed package (WeasyPrint, Pillow, fontTools,
     HarfBuzz, Jinja2 … all shape the bytes) and of Python."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest = hashlib.sha256(fingerprint.code().encode())
     found = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update("\n".join([sys.version, platform.machine(), *found]).encode())
     return digest.hexdigest()
@@ -94,15 +90,8 @@ def _code_and_packages() -> str:
 def _fonts() -> str:
     """Every font file fontconfig knows, by path, size and modification time (WeasyPrint and the font subsets
     draw with them)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return "no fontconfig"
-    try:
-        listed = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True, check=True,
-                                timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):
-        return "fontconfig failed"
-    return _digest(sorted(_stat(Path(name)) for name in set(listed.split("\n")) if name))
+    listed = fingerprint.font_files()
+    return "no fontconfig" if listed is None else _digest([_stat(path) for path in listed])
 
 
 def environment(ctx: Context) -> str:

@@ -51,6 +51,7 @@ from liaison.render import Output
 MANIFEST = ".liaison-manifest.json"
 STATE = "build-state.json"  # in a generation, beside its trees: what the next build may keep (a partial build)
 REGISTER = "tombstones.json"  # in a generation: the record pages published and those of gone records (tombstones)
+STATS = "file-stats.json"  # in a generation: each file's size, time and inode when published (see _foreign)
 EXIT_OUTPUT, EXIT_BUSY = 5, 6
 _GENERATION = re.compile(r"gen-(\d+)")
 _FORCE_HINT = "为避免误删，已停止。请换一个空目录，或确认后加 --force"
@@ -179,16 +180,34 @@ def _not_ours(name: str, target: Path, store: Path) -> str | None:
 
 
 def _foreign(tree: Path, label: str) -> str | None:
-    """The first thing in tree that liaison did not write there, as the start of a message, or None."""
+    """The first thing in tree that liaison did not write there, as the start of a message, or None.
+
+    A file is read and its digest compared only when its size, modification time or inode differ from what
+    the build that published it noted (STATS beside the trees): writing to a file changes its time, so an
+    unchanged stat is an unchanged file, and a rebuild does not read every published byte again."""
     manifest = read_manifest(tree)
+    noted = _read_stats(tree.parent).get(tree.name, {})
     for relative, entry in _entries(tree):
         if relative == MANIFEST and manifest is not None:
             continue
         if manifest is None or relative not in manifest or entry.is_symlink() or not entry.is_file():
             return f"{label} 中有不是本程序生成的文件（如 {relative}）"
-        if _digest(entry.read_bytes()) != manifest[relative]:
+        if noted.get(relative) != _stat(entry) and _digest(entry.read_bytes()) != manifest[relative]:
             return f"{label} 中的 {relative} 在上次生成后被改动过"
     return None
+
+
+def _stat(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _read_stats(generation: Path) -> dict[str, dict[str, list[int]]]:
+    try:
+        stats = json.loads((generation / STATS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stats if isinstance(stats, dict) else {}
 
 
 def _entries(tree: Path) -> Iterator[tuple[str, Path]]:
@@ -303,6 +322,7 @@ class Publication:
         self.published = False
         self._previous: dict[str, tuple[Path | None, dict[str, str]]] = {}
         self._staged: set[str] = set()
+        self._stats: dict[str, dict[str, list[int]]] = {}
 
     def __enter__(self) -> Publication:
         first = next(iter(self.given.values()))
@@ -364,6 +384,7 @@ class Publication:
             manifest = {"generator": "liaison", "tree": name, "files": dict(sorted(files.items()))}
             (tree / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
         self._staged.add(name)
+        self._stats[name] = {path: _stat(tree / path) for path in files}
         return WriteReport(len(files), changed, len(set(published) - set(files)))
 
     def published_files(self, name: str) -> dict[str, str]:
@@ -397,6 +418,7 @@ class Publication:
         signals.check()
         first = next(iter(self.given.values()))
         with _faults(first):
+            (self.staging / STATS).write_text(json.dumps(self._stats, separators=(",", ":")), encoding="utf-8")
             _sync(self.staging)
             current = self._current_generation()
             for name in self.targets:

@@ -70,6 +70,18 @@ ContentLoader.add_implicit_resolver(
     list("-+0123456789."))
 
 
+class _FastLoader(yaml.CSafeLoader):
+    """ContentLoader's reading, parsed by libyaml (C): for texts with no anchor or alias and little flow
+    nesting, which are all a clerk writes (PyYAML's own parser took two thirds of `check`). Anything else, and
+    any text libyaml refuses, is read again by ContentLoader, whose refusals and messages the user sees."""
+
+
+_FastLoader.yaml_implicit_resolvers = ContentLoader.yaml_implicit_resolvers
+_FastLoader.yaml_constructors = ContentLoader.yaml_constructors
+_FAST = yaml.__with_libyaml__
+_MAX_FLOW = 200  # flow brackets beyond which a text goes to ContentLoader (its depth limit is Python's)
+
+
 @dataclass(frozen=True)
 class Marks:
     """Line/column (1-based) of every value and mapping key in one file, and where each text value is written."""
@@ -354,6 +366,9 @@ def _parse_yaml(path: Path, source: str, start: int, end: int, line_offset: int,
                 problems: list[Problem]) -> tuple[Any, Marks] | None:
     """Parse source[start:end], which begins on line line_offset + 1 of the file."""
     text = source[start:end]
+    fast = _parse_fast(path, source, start, end, line_offset)
+    if fast is not None:
+        return fast
     try:
         loader = ContentLoader(text)
     except yaml.reader.ReaderError as exc:  # a control character PyYAML refuses outright
@@ -387,6 +402,33 @@ def _parse_yaml(path: Path, source: str, start: int, end: int, line_offset: int,
     return data, marks
 
 
+def _parse_fast(path: Path, source: str, start: int, end: int, line_offset: int) -> tuple[Any, Marks] | None:
+    """_parse_yaml by libyaml where that reads the text as ContentLoader would (see _FastLoader), else None:
+    the caller reads it with ContentLoader, which reports whatever is wrong."""
+    text = source[start:end]
+    if not (_FAST and "&" not in text and "*" not in text and text.count("[") + text.count("{") <= _MAX_FLOW):
+        return None
+    try:
+        loader = _FastLoader(text)
+    except yaml.YAMLError:
+        return None
+    try:
+        node = loader.get_single_node()
+        marks = Marks(text=source)
+        if node is None:
+            return None, marks
+        walk = _Walk(marks, [], path, line_offset, start)
+        walk.collect(node, ())
+        if walk.duplicates:
+            return None
+        data = loader.construct_document(node)
+    except (yaml.YAMLError, _Refused, RecursionError, ValueError):
+        return None
+    finally:
+        loader.dispose()
+    return data, marks
+
+
 class _Refused(Exception):
     def __init__(self, mark: yaml.Mark, message: str):
         self.mark, self.message = mark, message
@@ -409,7 +451,7 @@ class _Walk:
         if isinstance(node, yaml.ScalarNode):
             span = (node.start_mark.index + self.char_offset, node.end_mark.index + self.char_offset)
             self.marks.spans[loc] = span
-            if node.style is None:
+            if not node.style:  # plain: None from PyYAML's parser, "" from libyaml's
                 self._misaligned_item(span)
         elif isinstance(node, yaml.MappingNode):
             keys: set[str] = set()

@@ -413,9 +413,119 @@ class Kiosk(Record):
     deputies_per_slide: Annotated[int, Field(ge=1, le=6)] = Field(3, description="每页显示几位代表")
 
 
+# ---- government-site norms: the footer and the way to leave a message -------------------------------
+
+# The abbreviations a province's filing numbers begin with, and its administrative division code (GB/T 2260),
+# which begins a public-security filing number. Some provinces file under a second abbreviation
+# (川 and 蜀, 贵 and 黔, 云 and 滇, 甘 and 陇).
+PROVINCE_CODES = {
+    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23", "沪": "31",
+    "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41", "鄂": "42", "湘": "43",
+    "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "蜀": "51", "贵": "52", "黔": "52", "云": "53",
+    "滇": "53", "藏": "54", "陕": "61", "甘": "62", "陇": "62", "青": "63", "宁": "64", "新": "65",
+}
+# MIIT ICP filing (ICP备案号): the province, ICP备, 8 digits (filed before 2019) or 10 (the year, then six),
+# 号, and for the second and later sites of one filing subject -n: 京ICP备12345678号-1, 浙ICP备2021012345号.
+_ICP = re.compile(r"^(?P<province>.)ICP备(?:\d{8}|\d{10})号(?:-[1-9]\d{0,2})?$")
+# Public-security filing (公安机关备案号): the province, 公网安备, 14 digits beginning with the division code
+# of the district that filed it (its first two: the province's), 号: 京公网安备 11010502030143号.
+_POLICE = re.compile(r"^(?P<province>.)公网安备 ?(?P<code>\d{14})号$")
+POLICE_RECORD_QUERY = "https://beian.mps.gov.cn/#/query/webSearch?code="  # the filing's public page, by number
+ICP_QUERY = "https://beian.miit.gov.cn/"  # the MIIT filing site (it has no page per number)
+# Website identification code (网站标识码), which the national government-website database assigns to every
+# government site (国务院办公厅《政府网站发展指引》, 国办发〔2017〕47号): ten characters, the six-digit division
+# code of the site's region and four digits (3301000001), or bm and eight digits for a State Council
+# department's site (bm01000001).
+_SITE_CODE = re.compile(r"^(?:\d{10}|bm\d{8})$")
+WEB_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what a browser shows: the badge image
+
+
+def _provinces() -> str:
+    return "、".join(dict.fromkeys(PROVINCE_CODES))
+
+
+def _icp(value: str) -> str:
+    value = value.replace(" ", "")
+    found = _ICP.match(value)
+    if not found:
+        raise ValueError("ICP备案号格式不正确：应为“省份简称 + ICP备 + 8 位或 10 位数字 + 号”，"
+                         "同一主体的第二个及以后的网站另加“-序号”，例如 京ICP备12345678号-1")
+    if found["province"] not in PROVINCE_CODES:
+        raise ValueError(f"ICP备案号应以省份简称开头（{_provinces()}），“{found['province']}”不是省份简称")
+    return value
+
+
+def _police_record(value: str) -> str:
+    found = _POLICE.match(value.strip())
+    if not found:
+        raise ValueError("公安机关备案号格式不正确：应为“省份简称 + 公网安备 + 14 位数字 + 号”，例如 京公网安备 11010502030143号")
+    province, code = found["province"], found["code"]
+    if province not in PROVINCE_CODES:
+        raise ValueError(f"公安机关备案号应以省份简称开头（{_provinces()}），“{province}”不是省份简称")
+    if not code.startswith(PROVINCE_CODES[province]):
+        raise ValueError(f"公安机关备案号的 14 位数字以备案地的行政区划代码开头，{province}的应以 "
+                         f"{PROVINCE_CODES[province]} 开头，这里是 {code[:2]}：请对照备案证明核对")
+    return f"{province}公网安备 {code}号"
+
+
+def _site_code(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # written without quotes
+    if isinstance(value, str) and not _SITE_CODE.match(value.strip()):
+        raise ValueError("网站标识码格式不正确：应为 10 位数字（所在地行政区划代码 6 位 + 序号 4 位，如 3301000001），"
+                         "国务院部门网站为 bm 加 8 位数字（如 bm01000001）")
+    return value
+
+
+class Footer(Record):
+    """What a government site shows at the foot of every page; each line only when it is written."""
+
+    organizer: Line | None = Field(None, description="主办单位", examples=["清源县人大常委会"])
+    contact: Line | None = Field(
+        None, description="联系方式（电话、电子邮箱或地址），写成一行", examples=["0579-62230000，qyrd@qingyuan.example.cn"])
+    icp: Annotated[str, AfterValidator(_icp), Format("ICP备案号：省份简称 + ICP备 + 8 或 10 位数字 + 号（-序号）")] | None = Field(
+        None, description="ICP备案号，链接到工业和信息化部备案管理系统", examples=["京ICP备12345678号-1"])
+    police_record: Annotated[str, AfterValidator(_police_record),
+                             Format("公安机关备案号：省份简称 + 公网安备 + 14 位数字 + 号")] | None = Field(
+        None, description="公安机关备案号，链接到全国互联网安全管理服务平台上的备案信息",
+        examples=["京公网安备 11010502030143号"])
+    site_code: Annotated[str, BeforeValidator(_site_code),
+                         Format("网站标识码：10 位数字，或 bm 加 8 位数字")] | None = Field(
+        None, description="网站标识码（政府网站才有）", examples=["3307830001"])
+    badge: ContentPath | None = Field(
+        None, description="党政机关网站标识的图片文件，由机构编制部门提供，随网站发布", examples=["images/dzjg.png"])
+    error_report_url: Url | None = Field(
+        None, description="“我为政府网站找错”的网址", examples=["https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=3307830001"])
+
+    @property
+    def icp_url(self) -> str:
+        return ICP_QUERY
+
+    @property
+    def police_record_url(self) -> str | None:
+        return POLICE_RECORD_QUERY + re.sub(r"\D", "", self.police_record) if self.police_record else None
+
+
+class MessageChannel(Record):
+    """A way for residents to leave a message (留言) for the deputies: at least one of phone, mini program, URL."""
+
+    phone: Phone | None = Field(None, description="留言电话", examples=["0579-62230000"])
+    wechat: Line | None = Field(
+        None, description="微信小程序的名称（群众在微信中搜索它）", examples=["清源人大代表联络站"])
+    url: Url | None = Field(
+        None, description="网上留言的网址（留言表单，或微信小程序的链接），印成二维码",
+        examples=["https://rd.qingyuan.example.cn/liuyan/"])
+
+    @model_validator(mode="after")
+    def _one_way_at_least(self) -> MessageChannel:
+        if not (self.phone or self.wechat or self.url):
+            raise ValueError("留言渠道至少写一种：phone（留言电话）、wechat（微信小程序）或 url（网上留言网址）")
+        return self
+
+
 class Site(Record):
     title: Line = Field(description="网站标题", examples=["清源县人大代表联络站信息公开平台"])
-    publisher: Line = Field(description="主办单位，写在每页页脚和公告落款", examples=["清源县人大常委会办公室"])
+    publisher: Line = Field(description="发布单位，写在每页页脚（“××发布”）和公告落款；网站的主办单位另写在 footer.organizer", examples=["清源县人大常委会办公室"])
     region: Region = Field(description="所在行政区")
     base_url: Annotated[Url, AfterValidator(_directory_url)] = Field(
         description="网站的公开网址，以 / 结尾；二维码、网站地图和订阅源中的网址都由它拼接",
@@ -439,6 +549,9 @@ class Site(Record):
     staff_duties: dict[StaffRole, list[Line]] = Field(
         {}, description="各职务工作人员的默认职责，每条一行；站点可为个人另写")
     about: Markdown = Field("", description="关于本平台的说明，显示在首页")
+    footer: Footer = Field(Footer(), description="每页页脚的主办单位、联系方式、备案号、网站标识码等，只显示写了的")
+    message_channel: MessageChannel | None = Field(
+        None, description="全县的留言渠道：没有自己留言渠道的站点，其网页、大厅屏幕和公示栏都显示这一个")
     theme: ContentFolder | None = Field(
         None, description="主题文件夹：其中 templates/ 和 static/ 的文件替换默认主题的同名文件（docs/themes.md）",
         examples=["theme"])
@@ -502,6 +615,8 @@ class Station(Record):
     disclosures: list[Disclosure] = Field([], description="其他需要公开的事项")
     qr_target: Url | None = Field(
         None, description="站码指向的网址；不写则指向本站在本网站的页面", examples=["https://rd.qingyuan.example.cn/zhan/qingshi-town"])
+    message_channel: MessageChannel | None = Field(
+        None, description="本站自己的留言渠道；不写则用 site.yaml 中全县的")
     reception_rule: ReceptionRule | None = Field(
         None, description="本站自己的接待日规则；不写则按上级站点的，再按本层级的，再按全县的")
 

@@ -338,13 +338,18 @@ class Rules:
         site, raw = self.t.site, self.t.site_raw
         if site is None or raw is None:
             return
-        for name, label in (("font", "字体"), ("emblem", "国徽图片")):
-            relative = getattr(site.signage, name)
+        for section, name, label in (("signage", "font", "字体"), ("signage", "emblem", "国徽图片"),
+                                     ("footer", "badge", "党政机关网站标识图片")):
+            relative = getattr(getattr(site, section), name)
             if relative is None:
                 continue
             problem = paths.named_file_problem(self.content_dir, relative, label)
             if problem:
-                self.problems.append(raw.problem(("signage", name), problem))
+                self.problems.append(raw.problem((section, name), problem))
+        badge = site.footer.badge
+        if badge is not None and not badge.lower().endswith(schema.WEB_IMAGES):
+            self.problems.append(raw.problem(("footer", "badge"), f"党政机关网站标识应为网页能显示的图片文件"
+                                                                   f"（{'、'.join(schema.WEB_IMAGES)}）"))
         if site.theme is not None:
             folder = (self.content_dir / site.theme).resolve()
             wrong = (f"主题文件夹“{site.theme}”不存在或超出内容目录" if not folder.is_relative_to(self.content_dir)

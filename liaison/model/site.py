@@ -146,6 +146,10 @@ class Site:
         """What the entity's QR code encodes: its own target if the record names one, else its page."""
         return entity.qr_target or self.public_url(entity)
 
+    def message_channel(self, station: Station) -> schema.MessageChannel | None:
+        """Where residents leave a message for the station's deputies: its own channel, else the site's."""
+        return station.message_channel or self.settings.message_channel
+
     # ---- stations ----
     def station_tree(self) -> list[tuple[Tier, list[tuple[str, list[Station]]]]]:
         """Stations grouped by tier, then by locality, in a stable order."""

@@ -41,6 +41,11 @@ def portrait_path(deputy_id: str, width: int = 480) -> str:
     return f"media/deputies/{_id(deputy_id)}.jpg" if width == 480 else f"media/deputies/{_id(deputy_id)}-{width}.jpg"
 
 
+def badge_path(relative: str) -> str:
+    """The 党政机关网站标识 image the footer shows (site.yaml footer.badge), published with its own suffix."""
+    return "media/badge" + posixpath.splitext(relative)[1].lower()
+
+
 def _id(record_id: str) -> str:
     """A record id as a path segment: content validation let only ids of the one pattern through, so anything
     else here (a slash, "..", a space) is a bug that must not become a public address."""

@@ -135,16 +135,22 @@ woff2.brotli = _Brotli  # this program writes WOFF2 here only; nothing else in t
 
 @functools.lru_cache(maxsize=64)  # a kiosk page's subsets are some 50 KB each
 def _subset_woff2(font: FontFile, chars: str) -> bytes:
-    # HarfBuzz subsets a Noto CJK face in about 15 ms where fontTools took 1.5 s (benchmarks/render_speed.py);
-    # fontTools then packs the small subset into WOFF2 (Brotli at BROTLI_QUALITY).
-    wanted = harfbuzz.SubsetInput()
-    wanted.unicode_set.update(ord(char) for char in chars)
-    wanted.flags = harfbuzz.SubsetFlags.NO_HINTING  # screens render CJK unhinted anyway: a third smaller
-    wanted.drop_table_tag_set.add(int.from_bytes(b"meta"))  # BabelStone Han's; no browser reads it
-    subset = harfbuzz.subset(_harfbuzz_face(font), wanted)
+    # fontTools packs the small subset into WOFF2 (Brotli at BROTLI_QUALITY).
     out = io.BytesIO()
-    woff2.compress(io.BytesIO(subset.blob.data), out)  # keeps the face's own head.modified: reproducible
+    woff2.compress(io.BytesIO(subset(font, chars)), out)  # keeps the face's own head.modified: reproducible
     return out.getvalue()
+
+
+def subset(font: FontFile, text: str) -> bytes:
+    """The face as an OpenType font holding only the glyphs for `text` (and those its layout rules reach from
+    them), unhinted; the same input gives the same bytes."""
+    # HarfBuzz subsets a Noto CJK face in about 15 ms where fontTools took 1.5 s (benchmarks/render_speed.py).
+    wanted = harfbuzz.SubsetInput()
+    wanted.unicode_set.update(ord(char) for char in set(text))
+    wanted.flags = harfbuzz.SubsetFlags.NO_HINTING  # screens render CJK unhinted; print embeds it unhinted
+    wanted.drop_table_tag_set.add(int.from_bytes(b"meta"))  # BabelStone Han's; no browser reads it
+    data: bytes = harfbuzz.subset(_harfbuzz_face(font), wanted).blob.data
+    return data
 
 
 @functools.cache

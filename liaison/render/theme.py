@@ -168,7 +168,7 @@ def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environmen
     env.globals.update(href=href, page_url=page_url, content_date=dating.of,
                        reception_title=reception_title, six_items=six_items.BY_KEY,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
-                       calendar_path=urls.calendar_path,
+                       calendar_path=urls.calendar_path, badge_path=urls.badge_path,
                        qr_svg=functools.partial(qr.svg, dark=tokens["qr-dark"], light=tokens["qr-light"]),
                        tokens=tokens, palette=functools.partial(palette, tokens),
                        stylesheet=functools.partial(stylesheet, theme))

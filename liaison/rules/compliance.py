@@ -3,6 +3,8 @@
 Every rule names its source. A finding passes, fails, or is at risk: a yearly
 minimum not met yet that can still be met before the year ends (预警). A yearly
 minimum fails once the remaining reception days of the year cannot make it up.
+A norm of public sites rather than of a regulation (a way to leave a message) is
+a warning (预警) when missing, not a failure.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ JIANGSU = "江苏省《关于加强和规范基层人大代表履职平台建设
 WUXI_OPINION = "无锡市《关于高质量推进人大代表“家站点”建设的意见》"
 CHENZHOU = "郴州市人大常委会《代表联络站“建管用”提质增效工作提示》"
 BEIHU = "北湖区人大常委会《持续推进平台建设 保障代表依法履职》"
+GOV_SITES = "国务院办公厅《政府网站发展指引》（国办发〔2017〕47号）“互动交流”"
 
 
 @dataclass(frozen=True)
@@ -397,6 +400,21 @@ def naming(ctx: Context) -> Iterator[Finding]:
                           source=source)
 
 
+def message_channel(ctx: Context) -> Iterator[Finding]:
+    for station in ctx.site.stations.values():
+        channel = ctx.site.message_channel(station)
+        if channel is None:
+            yield ctx.finding("message_channel", "station", station.id, station.name, RISK,
+                              "网页、大厅屏幕和公示栏上没有留言渠道：请在本站记录或 site.yaml 中写 message_channel"
+                              "（留言电话、微信小程序或网上留言网址）", source=GOV_SITES)
+            continue
+        ways = [label for label, value in (("留言电话", channel.phone), ("微信小程序", channel.wechat),
+                                           ("网上留言", channel.url)) if value]
+        whose = "本站的" if station.message_channel else "全县统一的"
+        yield ctx.finding("message_channel", "station", station.id, station.name, PASS,
+                          f"公开了{whose}留言渠道：{'、'.join(ways)}", source=GOV_SITES)
+
+
 def _stations(ctx: Context, tiers: set[Tier]) -> list[Station]:
     return [s for s in ctx.site.stations.values() if s.tier in tiers]
 
@@ -411,6 +429,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("assignment", "意见建议按时交办", assignment),
     Rule("feedback", "意见建议件件有答复", feedback),
     Rule("naming", "联络站统一命名", naming),
+    Rule("message_channel", "公开留言渠道", message_channel),
 )}
 
 BASE_TIERS = {Tier.COUNTY, Tier.TOWNSHIP}
@@ -447,12 +466,16 @@ PROFILES: dict[Profile, dict[str, tuple[Params, str | None]]] = {
 }
 
 
+# Rules every profile applies: norms of public sites, which cite their own source.
+COMMON: dict[str, tuple[Params, str | None]] = {"message_channel": ({}, None)}
+
+
 def merged(profiles: list[Profile]) -> tuple[dict[str, Params], dict[str, list[str]]]:
     """Rules of all profiles; where two set a threshold, the stricter one holds."""
     params: dict[str, Params] = {}
     sources: dict[str, list[str]] = {}
     for profile in profiles:
-        for rule, (values, source) in PROFILES[profile].items():
+        for rule, (values, source) in {**PROFILES[profile], **COMMON}.items():
             if source:
                 sources.setdefault(rule, []).append(source)
             current = params.setdefault(rule, {})

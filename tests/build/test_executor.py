@@ -118,3 +118,9 @@ def test_jobs_sets_the_workers_and_refuses_what_is_no_count(monkeypatch: pytest.
     for wrong in ("0", "-2", "two"):
         assert cli.main(["build", "--jobs", wrong]) == 2
         assert f"“{wrong}”不是正整数" in capsys.readouterr().err
+
+
+def test_workers_are_forked_on_linux_only() -> None:
+    assert executor.forks_safely("linux")
+    assert not executor.forks_safely("darwin")  # fork is offered there, but not safe with the system's libraries
+    assert not executor.forks_safely("win32")

@@ -109,16 +109,37 @@ def macro(words: str) -> Edit:
     return edit
 
 
+def footer(words: str) -> Edit:
+    """A footer line of site.yaml (every page shows it)."""
+    return lambda content: _record(content, "site.yaml", lambda d: d.update(footer={"organizer": f"示例县{words}"}))
+
+
+def badge(shade: int) -> Edit:
+    """The footer's badge image is replaced (published as media/badge.png; pages name it, not its bytes)."""
+    def edit(content: Path) -> None:
+        (content / "images").mkdir(exist_ok=True)
+        Image.new("RGB", (110, 55), (200, shade, 30)).save(content / "images" / "badge.png")
+        _record(content, "site.yaml", lambda d: d.update(footer={**d.get("footer", {}), "badge": "images/badge.png"}))
+    return edit
+
+
+def channel(digits: int) -> Edit:
+    """The site-wide message channel (station pages, screens and posters show it)."""
+    return lambda content: _record(content, "site.yaml",
+                                   lambda d: d.update(message_channel={"phone": f"0579-6123{digits:04d}"}))
+
+
 WORDS = st.text(alphabet="东西南北村路桥", min_size=1, max_size=4)
 EDITS = st.one_of(
     st.builds(phone, st.integers(0, 9999)), st.builds(station_name, WORDS), st.builds(event_theme, WORDS),
     st.builds(add_deputy, st.integers(1, 3)), st.just(remove_added), st.just(rename_notice),
     st.just(delete_notice), st.builds(photo, st.integers(0, 200)), st.builds(template, WORDS),
-    st.just(template_gone), st.builds(macro, WORDS),
+    st.just(template_gone), st.builds(macro, WORDS), st.builds(footer, WORDS), st.builds(badge, st.integers(0, 200)),
+    st.builds(channel, st.integers(0, 9999)),
 )
 STEPS = st.lists(st.tuples(EDITS, st.integers(0, 40)), min_size=1, max_size=4)  # an edit, then days later
 EACH = [phone(1234), station_name("北"), event_theme("冬季用电安全"), add_deputy(1), rename_notice, delete_notice,
-        photo(10), template("东"), macro("西")]
+        photo(10), template("东"), macro("西"), footer("人大常委会"), badge(40), channel(12)]
 
 
 def _config(content: Path, out: Path, day: dt.date, **more: object) -> Config:

@@ -95,10 +95,9 @@ def test_aggregates_fan_in_from_jobs_planned_before_them() -> None:
     assert "site/404.html" not in sitemap.fan_in
     check = by_key[LINK_CHECK]  # every file of the site, pages and stylesheets among them
     assert set(check.fan_in) == {job.key for job in jobs if job.tree == "site" and job.outputs}
-    pack = by_key["signage/packs/centre.zip"]
-    assert pack.fan_in_bytes and {by_key[key].station for key in pack.fan_in} == {"centre"}
     assert by_key["signage/manifest.json"].fan_in == tuple(
         job.key for job in jobs if job.target == "print" and not job.fan_in)
+    assert not any(job.fan_in_bytes or "packs/" in job.key for job in jobs)  # packs are made on demand (`pack`)
 
 
 def test_a_station_is_its_own_files_and_the_aggregates_that_list_them() -> None:
@@ -113,7 +112,7 @@ def test_a_station_is_its_own_files_and_the_aggregates_that_list_them() -> None:
         "east-village/qr-station.svg", "east-village/qr-station.pdf",
         "east-village/qr-deputy-wang-kun.svg", "east-village/qr-deputy-wang-kun.pdf",
         "east-village/qr-deputy-li-yan.svg", "east-village/qr-deputy-li-yan.pdf",
-        "packs/east-village.zip", "manifest.json", "manifest.csv"]
+        "manifest.json", "manifest.csv"]
     assert LINK_CHECK in {job.key for job in jobs}
 
 
@@ -145,6 +144,6 @@ def test_the_plan_command_lists_every_job_with_its_inputs(capsys: pytest.Capture
     assert text.count("\n    生成：") == len(jobs)
     assert main(["plan", "--station", "centre", "--only", "print", *args]) == 0
     headers = [line for line in capsys.readouterr().out.splitlines() if not line.startswith((" ", "共"))]
-    assert headers[-3:] == ["signage/packs/centre.zip  [print，联络站 centre]", "signage/manifest.json  [print]",
-                            "signage/manifest.csv  [print]"]
+    assert headers[-3:] == ["signage/centre/reception-notice-2026-12-01-centre.pdf  [print，联络站 centre]",
+                            "signage/manifest.json  [print]", "signage/manifest.csv  [print]"]
     assert all(header.endswith("[print，联络站 centre]") for header in headers[:-2])

@@ -205,8 +205,8 @@ def test_station_and_tier_reception_rules_are_checked_where_they_are_written(min
           '  村庄: {kind: nth_weekday, n: 3, weekday: 4, start: "14:30", end: "16:30"}\n'
           '  乡镇: {kind: nth_weekday, n: 1, weekday: 9, start: "14:30", end: "16:30"}\n')
     lines = messages(mini)
-    assert "site.yaml:11:3: tier_reception_rules.村庄: 取值“村庄”无效，应为以下之一：市、县、乡镇、村" in lines
-    assert "site.yaml:12:42: tier_reception_rules.乡镇.weekday: 应不大于 7" in lines
+    assert "site.yaml:12:3: tier_reception_rules.村庄: 取值“村庄”无效，应为以下之一：市、县、乡镇、村" in lines
+    assert "site.yaml:13:42: tier_reception_rules.乡镇.weekday: 应不大于 7" in lines
     assert "stations/east-village.yaml:14:17: reception_rule: kind 为 dates 时须在 dates 中列出接待日期" in lines
 
 

@@ -8,16 +8,17 @@ import io
 import zipfile
 from pathlib import Path
 
+from liaison.build.packs import make_packs
 from liaison.render.spreadsheet import FORMULA_STARTS, csv_bytes
 from tests.conftest import ROOT
 
 
-def csv_outputs(built: Path) -> dict[str, bytes]:
-    """Every CSV file a build published, those inside the stations' zip packs included."""
+def csv_outputs(*folders: Path) -> dict[str, bytes]:
+    """Every CSV file under the folders (a build's site and signage, packs), those inside zip packs included."""
     found = {}
-    for part in ("site", "signage"):
-        for path in sorted((built / part).rglob("*")):
-            name = f"{part}/{path.relative_to(built / part).as_posix()}"
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
             if path.suffix == ".csv":
                 found[name] = path.read_bytes()
             elif path.suffix == ".zip":
@@ -36,10 +37,11 @@ def assert_spreadsheet_csv(name: str, data: bytes) -> None:
             assert not cell.startswith(FORMULA_STARTS), (name, cell)
 
 
-def test_every_csv_of_a_build_is_written_alike(mini_build: Path) -> None:
-    outputs = csv_outputs(mini_build)
+def test_every_csv_of_a_build_is_written_alike(mini_build: Path, tmp_path: Path) -> None:
+    make_packs(mini_build / "signage", ["centre"], tmp_path / "packs")
+    outputs = csv_outputs(mini_build / "site", mini_build / "signage", tmp_path / "packs")
     assert {"site/data/stations.csv", "site/data/deputies.csv", "signage/manifest.csv",
-            "signage/packs/centre.zip:manifest.csv"} <= set(outputs)
+            "packs/centre.zip:manifest.csv"} <= set(outputs)
     for name, data in outputs.items():
         assert_spreadsheet_csv(name, data)
 

@@ -33,7 +33,7 @@ def test_the_demo_has_exactly_its_three_deliberate_lapses(demo_checked) -> None:
     assert report.profiles == ("衢州", "西峡", "郴州")
     rules = {f.rule for f in report.findings}
     assert rules == {"six_items", "monthly_reception", "notice_lead", "deputy_visits", "activities",
-                     "inspections", "assignment", "feedback", "naming"}
+                     "inspections", "assignment", "feedback", "naming", "message_channel"}
     for finding in report.findings:
         assert finding.source  # every finding names the rule's source
     late = next(f for f in report.findings if f.subject == "2026-06-02-songlin-township-reception")
@@ -206,3 +206,26 @@ def test_every_kind_of_station_has_a_form_under_every_convention() -> None:
                 station = type("S", (), {"kind": kind, "tier": tier})()
                 form, _ = compliance.name_form(convention, station)
                 assert form.text and form.source
+
+
+def test_a_station_without_a_way_to_leave_a_message_is_a_warning(mini: Path) -> None:
+    """The mini site has a site-wide channel; without it every station is 预警, with one only of its own it passes."""
+    path = mini / "site.yaml"
+    path.write_text("\n".join(line for line in path.read_text().splitlines() if not line.startswith("message_channel")))
+    found = {f.subject: f for f in compliance.check(site_at(mini), 2026).findings if f.rule == "message_channel"}
+    assert {subject: f.status for subject, f in found.items()} == {"centre": RISK, "east-village": RISK}
+    assert "没有留言渠道" in found["centre"].detail and "政府网站发展指引" in found["centre"].source
+    station = mini / "stations" / "east-village.yaml"
+    station.write_text(station.read_text() + "message_channel: {phone: 0579-61234569}\n")
+    found = {f.subject: f for f in compliance.check(site_at(mini), 2026).findings if f.rule == "message_channel"}
+    assert found["east-village"].status == PASS and found["east-village"].detail == "公开了本站的留言渠道：留言电话"
+    assert found["centre"].status == RISK
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+def test_every_profile_checks_the_message_channel(mini: Path, profile: Profile) -> None:
+    set_profiles(mini, profile.value)
+    found = [f for f in compliance.check(site_at(mini), 2026).findings if f.rule == "message_channel"]
+    assert [(f.subject, f.status, f.detail) for f in found] == [
+        ("centre", PASS, "公开了全县统一的留言渠道：留言电话、网上留言"),
+        ("east-village", PASS, "公开了全县统一的留言渠道：留言电话、网上留言")]

@@ -1,5 +1,5 @@
-"""Everything for the print shop under signage/: per station a folder of print files,
-a manifest of them all, and a zip pack per station."""
+"""Everything for the print shop under signage/: per station a folder of print files, and a manifest of them
+all; and, on demand from the published files (`liaison pack`), a zip pack per station."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,7 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +57,8 @@ def reception_notice_path(station_id: str, event_id: str) -> str:
     return f"{station_id}/reception-notice-{event_id}.pdf"
 
 
-def pack_path(station_id: str) -> str:
-    return f"packs/{station_id}.zip"
+def pack_name(station_id: str) -> str:
+    return f"{station_id}.zip"
 
 
 MANIFESTS = ("manifest.json", "manifest.csv")
@@ -148,17 +148,16 @@ def reception_notice(ctx: Context, station_id: str, event_id: str) -> Rendered:
                             printspec.A4_MM, pages, "A4 普通纸或铜版纸，张贴于户外公示栏", 1, created, bleed_mm=0.0))
 
 
-def pack(ctx: Context, files: Sequence[Rendered], station_id: str) -> Rendered:
-    """One station's files and their manifest, zipped reproducibly: each entry dated by its content, the
-    manifest by the newest of them."""
+def pack(rows: Sequence[dict[str, Any]], read: Callable[[str], bytes]) -> bytes:
+    """A station's files (its manifest rows, each file's bytes as `read` gives them) and their manifest, zipped
+    reproducibly: each entry dated by its content, the manifest by the newest of them."""
     out = io.BytesIO()
-    created = [_day(job.facts["created"]) for job in files]
+    created = [_day(row["created"]) for row in rows]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for job, day in zip(files, created, strict=True):
-            for output in job.outputs:
-                _add(zipped, output.path, output.data, day)
-        _add(zipped, "manifest.csv", manifest_csv(_rows(files)), max((d for d in created if d), default=None))
-    return Rendered((Output(pack_path(station_id), out.getvalue()),))
+        for row, day in zip(rows, created, strict=True):
+            _add(zipped, row["file"], read(row["file"]), day)
+        _add(zipped, "manifest.csv", manifest_csv(list(rows)), max((d for d in created if d), default=None))
+    return out.getvalue()
 
 
 def manifest(ctx: Context, files: Sequence[Rendered], path: str) -> Rendered:
@@ -169,10 +168,8 @@ def manifest(ctx: Context, files: Sequence[Rendered], path: str) -> Rendered:
 
 
 def _files(*files: PrintFile) -> Rendered:
-    """A job's print files, with their manifest rows and content date as its facts."""
-    [created] = {f.created for f in files}
-    return Rendered(tuple(f.output for f in files),
-                    {"rows": [_row(f) for f in files], "created": created.isoformat() if created else None})
+    """A job's print files, with their manifest rows as its facts."""
+    return Rendered(tuple(f.output for f in files), {"rows": [_row(f) for f in files]})
 
 
 def _rows(files: Sequence[Rendered]) -> list[dict[str, Any]]:
@@ -206,6 +203,7 @@ def _row(f: PrintFile) -> dict[str, Any]:
         "sheets": f.sheets,
         "material": f.material,
         "quantity": f.quantity,
+        "created": f.created.isoformat() if f.created else None,  # the content's date, as the file's metadata has it
     }
 
 

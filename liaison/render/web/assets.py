@@ -47,3 +47,10 @@ def portrait(ctx: Context, deputy_id: str, width: int) -> Rendered:
     photo = ctx.site.deputies[deputy_id].photo
     assert photo, "planned for deputies with a photo only"
     return Rendered((Output(urls.portrait_path(deputy_id, width), portrait_jpeg(paths.named_file(ctx.content, photo), width)),))
+
+
+def badge(ctx: Context) -> Rendered:
+    """The 党政机关网站标识 image the office supplies (footer.badge), as it is: every page's footer shows it."""
+    relative = ctx.site.settings.footer.badge
+    assert relative, "planned only when the footer names a badge"
+    return Rendered((Output(urls.badge_path(relative), paths.named_file(ctx.content, relative).read_bytes()),))

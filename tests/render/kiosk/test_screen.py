@@ -137,10 +137,12 @@ def eligible_kinds(page) -> list[str]:
 
 def assert_a_whole_round(kinds: list[str], site: Site, station: Station) -> None:
     """The slides of one round: the station, its next reception day (announced or by its rule), every deputy on as
-    many slides as it takes, the opinions, the notices in force if any, the six items."""
+    many slides as it takes, the opinions, where to leave a message (if any way is written), the notices in force
+    if any, the six items."""
     deputy_slides = math.ceil(len(site.members(station)) / site.settings.kiosk.deputies_per_slide)
     notices = [kind for kind in kinds if kind == "notices"]
-    assert kinds[2:] == ["deputies"] * deputy_slides + ["opinions"] + notices + ["six"], (station.id, kinds)
+    message = ["message"] if site.message_channel(station) else []
+    assert kinds[2:] == ["deputies"] * deputy_slides + ["opinions"] + message + notices + ["six"], (station.id, kinds)
     assert kinds[0] == "station" and kinds[1] in ("reception", "rule-reception"), (station.id, kinds)
 
 
@@ -255,11 +257,10 @@ def test_every_demo_kiosk_fits_every_size(browser, demo, size: tuple[int, int]) 
 def test_slides_advance_on_the_configured_timing(browser, mini_site: Path) -> None:
     page, errors = open_kiosk(browser, (mini_site / "kiosk" / "centre" / "index.html").as_uri(), SIZES[0])
     seen = [active_kind(page)]
-    for _ in range(5):
+    for _ in range(6):
         page.clock.run_for(15_000)  # slide_seconds defaults to 15
         seen.append(active_kind(page))
-    assert seen[:5] == ["station", "reception", "deputies", "opinions", "notices"]
-    assert seen[5] == "six"
+    assert seen == ["station", "reception", "deputies", "opinions", "message", "notices", "six"]
     page.clock.run_for(15_000)
     assert active_kind(page) == "station"  # round again
     assert errors == []

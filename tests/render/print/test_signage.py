@@ -10,6 +10,7 @@ import pdfplumber
 import pytest
 
 from liaison.build.writer import MANIFEST
+from liaison.cli import main
 from liaison.render.print import signboards
 from liaison.render.print import spec as printspec
 from liaison.render.print.posters import poster_sheets
@@ -90,7 +91,8 @@ def test_poster_sheet_size_and_minimum_text_size(signage: Path) -> None:
 def test_every_qr_code_decodes_to_its_url_at_its_size(signage: Path) -> None:
     station = BASE + "stations/centre/"
     poster = qr_codes((signage / "centre" / "poster-1.pdf").read_bytes())
-    assert sorted(c.text for c in poster) == sorted([station, BASE + "deputies/wang-kun/", "https://rd.example.cn/find"])
+    assert sorted(c.text for c in poster) == sorted([station, BASE + "deputies/wang-kun/", "https://rd.example.cn/find",
+                                                     "https://rd.example.cn/liuyan/"])  # and the site's 留言 form
     for code in poster:
         minimum = printspec.QR_STATION_MM if code.text == station else 30
         assert code.size_mm >= minimum - 0.5, code
@@ -104,7 +106,7 @@ def test_every_qr_code_decodes_to_its_url_at_its_size(signage: Path) -> None:
 def test_manifest_lists_every_file_with_size_sheets_material_quantity(signage: Path) -> None:
     rows = json.loads((signage / "manifest.json").read_text())
     files = {p.relative_to(signage).as_posix() for p in signage.rglob("*")
-             if p.is_file() and not p.name.startswith("manifest") and p.parent.name != "packs" and p.name != MANIFEST}
+             if p.is_file() and not p.name.startswith("manifest") and p.name != MANIFEST}
     assert {row["file"] for row in rows} == files
     production = next(r for r in rows if r["file"] == "centre/signboard-production.pdf")
     assert (production["finished_width_mm"], production["finished_height_mm"], production["bleed_mm"]) == (600, 400, 3)
@@ -115,18 +117,45 @@ def test_manifest_lists_every_file_with_size_sheets_material_quantity(signage: P
     assert len(csv_text.strip().splitlines()) == len(rows) + 1
 
 
-def test_print_pack_per_station_is_reproducible(signage: Path) -> None:
-    data = (signage / "packs" / "east-village.zip").read_bytes()
+def test_a_build_makes_no_pack_and_pack_zips_the_published_files(signage: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert not (signage / "packs").exists()
+    rows = json.loads((signage / "manifest.json").read_text())
+    assert main(["pack", "--signage", str(signage), "--station", "east-village", "--output", str(tmp_path)]) == 0
+    assert "east-village.zip" in capsys.readouterr().out
+    assert [p.name for p in tmp_path.iterdir()] == ["east-village.zip"]
+    data = (tmp_path / "east-village.zip").read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as pack:
-        names = set(pack.namelist())
-        assert {"east-village/signboard-production.pdf", "east-village/poster-1.pdf", "manifest.csv"} <= names
+        own = [row["file"] for row in rows if row["station"] == "east-village"]
+        assert pack.namelist() == [*own, "manifest.csv"]
+        assert {"east-village/signboard-production.pdf", "east-village/poster-1.pdf"} <= set(own)
+        for name in own:  # byte for byte the published files
+            assert pack.read(name) == (signage / name).read_bytes(), name
         # Each entry dated by its content, as the PDF's metadata has it; the manifest by the newest of them.
         for info in pack.infolist():
             if info.filename.endswith(".pdf"):
                 created = str(reader(pack.read(info.filename)).metadata["/CreationDate"])
                 assert created.startswith("D:{:04}{:02}{:02}".format(*info.date_time[:3])), info.filename
         assert pack.getinfo("manifest.csv").date_time == max(info.date_time for info in pack.infolist())
-        assert pack.read("east-village/poster-1.pdf") == (signage / "east-village" / "poster-1.pdf").read_bytes()
+        listed = pack.read("manifest.csv").decode("utf-8-sig").splitlines()
+        assert [line.split(",")[0] for line in listed] == ["file", *own]
+    again = tmp_path / "again"
+    assert main(["pack", "--signage", str(signage), "--output", str(again), "-q"]) == 0  # every station
+    assert sorted(p.name for p in again.iterdir()) == sorted(f"{row['station']}.zip" for row in rows
+                                                                if row["file"].endswith("signboard-production.pdf"))
+    assert (again / "east-village.zip").read_bytes() == data  # reproducible
+
+
+def test_pack_refuses_an_unknown_station_and_a_place_inside_the_outputs(signage: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pack", "--signage", str(signage), "--station", "east-vilage", "--output", str(tmp_path)]) == 2
+    assert "没有编号为“east-vilage”的联络站的制作文件，是否想写“east-village”？" in capsys.readouterr().err
+    assert main(["pack", "--signage", str(signage), "--output", str(signage / "packs")]) == 2
+    assert "--output：制作包不能写在" in capsys.readouterr().err
+    assert main(["pack", "--signage", str(tmp_path / "nothing"), "--output", str(tmp_path / "out")]) == 5
+    assert "不是本程序生成的制作文件目录" in capsys.readouterr().err
+    assert main(["build", "--output", str(tmp_path)]) == 2
+    assert not list(tmp_path.iterdir()) and not (signage / "packs").exists()
 
 
 def test_materials_follow_the_profile(mini: Path) -> None:
@@ -250,3 +279,54 @@ def test_print_and_web_portraits_agree_in_colour_for_a_wide_gamut_photo(mini: Pa
     assert all(abs(p - w) <= 2 for p, w in zip(print_rgb, web_rgb, strict=True)), (print_rgb, web_rgb)
     assert web_rgb[0] > p3_red[0] + 10  # converted: P3's red is redder than the same numbers in sRGB
     assert abs(printed.image.width / printed.image.height - 3 / 4) < 0.01
+
+
+@pytest.mark.slow
+def test_every_demo_qr_card_is_small_one_sheet_readable_and_decodes(demo) -> None:
+    report, out = demo
+    site, signage = report.site, out / "signage"
+    rows = {row["file"]: row for row in json.loads((signage / "manifest.json").read_text())}
+    cards = 0
+    for station_id, station in site.stations.items():
+        for deputy in [None, *(m.deputy for m in site.members(station))]:
+            path = f"{station_id}/{'qr-deputy-' + deputy.id if deputy else 'qr-station'}.pdf"
+            data = (signage / path).read_bytes()
+            assert len(data) < 30_000, (path, len(data))  # 145 to 195 KB each, a whole-face font subset, before
+            [page] = reader(data).pages
+            row = rows[path]
+            assert box_mm(page.trimbox) == (0, 0, row["finished_width_mm"], row["finished_height_mm"]), path
+            caption = f"{deputy.name}代表扫码联系代表" if deputy else f"{station.short_name} 站码扫码查看本站代表和信息"
+            assert text(data).replace("\n", "") == caption.replace(" ", ""), path
+            [code] = qr_codes(data)
+            symbol = printspec.QR_CARD_DEPUTY_MM if deputy else printspec.QR_STATION_MM
+            assert code.text == site.qr_target(deputy or station) and code.size_mm >= symbol - 0.5, path
+            cards += 1
+    assert cards == sum(1 + len(site.members(s)) for s in site.stations.values()) > 50
+
+
+def _pixels(data: bytes) -> list[bytes]:
+    import pypdfium2
+
+    return [page.render(scale=150 / 72).to_pil().convert("RGB").tobytes() for page in pypdfium2.PdfDocument(data)]
+
+
+def test_print_in_subset_faces_looks_and_reads_as_in_whole_faces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of PDF set in the Noto CJK faces (a card with a rare character, a poster sheet, a reception notice)
+    is the same, pixel for pixel at 150 ppi and in its text, as WeasyPrint makes it from the whole faces."""
+    from liaison.render.print import pdf
+    from liaison.render.print import signage as renderers
+
+    kinds = (renderers.qr_card, renderers.poster, renderers.reception_notice)
+    wanted = ("east-village/qr-deputy-li-yan.pdf", "centre/poster-1.pdf")
+    pdf._prefer_subsets.cache_clear()  # as in a fresh process: whole faces first must not keep subsets off after
+    with monkeypatch.context() as whole_faces:
+        whole_faces.setattr(pdf, "SUBSET_FACES", ())
+        whole = rendered(lambda job: job.render in kinds)
+    subset = rendered(lambda job: job.render in kinds)
+    notices = [path for path in subset if "/reception-notice-" in path]
+    assert notices and set(wanted) <= set(subset)
+    for path in [*wanted, *notices]:
+        assert _pixels(subset[path]) == _pixels(whole[path]), path
+        assert text(subset[path]) == text(whole[path]), path
+        assert len(subset[path]) < len(whole[path]) / 2, path
+    assert "李䶮代表" in text(subset["east-village/qr-deputy-li-yan.pdf"])  # 䶮 is drawn by BabelStone Han, whole
