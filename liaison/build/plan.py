@@ -215,13 +215,14 @@ def _former(site: Site, station: Station, register: tombstones.Register) -> tupl
     """The deputies whose membership of the station ended this year (曾任 until the year is out): those still in
     the content, and those gone whose last station it was; each as (name, role, end date, page)."""
     today = site.today
-    former = [(m.deputy.name, m.role.value, m.until.isoformat(), urls.page_path("deputies", m.deputy.id))
-              for m in site.members(station, current=False)
-              if m.until is not None and m.until < today and m.until.year == today.year
-              and not any(other.active_on(today) for other in site.members(station) if other.deputy is m.deputy)]
-    former += [(page.title, "", page.ended or "", page.path) for page in register.tombstones
-               if page.kind == "deputies" and page.station == station.id and tombstones.ended_in_year(page, today.year)]
-    return tuple(former)
+    current = {member.deputy.id for member in site.members(station)}
+    ended = sorted((m for m in site.members(station, current=False) if m.until is not None and m.until < today
+                    and m.until.year == today.year and m.deputy.id not in current), key=lambda m: m.until or today)
+    former = {m.deputy.id: (m.deputy.name, m.role.value, m.until.isoformat() if m.until else "",
+                            urls.page_path("deputies", m.deputy.id)) for m in ended}  # a deputy once, the last end
+    gone = [(page.title, "", page.ended or "", page.path) for page in register.tombstones
+            if page.kind == "deputies" and page.station == station.id and tombstones.ended_in_year(page, today.year)]
+    return (*former.values(), *gone)
 
 
 def _tombstones(site: Site, register: tombstones.Register) -> list[Job]:
