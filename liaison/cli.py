@@ -89,6 +89,8 @@ def parser() -> argparse.ArgumentParser:
                    help="同时渲染的进程数（默认：本程序可用的处理器数，含容器的 CPU 配额）")
     p.add_argument("--clean", action="store_true",
                    help="全部重新生成，不沿用上次生成的任何文件（默认只重新生成内容、模板或设置有变化的文件，结果与全部重新生成相同）")
+    p.add_argument("--prune", action="append", default=[], metavar="URL",
+                   help="移除一个已删除记录留下的页面（如 deputies/zhang-san/），此后该网址不再有页面；可重复使用")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="在 Dask 分布式集群上渲染：ADDRESS 为调度器地址（如 tcp://10.0.0.1:8786），写 local 则在本机启动"
                         f"与 --jobs 同样多的工作进程；需先安装：{distributed.INSTALL}；工作机的要求见 docs/distributed.md")
@@ -227,7 +229,7 @@ def _main(argv: list[str] | None) -> int:
     config = Config(content=args.content, site_dir=args.site, signage_dir=args.signage,
                     today=args.today, strict=args.strict and args.report is None, force=args.force,
                     only=args.only or (), stations=tuple(dict.fromkeys(args.station)), theme=args.theme,
-                    jobs=args.jobs, clean=args.clean, dask=args.dask)
+                    jobs=args.jobs, clean=args.clean, dask=args.dask, prune=tuple(args.prune))
     with signals.handled():
         return _run(args, config)
 

@@ -24,6 +24,7 @@ class Config:
     stations: tuple[str, ...] = ()  # build only these stations' files; () is every file
     jobs: int | None = None  # render processes; None: every processor this process may use
     clean: bool = False  # render everything, reusing nothing of the published build
+    prune: tuple[str, ...] = ()  # addresses of pages of gone records (tombstones) to remove for good
     dask: str | None = None  # --dask: render on the Dask cluster at this scheduler address, or "local"
     keep_current: bool = False  # a partial build renders only the chosen jobs whose files are not current (serve)
 

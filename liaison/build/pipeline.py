@@ -21,11 +21,11 @@ import jinja2
 from liaison.build import distributed, executor, state
 from liaison.build.config import Config, site_theme
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
-from liaison.build.writer import OutputError, Publication, WriteReport, shown
+from liaison.build.writer import REGISTER, OutputError, Publication, WriteReport, shown
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
 from liaison.content.validate import Typed, validate
-from liaison.model import dates
+from liaison.model import dates, tombstones, urls
 from liaison.model.site import Site, build_site
 from liaison.render import Context, Output, Rendered, theme
 from liaison.render.print.preflight import preflight
@@ -109,19 +109,22 @@ class Prepared:
     context: Context
     jobs: list[Job]
     warnings: list[Problem]
+    register: tombstones.Register = tombstones.EMPTY  # the record pages and tombstones this build keeps
 
     def selected(self, config: Config) -> list[Job]:
         """The jobs a build with this configuration runs: every one, unless it names a part."""
         return select(self.jobs, config.only, config.stations) if config.partial else self.jobs
 
 
-def prepare(config: Config) -> Prepared:
-    """Load, validate, make the model and plan: raise ContentError with every problem, or SelectionError for a
-    station that does not exist."""
+def prepare(config: Config, previous: tombstones.Register = tombstones.EMPTY) -> Prepared:
+    """Load, validate, make the model and plan, with the pages of gone records the last build's register and
+    this content make (see `_register`): raise ContentError with every problem, or SelectionError for a station
+    that does not exist or a --prune address that is no tombstone."""
     typed, warnings = _validated(config)
     site = _site(typed, config)
     _check_stations(site, config)
-    return Prepared(context(site, typed, config), plan(site, config), warnings)
+    register = _register(config, site, tombstones.update(previous, site))
+    return Prepared(context(site, typed, config), plan(site, config, register), warnings, register)
 
 
 def sources(config: Config) -> dict[str, Path]:
@@ -138,7 +141,9 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
     nothing."""
     directories = {"site": config.site_dir, "signage": config.signage_dir}
     with Publication(directories, sources(config), config.force, notify) as publication:
-        prepared = prepare(config)
+        before = publication.previous_state(REGISTER)
+        prepared = prepare(config, tombstones.read(before))
+        register = prepared.register
         fingerprints = state.Fingerprints(prepared.context)
         environment = state.environment(prepared.context)
         previous = _previous_jobs(publication, environment)
@@ -146,7 +151,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
             run = _partial(prepared.jobs, config, publication, previous, fingerprints)
         else:
             run = _incremental(prepared.jobs, {} if config.clean or previous is None else previous, fingerprints)
-        if not run.jobs and previous is not None and set(run.kept) == set(previous):
+        if not run.jobs and previous is not None and set(run.kept) == set(previous) and register.encode() == before:
             unchanged = {name: WriteReport(len(publication.published_files(name)), 0, 0) for name in FOLDERS}
             return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
         results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
@@ -157,8 +162,27 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
                    for name in FOLDERS}
         publication.stage_state(state.encode(run.entries(stream.done, fingerprints), environment))
+        publication.stage_state(register.encode(), REGISTER)
         publication.publish()
     return BuildReport(prepared.context.site, prepared.warnings, written, rendered=len(run.jobs), kept=len(run.kept))
+
+
+def _register(config: Config, site: Site, register: tombstones.Register) -> tombstones.Register:
+    """The register without the tombstones --prune names, or SelectionError for an address that names none."""
+    paths = [_page_path(address, register, site.settings.base_url) for address in config.prune]
+    unknown = [address for address, path in zip(config.prune, paths, strict=True) if path is None]
+    if unknown:
+        kept = "、".join(urls.canonical("", page.path) for page in register.tombstones) or "（没有）"
+        raise SelectionError(f"--prune：“{'”“'.join(unknown)}”不是已删除记录留下的页面，不能移除。"
+                             f"现有的这类页面：{kept}")
+    return register.without(path for path in paths if path)
+
+
+def _page_path(address: str, register: tombstones.Register, base_url: str) -> str | None:
+    """The tombstone an address names: the public URL, /deputies/x/, deputies/x or deputies/x/index.html."""
+    path = address.removeprefix(base_url).strip("/")
+    path = path if path.endswith(".html") else f"{path}/index.html"
+    return path if register.tombstone(path) else None
 
 
 def _check_stations(site: Site, config: Config) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from liaison.build import linkcheck
 from liaison.build.config import Config, site_theme
 from liaison.content.kinds import KINDS
-from liaison.model import urls
+from liaison.model import tombstones, urls
 from liaison.model.site import Entity, Site, Station
 from liaison.render import Context, Rendered, theme
 from liaison.render.kiosk import screen as kiosk
@@ -111,10 +111,11 @@ def describe(job: Job) -> dict[str, Any]:
             "inputs": job.inputs.as_dict(), "fan_in": list(job.fan_in), "fan_in_bytes": job.fan_in_bytes}
 
 
-def plan(site: Site, config: Config) -> list[Job]:
+def plan(site: Site, config: Config, register: tombstones.Register = tombstones.EMPTY) -> list[Job]:
     """Every job of a full build, in the order their outputs are written: the site's folder (web pages, the
-    open data, the lobby screens, then what fans in from them), then the print shop's."""
-    web = _web(site, config)
+    open data, the lobby screens, then what fans in from them), then the print shop's. `register` tells the
+    pages of records that are gone (tombstones)."""
+    web = _web(site, config, register)
     kiosks = _kiosk(site)
     site_jobs = [*web, *_data(site), *kiosks]
     check = Job("web", (), linkcheck.check_links, fan_in=tuple(job.key for job in site_jobs), name=LINK_CHECK,
@@ -136,8 +137,8 @@ def select(jobs: Sequence[Job], only: Iterable[str] = (), stations: Iterable[str
 
 # ---- planners, one per renderer ---------------------------------------------------------------------
 
-def _web(site: Site, config: Config) -> list[Job]:
-    listed, unlisted = _listed_pages(site), _unlisted_pages(site)
+def _web(site: Site, config: Config, register: tombstones.Register) -> list[Job]:
+    listed, unlisted = _listed_pages(site, register), [*_unlisted_pages(site), *_tombstones(site, register)]
     sitemap = Job("web", ("sitemap.xml",), pages.sitemap, fan_in=_keys(listed, ".html"),
                   inputs=_inputs(templates=["sitemap.xml"], settings=["base_url"]))
     font = Job("web", (assets.FONT_STYLESHEET,), assets.rare_glyph_fonts, more=assets.FONT_FILES,
@@ -165,16 +166,18 @@ def _keys(jobs: Iterable[Job], suffix: str) -> tuple[str, ...]:
     return tuple(job.key for job in jobs if job.outputs[0].endswith(suffix))
 
 
-def _listed_pages(site: Site) -> list[Job]:
+def _listed_pages(site: Site, register: tombstones.Register) -> list[Job]:
     """Every HTML page a search engine should know, in the sitemap's order, with each reception's WeChat text."""
     everything = _all(site, *_KINDS)
     jobs = [_page("index.html", "home.html", everything, settings=[*RULE_SETTINGS, "region", "about"]),
             _page("stations/index.html", "stations.html", _all(site, "stations", "deputies"))]
     for station in site.stations.values():
-        jobs.append(_page(urls.page_path("stations", station.id), "station.html", _station_reads(site, station),
-                          "station", station.id, station=station.id,
-                          settings=[*RULE_SETTINGS, "staff_duties", "opinion_flow", "opinion_categories",
-                                    "message_channel"]))
+        path = urls.page_path("stations", station.id)
+        job = _page(path, "station.html", _station_reads(site, station), "station", station.id, station=station.id,
+                    settings=[*RULE_SETTINGS, "staff_duties", "opinion_flow", "opinion_categories",
+                              "message_channel"])
+        jobs.append(dataclasses.replace(job, render=pages.station_page,
+                                        args=(path, station.id, _former(site, station, register))))
     jobs.append(_page("deputies/index.html", "deputies.html", _all(site, "deputies", "stations")))
     for deputy in site.deputies.values():
         duties = site.duty_events(deputy)
@@ -205,6 +208,33 @@ def _listed_pages(site: Site) -> list[Job]:
     jobs.append(_page("opinions/index.html", "opinions.html", _all(site, "opinions", "stations"),
                       settings=["opinion_categories"]))
     jobs.append(_page(search.PAGE, "search.html", _all(site, "stations", "deputies")))
+    return jobs
+
+
+def _former(site: Site, station: Station, register: tombstones.Register) -> tuple[tuple[str, str, str, str], ...]:
+    """The deputies whose membership of the station ended this year (曾任 until the year is out): those still in
+    the content, and those gone whose last station it was; each as (name, role, end date, page)."""
+    today = site.today
+    current = {member.deputy.id for member in site.members(station)}
+    ended = sorted((m for m in site.members(station, current=False) if m.until is not None and m.until < today
+                    and m.until.year == today.year and m.deputy.id not in current), key=lambda m: m.until or today)
+    former = {m.deputy.id: (m.deputy.name, m.role.value, m.until.isoformat() if m.until else "",
+                            urls.page_path("deputies", m.deputy.id)) for m in ended}  # a deputy once, the last end
+    gone = [(page.title, "", page.ended or "", page.path) for page in register.tombstones
+            if page.kind == "deputies" and page.station == station.id and tombstones.ended_in_year(page, today.year)]
+    return (*former.values(), *gone)
+
+
+def _tombstones(site: Site, register: tombstones.Register) -> list[Job]:
+    """The page of each record that is gone, sending the reader to a station that is there, or home."""
+    gone = {page.path: page for page in register.tombstones}
+    jobs = []
+    for page in register.tombstones:
+        station = tombstones.destination(page, site, gone)
+        jobs.append(Job("web", (page.path,), pages.tombstone,
+                        (page.path, page.kind, page.title, page.ended, page.since, station),
+                        _inputs(records={"stations": [station] if station else []}, templates=["gone.html"],
+                                settings=PAGE_SETTINGS)))
     return jobs
 
 

@@ -15,6 +15,7 @@
       .site.liaison/current -> gen-7      the published generation
       .site.liaison/gen-8/site/...        the build in progress (staging)
       .site.liaison/gen-7/build-state.json  what the build of gen-7 recorded for the next one (STATE)
+      .site.liaison/gen-7/tombstones.json  the record pages it published and the pages of gone records (REGISTER)
 
   After a kill at any moment readers see the old trees or the new ones, never a mix; whatever a
   killed build left is removed by the next one, under the lock.
@@ -49,6 +50,7 @@ from liaison.render import Output
 
 MANIFEST = ".liaison-manifest.json"
 STATE = "build-state.json"  # in a generation, beside its trees: what the next build may keep (a partial build)
+REGISTER = "tombstones.json"  # in a generation: the record pages published and those of gone records (tombstones)
 STATS = "file-stats.json"  # in a generation: each file's size, time and inode when published (see _foreign)
 EXIT_OUTPUT, EXIT_BUSY = 5, 6
 _GENERATION = re.compile(r"gen-(\d+)")
@@ -389,7 +391,7 @@ class Publication:
         """The files of the published tree `name` as its manifest lists them (path -> SHA-256)."""
         return dict(self._previous[name][1])
 
-    def previous_state(self) -> bytes | None:
+    def previous_state(self, name: str = STATE) -> bytes | None:
         """What the build that published the current generation recorded beside its trees (stage_state), or
         None when the published trees are not one generation of this store."""
         generations = {tree.parent if tree else None for tree, _ in self._previous.values()}
@@ -397,15 +399,15 @@ class Publication:
         if generation is None or generation.parent != self.store.resolve():
             return None
         try:
-            return (generation / STATE).read_bytes()
+            return (generation / name).read_bytes()
         except OSError:
             return None
 
-    def stage_state(self, data: bytes) -> None:
+    def stage_state(self, data: bytes, name: str = STATE) -> None:
         """A record of this build kept beside its trees, outside the published folders, for the next build."""
         assert self.staging is not None, "stage_state() inside the with block"
         with _faults(next(iter(self.given.values()))):
-            (self.staging / STATE).write_bytes(data)
+            (self.staging / name).write_bytes(data)
 
     def publish(self) -> None:
         """Switch every target to the staged generation in one rename."""

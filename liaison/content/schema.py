@@ -592,6 +592,9 @@ class Station(Record):
     kind: StationKind = Field(description="站点类别；专业联络站按行业或领域设立，而不是按地域")
     tier: Tier = Field(description="站点所在的层级")
     parent: Id | None = Field(None, description="上级站点的编号（stations/ 中的文件名）", examples=["qingshi-town"])
+    replaced_by: Id | None = Field(
+        None, description="接替本站的联络站的编号（站点合并或撤销时填写）：本站的文件删除后，原网址的页面指向该站",
+        examples=["qingshi-town"])
     name: Line = Field(description="正式名称，即标牌上的名称", examples=["清源县青石镇人大代表联络站"])
     name_lines: list[Line] | None = Field(
         None, description="标牌上分行的写法，仅在自动断行不对时写；各行连起来须正好是 name",

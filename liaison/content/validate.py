@@ -233,6 +233,9 @@ class Rules:
             self._ref("stations", sid, ("parent",), "stations", station.parent)
             if station.parent == sid:
                 self._add("stations", sid, ("parent",), "上级站点不能是本站自己")
+            self._ref("stations", sid, ("replaced_by",), "stations", station.replaced_by)
+            if station.replaced_by == sid:
+                self._add("stations", sid, ("replaced_by",), "接替本站的联络站不能是本站自己")
             if station.name in names:
                 self._add("stations", sid, ("name",), f"正式名称与 {names[station.name]} 重复")
             names.setdefault(station.name, sid)

@@ -100,7 +100,8 @@ def test_files_of_a_deleted_record_go_with_their_part_and_stay_with_the_others(
     build(config(mini, tmp_path, only=("kiosk",)))  # the notice's web page is not the kiosk's to remove
     assert (tmp_path / "site" / "notices" / "december" / "index.html").is_file()
     build(config(mini, tmp_path, only=("web",)))
-    assert not (tmp_path / "site" / "notices" / "december").exists()
+    page = snapshot(tmp_path / "site")["notices/december/index.html"].decode()
+    assert "原来的页面" in page and "12月1日上午" not in page  # the page went; its address keeps a tombstone
     assert "notices/december/index.html" not in snapshot(tmp_path / "site")["sitemap.xml"].decode()
 
 

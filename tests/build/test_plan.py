@@ -138,8 +138,8 @@ def test_the_plan_command_lists_every_job_with_its_inputs(capsys: pytest.Capture
     assert main(["plan", *args]) == 0
     text = capsys.readouterr().out
     assert "site/stations/east-village/index.html  [web，联络站 east-village]\n" \
-           "    生成：liaison.render.web.pages.page('stations/east-village/index.html', 'station.html', 'station', " \
-           "'east-village')\n    记录 deputies：wang-kun、li-yan\n" in text
+           "    生成：liaison.render.web.pages.station_page('stations/east-village/index.html', 'east-village', ())\n" \
+           "    记录 deputies：wang-kun、li-yan\n" in text
     assert "signage/centre/poster-1.pdf、signage/centre/poster-*.pdf  [print，联络站 centre]" in text
     assert text.count("\n    生成：") == len(jobs)
     assert main(["plan", "--station", "centre", "--only", "print", *args]) == 0

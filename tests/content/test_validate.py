@@ -139,6 +139,14 @@ def test_parent_cycle(mini: Path) -> None:
     assert "stations/east-village.yaml:3:9: parent: 上级站点形成循环" in lines
 
 
+def test_a_successor_must_be_another_existing_station(mini: Path) -> None:
+    replace_in(mini / "stations" / "east-village.yaml", "parent: centre", "parent: centre\nreplaced_by: centr")
+    replace_in(mini / "stations" / "centre.yaml", "tier: 县", "tier: 县\nreplaced_by: centre")
+    lines = messages(mini)
+    assert "stations/east-village.yaml:4:14: replaced_by: 引用的联络站“centr”不存在，是否想写“centre”？" in lines
+    assert "stations/centre.yaml:3:14: replaced_by: 接替本站的联络站不能是本站自己" in lines
+
+
 def test_opinion_story_must_be_consistent(mini: Path) -> None:
     path = mini / "opinions" / "2026-0001.yaml"
     replace_in(path, "feedback: 2026-11-20\n", "")

@@ -2,7 +2,9 @@
 a notice page and its WeChat text per published reception. Each page is a job of the plan."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -24,6 +26,42 @@ def page(ctx: Context, path: str, template: str, variable: str | None = None, re
                   **({"absolute_links": True} if absolute_links else {}))
     facts = {"characters": fonts.rare_characters(html)} if path.endswith(".html") else {}
     return Rendered((Output(path, html.encode("utf-8")),), facts)
+
+
+def station_page(ctx: Context, path: str, station_id: str, former: Sequence[Sequence[str]]) -> Rendered:
+    """A station's page, with the deputies whose membership ended this year as 曾任 (name, role, end, page)."""
+    html = render(ctx.site, ctx.env, path, "station.html", station=ctx.site.stations[station_id],
+                  former=[_Former(name, role, _day(until), page) for name, role, until, page in former])
+    return Rendered((Output(path, html.encode("utf-8")),), {"characters": fonts.rare_characters(html)})
+
+
+def tombstone(ctx: Context, path: str, kind: str, title: str, ended: str | None, since: str | None,
+              station: str | None) -> Rendered:
+    """The page left at the address of a record that is gone: what it was, when it ended, where to go instead."""
+    html = render(ctx.site, ctx.env, path, "gone.html", gone=_Gone(KINDS[kind].label, title, _day(ended),
+                                                                   _day(since)),
+                  successor=ctx.site.stations[station] if station else None)
+    return Rendered((Output(path, html.encode("utf-8")),), {"characters": fonts.rare_characters(html)})
+
+
+@dataclass(frozen=True)
+class _Former:
+    name: str
+    role: str
+    until: dt.date | None
+    path: str
+
+
+@dataclass(frozen=True)
+class _Gone:
+    label: str  # what the record was: 代表, 联络站, 公告
+    title: str
+    ended: dt.date | None
+    since: dt.date | None
+
+
+def _day(iso: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
 
 
 def plain_text(ctx: Context, path: str, template: str, variable: str, record_id: str) -> Rendered:
