@@ -3,6 +3,7 @@ file a record names (a photo, a font, the emblem), that `..`, an absolute path o
 it. Every reader of a content file goes through `inside`; the messages are worded here once."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 LINK_OUTSIDE = "这是指向内容目录之外的链接，出于安全原因不予读取"
@@ -10,9 +11,15 @@ LINK_OUTSIDE = "这是指向内容目录之外的链接，出于安全原因不�
 
 def inside(content_dir: Path, relative: str | Path) -> Path | None:
     """The file `relative` (to content_dir) names, resolved with its links, or None when that is outside it."""
-    root = content_dir.resolve()
+    root = _resolved(content_dir)
     target = (root / relative).resolve()
     return target if target.is_relative_to(root) else None
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(folder: Path) -> Path:
+    """The content folder with its links resolved, once per folder (a load asks for every file)."""
+    return folder.resolve()
 
 
 def named_file_problem(content_dir: Path, relative: str, label: str) -> str | None:

@@ -8,6 +8,7 @@ import re
 import shutil
 import tempfile
 import typing
+import unicodedata
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -292,3 +293,13 @@ def test_any_value_in_any_field_gives_located_chinese_problems(case, value) -> N
     if not _accepts(annotation, value):
         assert any(p.path == record and (p.field == where or p.field.startswith((where + ".", where + "[")))
                    for p in problems), (where, value, problems)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_text_with_nothing_to_fold_is_read_as_it_is(text: str) -> None:
+    """privacy._normalised's shortcut (text already NFKC with no dash) gives what folding each character gives."""
+    from liaison.content import privacy
+
+    folded = [unicodedata.normalize("NFKC", char).translate(privacy._DASHES) for char in text]
+    expected = "".join(folded), [index for index, part in enumerate(folded) for _ in part]
+    assert privacy._normalised(text) == expected
