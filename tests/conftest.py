@@ -98,7 +98,7 @@ def rendered(wanted: Callable[[Job], bool], content: Path = MINI, today: dt.date
 
 def web_page(job: Job) -> bool:
     """A page of the website (HTML, the feed, the sitemap, a WeChat text): a `rendered` pick."""
-    return job.render in (pages.page, pages.plain_text, pages.sitemap)
+    return job.render in (pages.page, pages.part, pages.plain_text, pages.sitemap)
 
 
 def files(outputs: Iterable[Output]) -> dict[str, bytes]:

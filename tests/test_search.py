@@ -51,12 +51,17 @@ def test_every_link_of_the_index_is_a_file_of_the_site(mini_build: Path) -> None
 
 
 def test_the_page_without_script_lists_stations_by_township_with_their_deputies(mini_build: Path) -> None:
+    """Each township's stations, and a link to the page of its deputies (the deputies of 300 stations in one list
+    would weigh 256 KB: tests/render/web/test_parts.py)."""
     page = (mini_build / "site" / search.PAGE).read_text(encoding="utf-8")
     listed = page[page.index('id="search-all"'):]
-    assert "<h3>城关镇</h3>" in listed
+    assert "<h3>城关镇</h3>" in listed and "<h3>东村站</h3>" in listed
     for link in ("../stations/centre/index.html", "../stations/east-village/index.html",
-                 "../deputies/wang-kun/index.html", "../deputies/li-yan/index.html"):
+                 "../deputies/township/centre/index.html", "../deputies/township/east-village/index.html"):
         assert f'href="{link}"' in listed
+    township = (mini_build / "site" / "deputies" / "township" / "east-village" / "index.html").read_text("utf-8")
+    for link in ("../../wang-kun/index.html", "../../li-yan/index.html"):
+        assert f'href="{link}"' in township
     assert '<form id="search-form"' in page and " hidden>" in page.split('<form id="search-form"')[1].split("\n")[0]
 
 
