@@ -220,7 +220,7 @@ def _deputies_parts(site: Site) -> list[Job]:
         at = {s.id for s in stations}
         deputies = [d.id for d in site.deputies.values() if any(m.station in at for m in d.memberships)]
         jobs.append(_part(urls.deputies_part_path(township.id), "deputies-part.html", township.id, None,
-                          {"stations": list(site.stations), "deputies": deputies}, settings=["region"]))
+                          {"stations": list(site.stations), "deputies": deputies}))
     return jobs
 
 
@@ -256,8 +256,10 @@ def _opinions_parts(site: Site) -> list[Job]:
 
 def _part(path: str, template: str, township: str | None, period: str | int | None,
           reads: Mapping[str, Iterable[str]], *, settings: Iterable[str] = ()) -> Job:
+    # A part shows no rule days: what the day decides of it is memberships in force and events past or announced.
+    inputs = _inputs(records=reads, templates=[template], settings=[*PAGE_SETTINGS, *settings])
     return Job("web", (path,), pages.part, (path, template, township, period),
-               _inputs(records=reads, templates=[template], settings=[*PAGE_SETTINGS, *settings]))
+               dataclasses.replace(inputs, rule_days=False))
 
 
 def _unlisted_pages(site: Site) -> list[Job]:

@@ -175,7 +175,8 @@ class Site:
     def township_name(self, township: Station) -> str:
         """What a township's part is called: its place (a township's, or the top station's: the county); a station
         outside any township below the top, its short name."""
-        return township.locality if township.tier == Tier.TOWNSHIP or not township.parent else township.short_name
+        station: schema.Station = township.record
+        return station.locality if station.tier == Tier.TOWNSHIP or not station.parent else station.short_name
 
     def townships(self) -> list[tuple[Station, list[Station]]]:
         """Each township's station with the stations in it (itself first), the county's first: the parts the
@@ -447,7 +448,8 @@ def month_of(day: dt.date) -> str:
 
 def top_level(deputy: Deputy) -> SeatLevel:
     """The highest level of congress the deputy sits in: where the lists of deputies place them."""
-    return min((seat.level for seat in deputy.seats), key=LEVEL_ORDER.index)
+    record: schema.Deputy = deputy.record
+    return min((seat.level for seat in record.seats), key=LEVEL_ORDER.index)
 
 
 def by_level(deputies: Iterable[Deputy]) -> list[tuple[SeatLevel, list[Deputy]]]:

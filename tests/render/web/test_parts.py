@@ -44,6 +44,8 @@ def test_parts_have_urls_from_ids_and_the_old_urls_index_them(mini: Path) -> Non
                         ("opinions/index.html", "opinions/2026/index.html")]:
         assert urls.canonical("", part) in _links(pages[index], index), (index, part)
         assert urls.canonical("", index) in _links(pages[part], part), (part, index)
+    for township in ("centre", "east-village"):  # the home page's townships lead to their deputies
+        assert urls.canonical("", urls.deputies_part_path(township)) in _links(pages["index.html"], "index.html")
 
 
 def test_every_record_of_a_long_list_is_in_a_part_and_each_in_one(demo_checked) -> None:
