@@ -101,7 +101,8 @@ def rendered(wanted: Callable[[Job], bool], content: Path = MINI, today: dt.date
 
 def web_page(job: Job) -> bool:
     """A page of the website (HTML, the feed, the sitemap, a WeChat text): a `rendered` pick."""
-    return job.render in (pages.page, pages.station_page, pages.tombstone, pages.plain_text, pages.sitemap)
+    return job.render in (pages.page, pages.station_page, pages.tombstone, pages.part, pages.plain_text,
+                          pages.sitemap)
 
 
 def files(outputs: Iterable[Output]) -> dict[str, bytes]:

@@ -51,12 +51,17 @@ def test_every_link_of_the_index_is_a_file_of_the_site(mini_build: Path) -> None
 
 
 def test_the_page_without_script_lists_stations_by_township_with_their_deputies(mini_build: Path) -> None:
+    """Each township's stations, and a link to the page of its deputies (the deputies of 300 stations in one list
+    would weigh 256 KB: tests/render/web/test_parts.py)."""
     page = (mini_build / "site" / search.PAGE).read_text(encoding="utf-8")
     listed = page[page.index('id="search-all"'):]
-    assert "<h3>城关镇</h3>" in listed
+    assert "<h3>城关镇</h3>" in listed and "<h3>东村站</h3>" in listed
     for link in ("../stations/centre/index.html", "../stations/east-village/index.html",
-                 "../deputies/wang-kun/index.html", "../deputies/li-yan/index.html"):
+                 "../deputies/township/centre/index.html", "../deputies/township/east-village/index.html"):
         assert f'href="{link}"' in listed
+    township = (mini_build / "site" / "deputies" / "township" / "east-village" / "index.html").read_text("utf-8")
+    for link in ("../../wang-kun/index.html", "../../li-yan/index.html"):
+        assert f'href="{link}"' in township
     assert '<form id="search-form"' in page and " hidden>" in page.split('<form id="search-form"')[1].split("\n")[0]
 
 
@@ -208,9 +213,11 @@ def test_without_javascript_the_page_lists_stations_and_deputies(browser, demo) 
         assert "未启用脚本" in page.text_content("main")
         listed = [a.get_attribute("href") for a in page.query_selector_all("#search-all a")]
         stations = {href.split("/")[2] for href in listed if href.startswith("../stations/")}
-        deputies = {href.split("/")[2] for href in listed if href.startswith("../deputies/")}
+        townships = {href.split("/")[3] for href in listed if href.startswith("../deputies/township/")}
         assert stations == set(site.stations)
-        assert deputies == {m.deputy.id for s in site.stations.values() for m in site.members(s)}
-        assert page.is_visible("text=青石镇") and page.is_visible("a:has-text('张德明')")
+        assert townships == {township.id for township, _ in site.townships()}  # each township's deputies a page
+        assert page.is_visible("text=青石镇")
+        page.click("a:has-text('青石镇的人大代表')")
+        assert page.is_visible("a:has-text('张德明')")
     finally:
         page.context.close()

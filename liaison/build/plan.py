@@ -178,11 +178,14 @@ def _listed_pages(site: Site, register: tombstones.Register) -> list[Job]:
                               "message_channel"])
         jobs.append(dataclasses.replace(job, render=pages.station_page,
                                         args=(path, station.id, _former(site, station, register))))
-    jobs.append(_page("deputies/index.html", "deputies.html", _all(site, "deputies", "stations")))
+    jobs.append(_page("deputies/index.html", "deputies.html", _all(site, "deputies", "stations"),
+                      settings=["region"]))
+    jobs += _deputies_parts(site)
     for deputy in site.deputies.values():
         duties = site.duty_events(deputy)
-        reads = {"deputies": [deputy.id], "stations": [m.station.id for m in site.assignments(deputy, current=False)]
-                 + [e.station for e in duties], "events": [e.id for e in duties]}
+        lineage = [s.id for m in site.assignments(deputy, current=False) for s in site.lineage(m.station)]
+        reads = {"deputies": [deputy.id], "stations": lineage + [e.station for e in duties],
+                 "events": [e.id for e in duties]}
         jobs.append(_page(urls.page_path("deputies", deputy.id), "deputy.html", reads, "deputy", deputy.id,
                           files=_content_files(deputy.photo)))
     jobs.append(_page("systems/index.html", "systems.html", _all(site, "systems", "stations")))
@@ -197,9 +200,12 @@ def _listed_pages(site: Site, register: tombstones.Register) -> list[Job]:
                           "notice", notice.id, station=notice.station))
     jobs.append(_page("schedule/index.html", "schedule.html", _all(site, "stations", "deputies", "events"),
                       settings=RULE_SETTINGS))
+    jobs += _schedule_parts(site)
     for event in site.published_receptions():
         reads = _event_reads(event)
-        jobs.append(_page(urls.reception_notice_path(event.id), "notice-reception.html", reads, "event", event.id,
+        lineage = [s.id for s in site.lineage(site.stations[event.station])]  # its part of the schedule
+        jobs.append(_page(urls.reception_notice_path(event.id), "notice-reception.html",
+                          {**reads, "stations": lineage}, "event", event.id,
                           station=event.station, settings=RULE_SETTINGS))
         jobs.append(Job("web", (urls.wechat_text_path(event.id),), pages.plain_text,
                         (urls.wechat_text_path(event.id), "notice-reception.txt", "event", event.id),
@@ -207,6 +213,7 @@ def _listed_pages(site: Site, register: tombstones.Register) -> list[Job]:
                                 settings=[*PAGE_SETTINGS, *RULE_SETTINGS]), station=event.station))
     jobs.append(_page("opinions/index.html", "opinions.html", _all(site, "opinions", "stations"),
                       settings=["opinion_categories"]))
+    jobs += _opinions_parts(site)
     jobs.append(_page(search.PAGE, "search.html", _all(site, "stations", "deputies")))
     return jobs
 
@@ -236,6 +243,56 @@ def _tombstones(site: Site, register: tombstones.Register) -> list[Job]:
                         _inputs(records={"stations": [station] if station else []}, templates=["gone.html"],
                                 settings=PAGE_SETTINGS)))
     return jobs
+
+
+def _deputies_parts(site: Site) -> list[Job]:
+    """A page per township of the deputies serving there. It reads every station (the townships, its neighbours)
+    and the deputies with a membership, past or present, at one of its stations."""
+    jobs = []
+    for township, stations in site.townships():
+        at = {s.id for s in stations}
+        deputies = [d.id for d in site.deputies.values() if any(m.station in at for m in d.memberships)]
+        jobs.append(_part(urls.deputies_part_path(township.id), "deputies-part.html", township.id, None,
+                          {"stations": list(site.stations), "deputies": deputies}))
+    return jobs
+
+
+def _schedule_parts(site: Site) -> list[Job]:
+    """A page per month, the index of its townships' pages; a page per month and township of the events there.
+    Each reads the events of its month (its neighbours are the townships with events that month); a month's page
+    every event (its neighbours are the months with events)."""
+    jobs = []
+    for month in site.months():
+        events = site.events_in(month)
+        jobs.append(_part(urls.schedule_month_path(month), "schedule-month.html", None, month,
+                          _all(site, "stations", "events"), settings=RULE_SETTINGS))
+        for township in site.townships_with(events):
+            reads = {"stations": list(site.stations), "events": [e.id for e in events],
+                     "deputies": [d for e in site.events_in(month, township) for d in e.deputies]}
+            jobs.append(_part(urls.schedule_part_path(month, township.id), "schedule-part.html", township.id, month,
+                              reads, settings=RULE_SETTINGS))
+    return jobs
+
+
+def _opinions_parts(site: Site) -> list[Job]:
+    """A page per year, the index of its townships' pages; a page per year and township of the opinions there."""
+    jobs = []
+    for year in site.opinion_years():
+        opinions = site.opinions_in(year)
+        jobs.append(_part(urls.opinions_year_path(year), "opinions-year.html", None, year,
+                          _all(site, "stations", "opinions")))
+        for township in site.townships_with(opinions):
+            jobs.append(_part(urls.opinions_part_path(year, township.id), "opinions-part.html", township.id, year,
+                              {"stations": list(site.stations), "opinions": [o.id for o in opinions]}))
+    return jobs
+
+
+def _part(path: str, template: str, township: str | None, period: str | int | None,
+          reads: Mapping[str, Iterable[str]], *, settings: Iterable[str] = ()) -> Job:
+    # A part shows no rule days: what the day decides of it is memberships in force and events past or announced.
+    inputs = _inputs(records=reads, templates=[template], settings=[*PAGE_SETTINGS, *settings])
+    return Job("web", (path,), pages.part, (path, template, township, period),
+               dataclasses.replace(inputs, rule_days=False))
 
 
 def _unlisted_pages(site: Site) -> list[Job]:

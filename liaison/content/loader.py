@@ -26,7 +26,16 @@ RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8
 _OS_ERRORS: dict[int | None, str] = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
               errno.ENOENT: "文件在读取时已被移走或删除", errno.EIO: "磁盘读取出错，请检查存储设备"}
 # ids whose public URL a generated file already takes
-RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml"}
+RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml",
+                ("deputies", "township"): "deputies/township/ 是按乡镇（街道）分列的代表名单"}
+MONTH_ID = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # an event's page is schedule/<id>/, a month's schedule/2026-11/
+
+
+def reserved(kind: str, record_id: str) -> str | None:
+    """Which generated file takes the public URL a record of this kind and id would have, if one does."""
+    if kind == "events" and MONTH_ID.fullmatch(record_id):
+        return "schedule/<年-月>/ 是按月分列的接待安排"
+    return RESERVED_IDS.get((kind, record_id))
 
 Loc = tuple[str | int, ...]
 
@@ -205,8 +214,8 @@ def load_content(content_dir: Path) -> LoadResult:
             if not ids.is_id(record_id):
                 problems.append(Problem(path, 0, 0, "id", f"文件名“{record_id}”不能用作编号：{ids.RULE}，它决定公开网址"))
                 continue
-            if (kind, record_id) in RESERVED_IDS:
-                problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”已被系统占用（{RESERVED_IDS[(kind, record_id)]}），请换一个文件名"))
+            if taken_by := reserved(kind, record_id):
+                problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”已被系统占用（{taken_by}），请换一个文件名"))
                 continue
             if record_id in seen:
                 problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”重复，已由 {seen[record_id].name} 使用"))

@@ -5,6 +5,7 @@ Templates read everything through `Site`; nothing here mutates after build_site(
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -167,10 +168,37 @@ class Site:
         """Stations grouped by the township (乡镇 or 街道) they are in, by its locality: each township's station
         with those below it; stations above any township (the county's) first, under their own locality."""
         groups: dict[str, list[Station]] = defaultdict(list)
+        for township, stations in self.townships():
+            groups[township.locality] += stations
+        return list(groups.items())
+
+    def township_of(self, station: Station) -> Station:
+        """The township station (乡镇 or 街道) a station is, or is below; a station above any township is its own."""
+        return self.stations[self._township_ids[station.id]]
+
+    def township_name(self, township: Station) -> str:
+        """What a township's part is called: its place (a township's, or the top station's: the county); a station
+        outside any township below the top, its short name."""
+        station: schema.Station = township.record
+        return station.locality if station.tier == Tier.TOWNSHIP or not station.parent else station.short_name
+
+    def townships(self) -> list[tuple[Station, list[Station]]]:
+        """Each township's station with the stations in it (itself first), the county's first: the parts the
+        long lists of the site are split into."""
+        return [(township, list(stations)) for township, stations in self._townships]
+
+    @functools.cached_property
+    def _township_ids(self) -> Mapping[str, str]:
+        return {station.id: next((s for s in self.lineage(station) if s.tier == Tier.TOWNSHIP), station).id
+                for station in self.stations.values()}
+
+    @functools.cached_property
+    def _townships(self) -> tuple[tuple[Station, tuple[Station, ...]], ...]:
+        groups: dict[str, list[Station]] = defaultdict(list)
         for station in sorted(self.stations.values(), key=_station_key):
-            township = next((s for s in self.lineage(station) if s.tier == Tier.TOWNSHIP), station)
-            groups[township.locality].append(station)
-        return sorted(groups.items(), key=lambda group: _station_key(group[1][0]))
+            groups[self._township_ids[station.id]].append(station)
+        return tuple(sorted(((self.stations[tid], tuple(stations)) for tid, stations in groups.items()),
+                            key=lambda group: _station_key(group[1][0])))
 
     def parent(self, station: Station) -> Station | None:
         return self.stations.get(station.parent) if station.parent else None
@@ -222,9 +250,63 @@ class Site:
     def opinion_months(self, station: Station | None = None, months: int = 12) -> list[MonthCount]:
         return monthly(self.opinions_at(station), self.today, months)
 
+    # ---- the long lists' parts: by township, month and year ----
+    def townships_with(self, items: Iterable[Event | Opinion]) -> list[Station]:
+        """The townships, in order, at whose stations some of the events or opinions are."""
+        places = {self._township_ids[item.station] for item in items}
+        return [township for township, _ in self.townships() if township.id in places]
+
+    def months(self) -> list[str]:
+        """The months (2026-11) with events, in order."""
+        return list(self._events_by_month)
+
+    def events_in(self, month: str, township: Station | None = None) -> list[Event]:
+        """The month's events, at the stations of one township or of all, in order."""
+        return [e for e in self._events_by_month.get(month, ())
+                if township is None or self._township_ids[e.station] == township.id]
+
+    @functools.cached_property
+    def _events_by_month(self) -> Mapping[str, tuple[Event, ...]]:
+        months: dict[str, list[Event]] = defaultdict(list)
+        for event in sorted(self.events.values(), key=_event_key):
+            months[month_of(event.date)].append(event)
+        return {month: tuple(months[month]) for month in sorted(months)}
+
+    def event_path(self, event: Event) -> str:
+        """The schedule part that lists the event (its row's anchor is the event's id)."""
+        return urls.schedule_part_path(month_of(event.date), self.township_of(self.stations[event.station]).id)
+
+    def opinion_years(self) -> list[int]:
+        """The years opinions were received in, the latest first."""
+        return sorted({o.received.year for o in self.opinions.values()}, reverse=True)
+
+    def opinions_in(self, year: int, township: Station | None = None) -> list[Opinion]:
+        """The year's opinions, at the stations of one township or of all, the latest first."""
+        return [o for o in self.opinions_at(None) if o.received.year == year
+                and (township is None or self._township_ids[o.station] == township.id)]
+
     # ---- deputies ----
     def deputies_sorted(self) -> list[Deputy]:
         return sorted(self.deputies.values(), key=_deputy_key)
+
+    def deputies_in(self, township: Station) -> list[Deputy]:
+        """The deputies the township's part of the deputies' list shows (see townships_of), by level."""
+        return list(self._deputies_by_township.get(township.id, ()))
+
+    @functools.cached_property
+    def _deputies_by_township(self) -> Mapping[str, tuple[Deputy, ...]]:
+        groups: dict[str, list[Deputy]] = defaultdict(list)
+        for deputy in self.deputies_sorted():
+            for township in self.townships_of(deputy):
+                groups[township.id].append(deputy)
+        return {tid: tuple(deputies) for tid, deputies in groups.items()}
+
+    def townships_of(self, deputy: Deputy) -> list[Station]:
+        """The townships of the stations the deputy serves at today; for one serving nowhere today, the township of
+        their latest membership."""
+        members = self.assignments(deputy) or sorted(self._members_by_deputy.get(deputy.id, ()),
+                                                     key=lambda m: (m.until or m.since, m.since))[-1:]
+        return list({self.township_of(m.station).id: self.township_of(m.station) for m in members}.values())
 
     def assignments(self, deputy: Deputy, *, current: bool = True) -> tuple[Member, ...]:
         members = self._members_by_deputy.get(deputy.id, ())
@@ -363,9 +445,27 @@ def _station_key(station: Station) -> tuple[int, str]:
     return (TIER_ORDER.index(station.tier), station.id)
 
 
+def month_of(day: dt.date) -> str:
+    """A day's month as the schedule's parts name it: 2026-11."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def top_level(deputy: Deputy) -> SeatLevel:
+    """The highest level of congress the deputy sits in: where the lists of deputies place them."""
+    record: schema.Deputy = deputy.record
+    return min((seat.level for seat in record.seats), key=LEVEL_ORDER.index)
+
+
+def by_level(deputies: Iterable[Deputy]) -> list[tuple[SeatLevel, list[Deputy]]]:
+    """Deputies grouped by their top level, the levels in order, each group in the given order."""
+    groups: dict[SeatLevel, list[Deputy]] = defaultdict(list)
+    for deputy in deputies:
+        groups[top_level(deputy)].append(deputy)
+    return [(level, groups[level]) for level in LEVEL_ORDER if level in groups]
+
+
 def _deputy_key(deputy: Deputy) -> tuple[int, str]:
-    top = min(LEVEL_ORDER.index(seat.level) for seat in deputy.seats)
-    return (top, deputy.id)
+    return (LEVEL_ORDER.index(top_level(deputy)), deputy.id)
 
 
 def _event_key(event: Event) -> tuple[dt.date, dt.time, str]:

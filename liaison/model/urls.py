@@ -10,6 +10,7 @@ import posixpath
 
 from liaison.content import ids
 from liaison.content.kinds import KINDS
+from liaison.content.loader import MONTH_ID
 
 SECTIONS = tuple(name for name, kind in KINDS.items() if kind.pages)  # the kinds whose records have pages
 
@@ -22,13 +23,49 @@ def page_path(section: str, record_id: str) -> str:
 
 
 def reception_notice_path(event_id: str) -> str:
-    """The notice page of a reception; the event's row on the schedule page is schedule/#<id>."""
+    """The notice page of a reception; the event's row is on its month's part of the schedule (Site.event_path)."""
     return f"schedule/{_id(event_id)}/index.html"
 
 
 def wechat_text_path(event_id: str) -> str:
     """The notice as plain text to paste into a WeChat group."""
     return f"schedule/{_id(event_id)}/wechat.txt"
+
+
+# The long lists are split into parts by township (its station's id), month (2026-11) and year (2026); the
+# list's own URL (deputies/, schedule/, opinions/) is the index of its parts.
+DEPUTIES_BY_TOWNSHIP = "township"  # deputies/township/<id>/: a segment no deputy id may take (content/loader.py)
+
+
+def deputies_part_path(township_id: str) -> str:
+    """The deputies serving at the stations of one township."""
+    return f"deputies/{DEPUTIES_BY_TOWNSHIP}/{_id(township_id)}/index.html"
+
+
+def schedule_month_path(month: str) -> str:
+    """One month's schedule (month as 2026-11): the index of its townships' parts."""
+    return f"schedule/{_month(month)}/index.html"
+
+
+def schedule_part_path(month: str, township_id: str) -> str:
+    """The events of one month at the stations of one township."""
+    return f"schedule/{_month(month)}/{_id(township_id)}/index.html"
+
+
+def opinions_year_path(year: int) -> str:
+    """One year's opinions: the index of its townships' parts."""
+    return f"opinions/{int(year)}/index.html"
+
+
+def opinions_part_path(year: int, township_id: str) -> str:
+    """The opinions received in one year at the stations of one township."""
+    return f"opinions/{int(year)}/{_id(township_id)}/index.html"
+
+
+def _month(month: str) -> str:
+    if not MONTH_ID.fullmatch(month):  # the shape no event id may take
+        raise ValueError(f"not a month: {month!r}")
+    return month
 
 
 def calendar_path(station_id: str | None = None) -> str:

@@ -18,9 +18,11 @@ import tinycss2
 from markupsafe import Markup
 
 from liaison.content.problems import Problem
+from liaison.content.schema import OpinionStatus
 from liaison.model import urls
 from liaison.model.dates import Dating
 from liaison.model.schedule import WEEKDAY_NAMES, describe
+from liaison.model.site import LEVEL_ORDER, by_level, month_of, top_level
 from liaison.render import qr
 from liaison.render.markup import render_markdown, short_lines
 from liaison.rules import six_items
@@ -164,11 +166,17 @@ def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environmen
         rule_text=describe,
         zoned=zoned,
         short_lines=short_lines,
+        top_level=top_level,
+        month=month_of,
     )
     env.globals.update(href=href, page_url=page_url, content_date=dating.of,
                        reception_title=reception_title, six_items=six_items.BY_KEY,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
                        calendar_path=urls.calendar_path, badge_path=urls.badge_path,
+                       deputies_part_path=urls.deputies_part_path, schedule_month_path=urls.schedule_month_path,
+                       schedule_part_path=urls.schedule_part_path, opinions_year_path=urls.opinions_year_path,
+                       opinions_part_path=urls.opinions_part_path, levels=LEVEL_ORDER, by_level=by_level,
+                       statuses=list(OpinionStatus),
                        qr_svg=functools.partial(qr.svg, dark=tokens["qr-dark"], light=tokens["qr-light"]),
                        tokens=tokens, palette=functools.partial(palette, tokens),
                        stylesheet=functools.partial(stylesheet, theme))

@@ -71,9 +71,9 @@ WINDOWED: dict[str, Callable[[bytes], str]] = {
     r"index\.html": _regions(r'<section aria-labelledby="next-h".*?</section>',  # the next reception days
                              r'<section aria-labelledby="notices-h">.*?</section>'),  # notices in force
     r"schedule/index\.html": _regions(NOTICES_LIST,  # notices of the receptions ahead
-                                      r"<details>.*?</details>",  # and of those past
-                                      r"<h2>今后的接待日</h2>\s*<ul.*?</ul>", EVENTS_TABLE),
+                                      r"<h2>今后的接待日</h2>\s*<ul.*?</ul>"),
     r"schedule/[\w-]+/index\.html": _regions(EXPIRED, r"<h2>活动情况</h2>\s*<div.*?</div>"),  # a reception's notice
+    r"schedule/\d{4}-\d{2}/[\w-]+/index\.html": _regions(EVENTS_TABLE),  # a month's events at a township's stations
     r"stations/[\w-]+/index\.html": _regions(r'<section id="schedule".*?</section>',
                                              r"<h3>有效公告</h3>\s*<ul.*?</ul>", CHART),
     r"opinions/index\.html": _regions(CHART),

@@ -146,9 +146,22 @@ def test_missing_site_file(mini: Path) -> None:
     assert "site.yaml:0:0: -: 缺少站点设置文件 site.yaml" in problems_of(mini)
 
 
-def test_ids_taken_by_generated_files_are_refused(mini: Path) -> None:
-    write(mini / "stations" / "all.yaml", "name: x\n")
-    assert any(line.startswith("stations/all.yaml:0:0: id: 编号“all”已被系统占用") for line in problems_of(mini))
+@pytest.mark.parametrize(("kind", "record_id", "taken_by"), [
+    ("stations", "all", "calendar/all.ics"), ("notices", "feed", "notices/feed.xml"),
+    ("deputies", "township", "deputies/township/"), ("events", "2026-11", "schedule/<年-月>/"),
+    ("events", "1999-01", "schedule/<年-月>/")])
+def test_ids_taken_by_generated_files_are_refused(mini: Path, kind: str, record_id: str, taken_by: str) -> None:
+    name = f"{record_id}.md" if kind == "notices" else f"{record_id}.yaml"
+    write(mini / kind / name, "---\ntitle: x\n---\n" if kind == "notices" else "name: x\n")
+    assert any(line.startswith(f"{kind}/{name}:0:0: id: 编号“{record_id}”已被系统占用（{taken_by}")
+               for line in problems_of(mini))
+
+
+@pytest.mark.parametrize("record_id", ["2026-13", "2026-11-03", "2026-00", "township-east"])
+def test_ids_only_near_a_taken_shape_are_free(mini: Path, record_id: str) -> None:
+    write(mini / "events" / f"{record_id}.yaml", "name: x\n")
+    write(mini / "deputies" / f"{record_id}.yaml", "name: x\n")
+    assert not any("已被系统占用" in line for line in problems_of(mini))
 
 
 def test_alias_bombs_deep_nesting_and_oversized_files_are_refused(mini: Path) -> None:

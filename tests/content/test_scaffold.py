@@ -134,9 +134,10 @@ def test_a_bad_id_is_refused_with_the_pattern_explained(mini: Path, record_id: s
     assert not any((mini / "stations").glob(f"{record_id}*"))
 
 
-def test_an_id_a_generated_file_takes_is_refused(mini: Path) -> None:
+@pytest.mark.parametrize(("kind", "record_id"), [("stations", "all"), ("deputies", "township"), ("events", "2026-11")])
+def test_an_id_a_generated_file_takes_is_refused(mini: Path, kind: str, record_id: str) -> None:
     with pytest.raises(scaffold.NewRecordError, match="已被系统占用"):
-        scaffold.create(mini, KINDS["stations"], "all")
+        scaffold.create(mini, KINDS[kind], record_id)
 
 
 def test_a_deputy_without_an_id_gets_the_pinyin_of_the_name_unique_among_deputies(mini: Path) -> None:

@@ -144,9 +144,10 @@ def test_an_event_summary_is_published_once_the_event_has_taken_place(mini: Path
     path = mini / "events" / "2026-11-03-east.yaml"
     path.write_text(path.read_text() + SUMMARY)
     notice = "schedule/2026-11-03-east/index.html"
+    month = "schedule/2026-11/east-village/index.html"  # the schedule's part for the month and township
     after = _web(mini, dt.date(2026, 11, 26))
-    for page in ("schedule/index.html", "stations/east-village/index.html", notice):
+    for page in (month, "stations/east-village/index.html", notice):
         assert "收集意见建议<strong>十二件</strong>，当场答复五件。" in after[page], page
         assert "<script>alert" not in after[page], page
     before = _web(mini, dt.date(2026, 11, 2))  # the notice is public, the event still to come
-    assert "十二件" not in before[notice] and "十二件" not in before["schedule/index.html"]
+    assert "十二件" not in before[notice] and "十二件" not in before[month]

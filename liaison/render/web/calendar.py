@@ -74,7 +74,7 @@ def _event(site: Site, texts: Any, event: Event, dating: Dating) -> icalendar.Ev
     if site.notice_published(event):
         url = urls.canonical(site.settings.base_url, urls.reception_notice_path(event.id))
     else:
-        url = urls.canonical(site.settings.base_url, "schedule/index.html") + "#" + event.id
+        url = urls.canonical(site.settings.base_url, site.event_path(event)) + "#" + event.id
     return icalendar.Event.new(
         uid=f"{event.id}@{_host(site)}", stamp=_stamp(site, dating.of(site.settings, event, station, deputies)),
         start=_at(site, event.date, event.start), end=_at(site, event.date, event.end),

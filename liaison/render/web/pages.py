@@ -64,6 +64,15 @@ def _day(iso: str | None) -> dt.date | None:
     return dt.date.fromisoformat(iso) if iso else None
 
 
+def part(ctx: Context, path: str, template: str, township_id: str | None, period: str | int | None) -> Rendered:
+    """A part of a long list (deputies, the schedule, opinions), or the index of a month's or year's parts:
+    the template reads `township` (the township's station) and `month` or `year`."""
+    township = ctx.site.stations[township_id] if township_id else None
+    when = {"month": period} if isinstance(period, str) else {"year": period} if period is not None else {}
+    html = render(ctx.site, ctx.env, path, template, township=township, **when)
+    return Rendered((Output(path, html.encode("utf-8")),), {"characters": fonts.rare_characters(html)})
+
+
 def plain_text(ctx: Context, path: str, template: str, variable: str, record_id: str) -> Rendered:
     """A text page: with a BOM, browsers read it as UTF-8 even when the host sends text/plain without a charset."""
     text = render(ctx.site, ctx.env, path, template, **_record(ctx.site, variable, record_id))

@@ -127,9 +127,10 @@ def test_other_kinds_link_to_the_schedule_and_name_their_place(mini: Path) -> No
     assert str(event["SUMMARY"]) == "示例县人大代表联络中心站 · 视察调研：农村公路养护"
     assert str(event["LOCATION"]) == "城关镇东村村委会"
     assert "参加代表：王堃" in str(event["DESCRIPTION"])
-    assert str(event["URL"]) == BASE + "schedule/#2026-12-10-visit"
+    assert str(event["URL"]) == BASE + "schedule/2026-12/centre/#2026-12-10-visit"  # the month's part, its row
     assert event.decoded("DTSTART").time() == dt.time(14)
-    schedule_page = rendered(lambda job: job.outputs == ("schedule/index.html",), mini)["schedule/index.html"].decode()
+    part = "schedule/2026-12/centre/index.html"
+    schedule_page = rendered(lambda job: job.outputs == (part,), mini)[part].decode()
     assert 'id="2026-12-10-visit"' in schedule_page  # the anchor the URL names
 
 
