@@ -385,16 +385,11 @@ def _parse_yaml(path: Path, source: str, start: int, end: int, line_offset: int,
         problems.append(Problem(path, line + line_offset, col, "", f"文件含有不允许的控制字符（U+{exc.character:04X}），请删除"))
         return None
     try:
-        node = loader.get_single_node()
-        marks = Marks(text=source)
-        if node is None:
-            return None, marks
-        walk = _Walk(marks, [], path, line_offset, start)
-        walk.collect(node, ())
-        if walk.duplicates:
-            problems.extend(walk.duplicates)
+        read = _read(loader, path, source, start, line_offset)
+        if isinstance(read, list):  # keys written twice
+            problems.extend(read)
             return None
-        data = loader.construct_document(node)
+        return read
     except _Refused as refused:
         mark = refused.mark
         problems.append(Problem(path, mark.line + 1 + line_offset, mark.column + 1, "", refused.message))
@@ -408,7 +403,20 @@ def _parse_yaml(path: Path, source: str, start: int, end: int, line_offset: int,
         return None
     finally:
         loader.dispose()
-    return data, marks
+
+
+def _read(loader: ContentLoader | _FastLoader, path: Path, source: str, start: int,
+          line_offset: int) -> tuple[Any, Marks] | list[Problem]:
+    """The values of the text the loader holds and the marks of every node, or the keys written twice."""
+    node = loader.get_single_node()
+    marks = Marks(text=source)
+    if node is None:
+        return None, marks
+    walk = _Walk(marks, [], path, line_offset, start)
+    walk.collect(node, ())
+    if walk.duplicates:
+        return walk.duplicates
+    return loader.construct_document(node), marks
 
 
 def _parse_fast(path: Path, source: str, start: int, end: int, line_offset: int) -> tuple[Any, Marks] | None:
@@ -422,20 +430,12 @@ def _parse_fast(path: Path, source: str, start: int, end: int, line_offset: int)
     except yaml.YAMLError:
         return None
     try:
-        node = loader.get_single_node()
-        marks = Marks(text=source)
-        if node is None:
-            return None, marks
-        walk = _Walk(marks, [], path, line_offset, start)
-        walk.collect(node, ())
-        if walk.duplicates:
-            return None
-        data = loader.construct_document(node)
+        read = _read(loader, path, source, start, line_offset)
     except (yaml.YAMLError, _Refused, RecursionError, ValueError):
         return None
     finally:
         loader.dispose()
-    return data, marks
+    return None if isinstance(read, list) else read
 
 
 class _Refused(Exception):
