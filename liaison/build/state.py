@@ -117,8 +117,14 @@ class Fingerprints:
         self._moments: dict[tuple[str, str], Any] = {}
         self._files: dict[str, Any] = {}
         self._reads: dict[str, str] = {}
+        self._jobs: dict[str, str] = {}  # by job key; asked when deciding what to render, and again when recording it
 
     def of(self, job: Job) -> str:
+        if job.key not in self._jobs:
+            self._jobs[job.key] = self._fingerprint(job)
+        return self._jobs[job.key]
+
+    def _fingerprint(self, job: Job) -> str:
         inputs = job.inputs
         records = [[kind, [[rid, self._record(kind, rid)] for rid in ids]] for kind, ids in inputs.records]
         moments = [self._moment(kind, rid, inputs.rule_days) for kind, ids in inputs.records for rid in ids]
