@@ -279,8 +279,14 @@ def test_a_failed_build_leaves_outputs_and_their_record_as_they_were(built: tupl
     assert _trees(out) == _trees(tmp_path / "clean")
 
 
+def unit(words: str) -> Edit:
+    """A deputy's unit (the search index shows it)."""
+    return lambda content: _record(content, "deputies/wang-kun.yaml", lambda d: d.update(unit=f"城关镇{words}"))
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("edit", [add_deputy(1), remove_added, station_name("北"), rename_notice, delete_notice],
+@pytest.mark.parametrize("edit", [unit("文化站"), add_deputy(1), remove_added, station_name("北"), rename_notice,
+                                  delete_notice],
                          ids=lambda value: getattr(value, "__qualname__", str(value)).split(".")[0])
 def test_a_search_index_split_by_region_built_incrementally_equals_a_clean_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit) -> None:
