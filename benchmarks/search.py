@@ -7,11 +7,16 @@ each query many times. Reported: the index's bytes raw and gzipped (level 6, ngi
 hosts' choice), the page's HTML, the time from navigation to a usable box, and per query the median and worst
 time of matching alone (`window.__search`) and of matching and drawing the results (an `input` event).
 
-    .venv/bin/python benchmarks/search.py [--stations 300] [--repeat 21]
+    .venv/bin/python benchmarks/search.py [--stations 300] [--repeat 21] [--split-above N]
+
+With --split-above below the corpus's deputies and stations, the index is split by region (search.SPLIT_ABOVE):
+every index file is reported, and the page opens with the region of the deputy the queries look for
+(search/?r=<township>), timed until that region's file is loaded.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gzip
 import statistics
 import sys
@@ -26,6 +31,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.corpus import TODAY, generate  # noqa: E402
 from liaison.build.config import Config  # noqa: E402
 from liaison.build.pipeline import prepare  # noqa: E402
+from liaison.model.site import Site  # noqa: E402
 from liaison.render.web import search  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,19 +39,25 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-b
 STATIC = ("static/search.js", "static/style.css", "static/tokens.css")
 
 
-def write_search(content: Path, site: Path) -> None:
-    """The search page, its index and the static files it loads, rendered as a build renders them."""
-    prepared = prepare(Config(content=content, site_dir=site, signage_dir=site.parent / "signage", today=TODAY))
-    wanted = {search.PAGE, search.INDEX, *STATIC}
+def write_search(content: Path, site: Path, today: dt.date = TODAY, more: tuple[str, ...] = ()) -> Site:
+    """The search page, its index (all its files) and the static files it loads (and the outputs under the
+    folders `more`), rendered as a build renders them; the model they were rendered from."""
+    prepared = prepare(Config(content=content, site_dir=site, signage_dir=site.parent / "signage", today=today))
     for job in prepared.jobs:
-        if wanted & set(job.outputs):
+        if any(path.startswith(("search/", *more)) or path in STATIC for path in job.outputs):
             for output in job.run(prepared.context).outputs:
                 (site / output.path).parent.mkdir(parents=True, exist_ok=True)
                 (site / output.path).write_bytes(output.data)
+    return prepared.context.site
 
 
-def queries(content: Path) -> dict[str, str]:
-    """What a reader types, taken from the corpus: part of a name, initials, a village, a unit, a common
+def index_files(site: Path) -> dict[str, bytes]:
+    """The index's files: search/entries.js, and a split index's region files."""
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted((site / "search").glob("*.js"))}
+
+
+def queries(content: Path) -> tuple[str, dict[str, str]]:
+    """The village station of the deputy looked for, and what a reader types, taken from the corpus: part of a name, initials, a village, a unit, a common
     surname (many results), and a phrase found only by its two-character runs."""
     import yaml
 
@@ -56,19 +68,22 @@ def queries(content: Path) -> dict[str, str]:
     from liaison.content.pinyin_ids import person_syllables
 
     initials = "".join(s[0] for s in person_syllables(deputy["name"]))
-    return {"part of a name": deputy["name"][1:], "initials": initials, "village": village["locality"][-3:],
+    return vid, {"part of a name": deputy["name"][1:], "initials": initials, "village": village["locality"][-3:],
             "unit": deputy["unit"], "surname, one character": "王",
             "phrase (two-character runs)": village["locality"][-3:] + "的" + deputy["name"]}
 
 
-def measure(page_url: str, typed: dict[str, str], repeat: int) -> tuple[float, list[tuple[str, str, float, float, float, int]]]:
+def measure(page_url: str, typed: dict[str, str], repeat: int, region: str = "") -> tuple[float, list[tuple[str, str, float, float, float, int]]]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 360, "height": 740})
-        page.goto(page_url, wait_until="load")
-        ready = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+        page.goto(page_url + (f"?r={region}" if region else ""), wait_until="load")
+        if region:  # the region's file is loaded after the page's
+            page.wait_for_function("id => window.LIAISON_SEARCH_PARTS && window.LIAISON_SEARCH_PARTS[id]", arg=region)
+        ready = page.evaluate("performance.now()" if region
+                              else "performance.getEntriesByType('navigation')[0].loadEventEnd")
         rows = []
         for label, query in typed.items():
             times = page.evaluate("""([q, n]) => { const t = [];
@@ -88,21 +103,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stations", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--split-above", type=int, default=search.SPLIT_ABOVE)
     args = parser.parse_args(argv)
+    search.SPLIT_ABOVE = args.split_above
     with tempfile.TemporaryDirectory(prefix="liaison-search-") as work:
         content, site = Path(work) / "content", Path(work) / "site"
         started = time.perf_counter()
         corpus = generate(content, args.stations)
-        write_search(content, site)
-        index = (site / search.INDEX).read_bytes()
-        html = (site / search.PAGE).read_bytes()
+        model = write_search(content, site)
+        files = {**index_files(site), search.PAGE: (site / search.PAGE).read_bytes()}
         print(f"{corpus.stations} stations, {corpus.deputies} deputies (made and rendered in "
               f"{time.perf_counter() - started:.0f} s)\n")
         print("| file | raw | gzip -6 |\n|---|---:|---:|")
-        for name, data in ((search.INDEX, index), (search.PAGE, html)):
+        for name, data in files.items():
             print(f"| `{name}` | {len(data) / 1024:.0f} KB | {len(gzip.compress(data, 6)) / 1024:.0f} KB |")
-        ready, rows = measure((site / search.PAGE).as_uri(), queries(content), args.repeat)
-        print(f"\nNavigation to load event (index parsed, entries prepared): {ready:.0f} ms\n")
+        village, typed = queries(content)
+        region = model.township_of(model.stations[village]).id if search.split(model) else ""
+        ready, rows = measure((site / search.PAGE).as_uri(), typed, args.repeat, region)
+        print(f"\nNavigation to load event (index parsed, entries prepared{', region loaded' if region else ''}): "
+              f"{ready:.0f} ms\n")
         print("| query | typed | results | match, median | match, worst | match and draw, median |")
         print("|---|---|---:|---:|---:|---:|")
         for label, query, median, worst, drawn, found in rows:

@@ -24,7 +24,17 @@ import jinja2
 from liaison.build import distributed, serve, signals
 from liaison.build.config import Config
 from liaison.build.packs import make_packs
-from liaison.build.pipeline import BuildReport, Notify, SelectionError, build, check, environment, prepare, sources
+from liaison.build.pipeline import (
+    BuildReport,
+    Notify,
+    SelectionError,
+    build,
+    check,
+    environment,
+    prepare,
+    published_register,
+    sources,
+)
 from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
 from liaison.content import scaffold
@@ -356,7 +366,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                 return _compliance(site, config, args, notify)
             return EXIT_OK
         if args.command == "plan":
-            prepared = prepare(config)
+            prepared = prepare(config, published_register(config))  # with the tombstones a build would keep
             _print_problems(prepared.warnings)
             _print_plan(prepared.selected(config), args.json)
             return EXIT_OK

@@ -136,7 +136,12 @@ class _Quiet(SimpleHTTPRequestHandler):
 def base_url(demo) -> Iterator[str]:
     """The built demo site served over HTTP on a free local port: its address, ending in /."""
     _, out = demo
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "site")))
+    yield from served(out / "site")
+
+
+def served(folder: Path) -> Iterator[str]:
+    """A folder served over HTTP on a free local port, while the generator runs: its address, ending in /."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"

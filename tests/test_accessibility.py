@@ -6,10 +6,17 @@ docs/accessibility.md maps these tests to the requirements of GB/T 37668-2019.""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from benchmarks.search import write_search
+from liaison.build.config import Config
+from liaison.build.pipeline import prepare
+from liaison.model import tombstones
+from liaison.render.web import search
+from tests.conftest import DEMO, DEMO_TODAY, served
 from tests.test_citizen_view import AXE_JS, audit, open_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # the demo built, and Chromium
@@ -30,11 +37,20 @@ PAGES = {
     "notice": "notices/2026-12-reception-day/",  # with a table written in its Markdown
     "reception-notice": "schedule/2026-12-01-qingshi-town-reception/",
     "opinions": "opinions/",
+    "deputies-township": "deputies/township/qingshi-town/",  # the long lists' parts (by township, month, year)
+    "schedule-month": "schedule/2026-11/",
+    "schedule-part": "schedule/2026-11/qingshi-town/",
+    "opinions-year": "opinions/2026/",
+    "opinions-part": "opinions/2026/qingshi-town/",
     "search": "search/?q=溪口村",
     "systems": "systems/",
     "system": "systems/reception/",
     "404": "404.html",
 }
+# Pages the demo does not have, from `extra_url`: a gone deputy's page, and the search with its index split by
+# region (a province's), a region chosen and results drawn; each with what it must show.
+EXTRA = {"gone": ("deputies/zhao-yi/", "原来的页面"),
+         "search-split": ("search/?r=qingshi-town&q=%E5%BE%B7%E6%98%8E", "张德明")}  # ?r=…&q=德明
 MODES = {"normal": (), "large-text": ("large-text",), "large-high-contrast": ("large-text", "high-contrast")}
 LARGE = 1.3  # the least growth of the body text in 大字版
 
@@ -85,7 +101,43 @@ def open_kind(browser, base_url: str, demo, kind: str):
 @pytest.mark.parametrize("kind", PAGES)
 def test_no_serious_violations_and_no_sideways_scrolling(browser, base_url: str, demo, kind: str, mode: str) -> None:
     page, problems = open_kind(browser, base_url, demo, kind)
+    passes_audit(page, problems, kind, mode)
+
+
+@pytest.fixture(scope="module")
+def extra_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo's search page and index split by region, and the page of a deputy the last build published whose
+    record is gone (a register saying so), with the static files and photos they load, served over HTTP."""
+    site = tmp_path_factory.mktemp("extra") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SPLIT_ABOVE", 0)
+        write_search(DEMO, site, DEMO_TODAY, ("media/", "static/"))
+    gone = tombstones.Page("deputies/zhao-yi/index.html", "deputies", "zhao-yi", "赵一", "qingshi-town", "2026-10-31")
+    config = Config(content=DEMO, site_dir=site, signage_dir=site.parent / "signage", today=DEMO_TODAY)
+    prepared = prepare(config, tombstones.Register(pages=(gone,)))
+    for job in prepared.jobs:
+        if job.outputs == (gone.path,):
+            for output in job.run(prepared.context).outputs:
+                (site / output.path).parent.mkdir(parents=True)
+                (site / output.path).write_bytes(output.data)
+    assert (site / gone.path).is_file() and (site / search.region_path("qingshi-town")).is_file()
+    yield from served(site)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("kind", EXTRA)
+def test_no_serious_violations_on_a_gone_records_page_and_a_split_search(browser, extra_url: str, kind: str,
+                                                                         mode: str) -> None:
+    path, shows = EXTRA[kind]
+    page, problems = open_page(browser, extra_url + path, PHONE)
+    passes_audit(page, problems, kind, mode, shows)
+
+
+def passes_audit(page, problems: list[str], kind: str, mode: str, shows: str = "") -> None:
+    """The page shows `shows`; in the mode, no serious or critical axe violation, no sideways scrolling at 320 px
+    and at 200 % zoom, and nothing failed to load; the page closed after."""
     try:
+        assert shows in page.text_content("main")
         assert page.evaluate("document.styleSheets.length") >= 3 and page.is_visible("#reading-tools")
         switch_on(page, *MODES[mode])
         page.add_script_tag(path=str(AXE_JS))

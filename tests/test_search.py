@@ -1,17 +1,26 @@
 """The search page (search/): its index holds what a reader may type, and in Chromium, opened from disk
 (file://), typing part of a name, its initials or a village finds the right deputy, search/?q= opens with
 results, the keyboard alone reaches them, and without JavaScript the page lists stations and deputies.
-The same page through nginx, under its Content-Security-Policy: tests/test_served_by_nginx.py."""
+The same page through nginx, under its Content-Security-Policy: tests/test_served_by_nginx.py.
+Above search.SPLIT_ABOVE deputies and stations (lowered here) the index is split by region (township)."""
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
+from benchmarks.corpus import TODAY as CORPUS_TODAY
+from benchmarks.corpus import generate
+from benchmarks.search import index_files, write_search
 from liaison.content.pinyin_ids import person_syllables
+from liaison.model.site import Site
 from liaison.render.web import search
+from tests.conftest import DEMO, DEMO_TODAY, plan_of
 from tests.html_links import parse
+
+BUDGET = 400 * 1024  # gzipped bytes an index file may weigh (issue 16: the county's whole index)
 
 
 def read_index(site: Path) -> dict:
@@ -21,8 +30,31 @@ def read_index(site: Path) -> dict:
     return json.loads(text[len(prefix):-2])
 
 
-def rows(index: dict, kind: str) -> list[dict]:
-    return [dict(zip(index["fields"][kind], row, strict=True)) for row in index[kind]]
+def rows(index: dict, kind: str, part: dict | None = None) -> list[dict]:
+    """The rows of one kind, of the index or of a region's part (laid out as the index's fields say)."""
+    return [dict(zip(index["fields"][kind], row, strict=True)) for row in (part or index)[kind]]
+
+
+def read_part(site: Path, township: str) -> dict:
+    text = (site / search.region_path(township)).read_text(encoding="utf-8")
+    prefix = f"window.{search.PARTS}=window.{search.PARTS}||{{}};window.{search.PARTS}[{json.dumps(township)}]="
+    assert text.startswith(prefix) and text.endswith(";\n")
+    return json.loads(text[len(prefix):-2])
+
+
+def split_search(content: Path, site: Path, today, split_above: int, more: tuple[str, ...] = ()) -> Site:
+    """The search page and its index files (and the outputs under `more`) written as a build writes them, split
+    above `split_above`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SPLIT_ABOVE", split_above)
+        return write_search(content, site, today, more)
+
+
+@pytest.fixture(scope="module")
+def split_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
+    """The demo's search page with its index split by region (the threshold lowered to nothing)."""
+    site = tmp_path_factory.mktemp("split") / "site"
+    return split_search(DEMO, site, DEMO_TODAY, 0, ("media/", "static/")), site  # and what the page loads
 
 
 # ---- the index, from the small fixture's build ----------------------------------------------------------------
@@ -86,6 +118,51 @@ def test_townships_group_each_station_under_the_township_above_it(demo_checked) 
     assert set(groups["荷花街道"]) == {"hehua-street", "chengdong-market-community", "chengnan-community",
                                     "hehua-industrial-park", "nanmen-community"}
     assert sorted(s for stations in groups.values() for s in stations) == sorted(site.stations)
+
+
+# ---- split by region (province scale) -------------------------------------------------------------------------
+
+def test_at_county_scale_the_index_is_one_file() -> None:
+    outputs = [path for job in plan_of() for path in job.outputs if path.startswith("search/")]
+    assert sorted(outputs) == [search.INDEX, search.PAGE]
+
+
+def test_a_split_index_lists_the_regions_and_each_region_holds_its_townships_deputies(split_demo) -> None:
+    model, site = split_demo
+    index = read_index(site)
+    townships = [township for township, _ in model.townships()]
+    assert [row["id"] for row in rows(index, "regions")] == [t.id for t in townships]
+    assert {row["name"] for row in rows(index, "regions")} >= {"清源县", "青石镇", "荷花街道"}
+    assert index["stations"] == [] and index["deputies"] == []  # every demo deputy serves somewhere
+    found: set[str] = set()
+    for township, stations in model.townships():
+        part = read_part(site, township.id)
+        deputies = rows(index, "deputies", part)
+        assert [row["name"] for row in deputies] == [d.name for d in model.deputies_in(township)]
+        part_stations = rows(index, "stations", part)
+        assert {s.name for s in stations} <= {row["name"] for row in part_stations}
+        for row in deputies:  # each deputy's stations, by position in the part's own rows
+            served = {part_stations[at]["name"] for at in row["stations"]}
+            assert served == {m.station.name for m in model.assignments(model.deputies[row["url"].split("/")[2]])}
+        found.update(row["url"] for row in deputies)
+    assert len(found) == len(model.deputies)
+    assert set(index_files(site)) == {search.INDEX, *(search.region_path(t.id) for t in townships)}
+
+
+@pytest.mark.slow
+def test_at_province_scale_no_index_file_is_over_budget_nor_near_the_whole(tmp_path: Path) -> None:
+    """A generated county of 100 stations, its index once whole and once split by region: every file of the split
+    index is under the budget and under a third of the whole, so a reader loads a region, not the county."""
+    content = tmp_path / "content"
+    generate(content, 100)
+    split_search(content, tmp_path / "whole", CORPUS_TODAY, search.SPLIT_ABOVE)
+    assert set(index_files(tmp_path / "whole")) == {search.INDEX}  # a county stays one file
+    whole = len(gzip.compress((tmp_path / "whole" / search.INDEX).read_bytes(), 6))
+    model = split_search(content, tmp_path / "split", CORPUS_TODAY, 500)
+    files = {path: len(gzip.compress(data, 6)) for path, data in index_files(tmp_path / "split").items()}
+    assert len(files) == len(model.townships()) + 1 >= 8
+    over = {path: size for path, size in files.items() if size > min(BUDGET, whole // 3)}
+    assert not over, (over, whole)
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -219,5 +296,43 @@ def test_without_javascript_the_page_lists_stations_and_deputies(browser, demo) 
         assert page.is_visible("text=青石镇")
         page.click("a:has-text('青石镇的人大代表')")
         assert page.is_visible("a:has-text('张德明')")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_split_index_finds_the_deputy_once_the_region_is_chosen(browser, split_demo) -> None:
+    """From disk: before a region is chosen the page asks for one; choosing 青石镇 loads its file only, and
+    part of a name, initials and a village each find the deputy there."""
+    _, site = split_demo
+    page, problems = open_search(browser, (site / search.PAGE).resolve().as_uri())
+    try:
+        typed(page, "德明")
+        assert "请先选择乡镇（街道）" in page.text_content("#search-status")
+        page.select_option("#search-region", label="青石镇")
+        page.wait_for_function("() => document.querySelectorAll('#search-results h3 a').length > 0")
+        assert result_names(page)[0] == "张德明"
+        assert page.url.endswith("?r=qingshi-town&q=%E5%BE%B7%E6%98%8E")
+        assert typed(page, "zdm")[0] == "张德明"
+        assert typed(page, "溪口村")[:1] == ["青石镇溪口村人大代表联络站"] and "张德明" in result_names(page)
+        loaded = page.evaluate("Object.keys(window.LIAISON_SEARCH_PARTS)")
+        assert loaded == ["qingshi-town"]  # no more than it needs
+        assert problems == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("address", ["?r=qingshi-town&q=zdm", "?q=%E9%9D%92%E7%9F%B3%E9%95%87%20zdm"])  # 青石镇 zdm
+def test_a_split_index_opens_the_region_the_address_or_the_query_names(browser, split_demo, address: str) -> None:
+    _, site = split_demo
+    page, problems = open_search(browser, (site / search.PAGE).resolve().as_uri() + address)
+    try:
+        page.wait_for_function("() => document.querySelectorAll('#search-results h3 a').length > 0")
+        assert result_names(page)[0] == "张德明"
+        assert page.input_value("#search-region") == "qingshi-town"
+        assert problems == []
     finally:
         page.context.close()

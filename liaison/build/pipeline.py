@@ -21,7 +21,7 @@ import jinja2
 from liaison.build import distributed, executor, state
 from liaison.build.config import Config, site_theme
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
-from liaison.build.writer import REGISTER, OutputError, Publication, WriteReport, shown
+from liaison.build.writer import OutputError, Publication, WriteReport, read_notes, shown
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
 from liaison.content.validate import Typed, validate
@@ -102,6 +102,9 @@ def worker_context(config: Config) -> Context:
     return context(_site(typed, config), typed, config)
 
 
+REGISTER = "register"  # the site tree's manifest note holding the record pages published and the tombstones
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A build up to its plan: what its jobs read, and every job."""
@@ -127,6 +130,12 @@ def prepare(config: Config, previous: tombstones.Register = tombstones.EMPTY) ->
     return Prepared(context(site, typed, config), plan(site, config, register), warnings, register)
 
 
+def published_register(config: Config) -> tombstones.Register:
+    """The register of the site published in config's folder (`liaison plan` shows its tombstones), read
+    without taking the lock: a build in progress publishes its own in one switch."""
+    return tombstones.read(read_notes(config.site_dir).get(REGISTER))
+
+
 def sources(config: Config) -> dict[str, Path]:
     """What no output folder may be, contain or be inside."""
     folders = {"内容目录": config.content, "模板目录": config.theme_dir}
@@ -141,7 +150,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
     nothing."""
     directories = {"site": config.site_dir, "signage": config.signage_dir}
     with Publication(directories, sources(config), config.force, notify) as publication:
-        before = publication.previous_state(REGISTER)
+        before = publication.published_notes("site").get(REGISTER)
         prepared = prepare(config, tombstones.read(before))
         register = prepared.register
         fingerprints = state.Fingerprints(prepared.context)
@@ -151,7 +160,7 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
             run = _partial(prepared.jobs, config, publication, previous, fingerprints)
         else:
             run = _incremental(prepared.jobs, {} if config.clean or previous is None else previous, fingerprints)
-        if not run.jobs and previous is not None and set(run.kept) == set(previous) and register.encode() == before:
+        if not run.jobs and previous is not None and set(run.kept) == set(previous) and register.state() == before:
             unchanged = {name: WriteReport(len(publication.published_files(name)), 0, 0) for name in FOLDERS}
             return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
         results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
@@ -159,10 +168,10 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
                    else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
         tally = _Tally(prepared.selected(config), run.jobs, progress) if progress else None
         stream = _Stream(results, tally)
-        written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()))
-                   for name in FOLDERS}
+        notes = {"site": {REGISTER: register.state()}}  # the register goes wherever the published site goes
+        written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()),
+                                           notes=notes.get(name)) for name in FOLDERS}
         publication.stage_state(state.encode(run.entries(stream.done, fingerprints), environment))
-        publication.stage_state(register.encode(), REGISTER)
         publication.publish()
     return BuildReport(prepared.context.site, prepared.warnings, written, rendered=len(run.jobs), kept=len(run.kept))
 

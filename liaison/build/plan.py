@@ -143,10 +143,7 @@ def _web(site: Site, config: Config, register: tombstones.Register) -> list[Job]
                   inputs=_inputs(templates=["sitemap.xml"], settings=["base_url"]))
     font = Job("web", (assets.FONT_STYLESHEET,), assets.rare_glyph_fonts, more=assets.FONT_FILES,
                fan_in=_keys([*listed, *unlisted], ".html"))
-    # The search index shows no rule days: what the day decides of it is memberships and notices in force.
-    index = Job("web", (search.INDEX,), search.index_script, inputs=dataclasses.replace(
-        _inputs(records=_all(site, "stations", "deputies", "notices")), rule_days=False))
-    jobs = [*listed, *unlisted, sitemap, font, index, *_feeds(site), *_static(site, config), *_portraits(site),
+    jobs = [*listed, *unlisted, sitemap, font, *_search_index(site), *_feeds(site), *_static(site, config), *_portraits(site),
             *_badge(site)]
     if site.settings.compliance.publish:
         folder = report.PUBLISHED_FOLDER
@@ -216,6 +213,29 @@ def _listed_pages(site: Site, register: tombstones.Register) -> list[Job]:
     jobs += _opinions_parts(site)
     jobs.append(_page(search.PAGE, "search.html", _all(site, "stations", "deputies")))
     return jobs
+
+
+def _search_index(site: Site) -> list[Job]:
+    """The search page's index: one file, or (search.split) a root listing the regions and a file per region.
+    It shows no rule days: what the day decides of it is memberships and notices in force."""
+    if not search.split(site):
+        return [_index_job(search.INDEX, search.index_script, (), _all(site, "stations", "deputies", "notices"))]
+    regions = [township for township, _ in site.townships()]
+    root = {"stations": list(site.stations), "deputies": [d.id for d in site.deputies.values() if not d.memberships],
+            "notices": [n.id for n in site.notices.values() if n.station is None]}
+    jobs = [_index_job(search.INDEX, search.root_script, (tuple(t.id for t in regions),), root)]
+    for township, stations in site.townships():
+        at = {s.id for s in stations}  # its deputies: a membership, past or present, at one of its stations
+        reads = {"stations": list(site.stations),
+                 "deputies": [d.id for d in site.deputies.values() if any(m.station in at for m in d.memberships)],
+                 "notices": [n.id for n in site.notices.values() if n.station in at]}
+        jobs.append(_index_job(search.region_path(township.id), search.region_script, (township.id,), reads))
+    return jobs
+
+
+def _index_job(path: str, render: Callable[..., Rendered], args: tuple[Any, ...],
+               reads: Mapping[str, Iterable[str]]) -> Job:
+    return Job("web", (path,), render, args, dataclasses.replace(_inputs(records=reads), rule_days=False))
 
 
 def _former(site: Site, station: Station, register: tombstones.Register) -> tuple[tuple[str, str, str, str], ...]:

@@ -15,7 +15,6 @@
       .site.liaison/current -> gen-7      the published generation
       .site.liaison/gen-8/site/...        the build in progress (staging)
       .site.liaison/gen-7/build-state.json  what the build of gen-7 recorded for the next one (STATE)
-      .site.liaison/gen-7/tombstones.json  the record pages it published and the pages of gone records (REGISTER)
 
   After a kill at any moment readers see the old trees or the new ones, never a mix; whatever a
   killed build left is removed by the next one, under the lock.
@@ -40,17 +39,17 @@ import os
 import re
 import shutil
 import socket
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from liaison.build import signals
 from liaison.render import Output
 
 MANIFEST = ".liaison-manifest.json"
 STATE = "build-state.json"  # in a generation, beside its trees: what the next build may keep (a partial build)
-REGISTER = "tombstones.json"  # in a generation: the record pages published and those of gone records (tombstones)
 STATS = "file-stats.json"  # in a generation: each file's size, time and inode when published (see _foreign)
 EXIT_OUTPUT, EXIT_BUSY = 5, 6
 _GENERATION = re.compile(r"gen-(\d+)")
@@ -225,14 +224,25 @@ def _raise(error: OSError) -> None:
 
 def read_manifest(tree: Path) -> dict[str, str] | None:
     """What liaison wrote into tree (path -> SHA-256), or None if tree carries no valid manifest."""
+    manifest = _manifest(tree)
+    return manifest["files"] if manifest else None
+
+
+def read_notes(tree: Path) -> dict[str, Any]:
+    """The notes of tree's manifest (Publication.stage), or none if it carries no valid manifest."""
+    notes = (_manifest(tree) or {}).get("notes")
+    return notes if isinstance(notes, dict) else {}
+
+
+def _manifest(tree: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads((tree / MANIFEST).read_text(encoding="utf-8"))
+        data: Any = json.loads((tree / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    files = data.get("files") if isinstance(data, dict) and data.get("generator") == "liaison" else None
-    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+    if not isinstance(data, dict) or data.get("generator") != "liaison":
         return None
-    return files
+    files = data.get("files")
+    return data if isinstance(files, dict) and all(isinstance(v, str) for v in files.values()) else None
 
 
 def _digest(data: bytes) -> str:
@@ -351,9 +361,11 @@ class Publication:
         """The published tree of `name` (None if there is none), for comparing with or linking from."""
         return self._previous[name][0]
 
-    def stage(self, name: str, outputs: Iterable[Output], keep: Iterable[str] = ()) -> WriteReport:
+    def stage(self, name: str, outputs: Iterable[Output], keep: Iterable[str] = (),
+              notes: Mapping[str, Any] | None = None) -> WriteReport:
         """Write a target's outputs into the staging generation as they come, then keep the published files
-        named in `keep` as they are (linked, not copied, where the file system allows); report what differs."""
+        named in `keep` as they are (linked, not copied, where the file system allows); report what differs.
+        `notes` (JSON values) go into the tree's manifest, and travel with the tree wherever it is copied."""
         assert self.staging is not None, "stage() inside the with block"
         tree = self.staging / name
         previous, published = self._previous[name]
@@ -381,7 +393,9 @@ class Publication:
                     raise ValueError(f"not a published file of {name}: {path}")
                 files[path] = published[path]
                 _link_or_copy(previous / path, tree / path)
-            manifest = {"generator": "liaison", "tree": name, "files": dict(sorted(files.items()))}
+            manifest: dict[str, Any] = {"generator": "liaison", "tree": name, "files": dict(sorted(files.items()))}
+            if notes:
+                manifest["notes"] = dict(notes)
             (tree / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
         self._staged.add(name)
         self._stats[name] = {path: _stat(tree / path) for path in files}
@@ -390,6 +404,11 @@ class Publication:
     def published_files(self, name: str) -> dict[str, str]:
         """The files of the published tree `name` as its manifest lists them (path -> SHA-256)."""
         return dict(self._previous[name][1])
+
+    def published_notes(self, name: str) -> dict[str, Any]:
+        """What the build of the published tree `name` noted in its manifest (stage's `notes`)."""
+        tree = self._previous[name][0]
+        return read_notes(tree) if tree else {}
 
     def previous_state(self, name: str = STATE) -> bytes | None:
         """What the build that published the current generation recorded beside its trees (stage_state), or

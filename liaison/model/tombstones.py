@@ -1,9 +1,10 @@
 """Pages for records that are gone: a QR code on a metal plate lives for years, so a published page of a deputy,
 station or notice never turns into a 404 when its record leaves the content.
 
-Every build keeps a register (JSON, beside the published trees in the store, switched with them): what each
-published record page (deputy, station, system, notice) showed last (kind, id, title, station, end date), and the tombstones, the pages of records
-that are gone (what they showed last, and since when they are gone). A record page that the last build published
+Every build keeps a register in the published site tree (in its manifest, so it goes wherever the published site
+goes: switched with it, copied, deployed, backed up): what each published record page (deputy, station, system,
+notice) showed last (kind, id, title, station, end date), and the tombstones, the pages of records that are gone
+(what they showed last, and since when they are gone). A record page that the last build published
 and this content no longer has becomes a tombstone for good; `build --prune URL` removes one. The register is the
 only source of tombstones, so a clean build and an incremental one of the same published store give the same
 pages. A record that comes back takes its page back.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,11 +41,10 @@ class Register:
     pages: tuple[Page, ...] = ()  # every record page published, as it was last
     tombstones: tuple[Page, ...] = ()
 
-    def encode(self) -> bytes:
-        state = {"generator": "liaison", "version": VERSION,
-                 "pages": [_plain(page) for page in self.pages],
-                 "tombstones": [_plain(page) for page in self.tombstones]}
-        return (json.dumps(state, ensure_ascii=False, indent=0, sort_keys=True) + "\n").encode("utf-8")
+    def state(self) -> dict[str, Any]:
+        """The register as JSON values (what `read` reads)."""
+        return {"version": VERSION, "pages": [_plain(page) for page in self.pages],
+                "tombstones": [_plain(page) for page in self.tombstones]}
 
     def tombstone(self, path: str) -> Page | None:
         return next((page for page in self.tombstones if page.path == path), None)
@@ -58,10 +57,9 @@ class Register:
 EMPTY = Register()
 
 
-def read(data: bytes | None) -> Register:
-    """The register a build kept, or an empty one (no build yet, or a file that is not a register)."""
+def read(state: Any) -> Register:
+    """The register a build kept (`Register.state`), or an empty one (no build yet, or not a register)."""
     try:
-        state = json.loads(data) if data else None
         if not isinstance(state, dict) or state.get("version") != VERSION:
             return Register()
         return Register(tuple(Page(**page) for page in state["pages"]),

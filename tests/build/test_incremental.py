@@ -277,3 +277,32 @@ def test_a_failed_build_leaves_outputs_and_their_record_as_they_were(built: tupl
     build(_config(content, out, DAY))
     build(_config(content, tmp_path / "clean", DAY))
     assert _trees(out) == _trees(tmp_path / "clean")
+
+
+def unit(words: str) -> Edit:
+    """A deputy's unit (the search index shows it)."""
+    return lambda content: _record(content, "deputies/wang-kun.yaml", lambda d: d.update(unit=f"城关镇{words}"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edit", [unit("文化站"), add_deputy(1), remove_added, station_name("北"), rename_notice,
+                                  delete_notice],
+                         ids=lambda value: getattr(value, "__qualname__", str(value)).split(".")[0])
+def test_a_search_index_split_by_region_built_incrementally_equals_a_clean_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit) -> None:
+    """The index split by region (search.SPLIT_ABOVE lowered): each region's file declares what it reads."""
+    from liaison.render.web import search
+
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 0)
+    work = tmp_path / "work"
+    shutil.copytree(MINI, work / "content")
+    (work / "theme").mkdir()
+    add_deputy(2)(work / "content")
+    build(_config(work / "content", work / "out", DAY))
+    assert (work / "out" / "site" / search.region_path("east-village")).is_file()
+    edit(work / "content")
+    shutil.copytree(work / "out", tmp_path / "clean", symlinks=True)
+    report = build(_config(work / "content", work / "out", DAY + dt.timedelta(days=40)))
+    build(_config(work / "content", tmp_path / "clean", DAY + dt.timedelta(days=40), clean=True))
+    assert report.kept
+    assert _trees(work / "out") == _trees(tmp_path / "clean")

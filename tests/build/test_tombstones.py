@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from liaison.build.config import Config
-from liaison.build.pipeline import build
-from liaison.build.writer import REGISTER, store_of
+from liaison.build.pipeline import REGISTER, build
+from liaison.build.writer import read_notes
 from liaison.cli import main
 from liaison.render.web import search
 from tests.conftest import snapshot, write
@@ -38,8 +38,7 @@ def _trees(out: Path) -> dict[str, dict[str, bytes]]:
 
 
 def _tombstones(out: Path) -> list[str]:
-    register = json.loads((store_of(out / "site") / "current" / REGISTER).read_text(encoding="utf-8"))
-    return [page["path"] for page in register["tombstones"]]
+    return [page["path"] for page in read_notes(out / "site")[REGISTER]["tombstones"]]
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +146,38 @@ def test_a_record_that_comes_back_takes_its_page_back(history: Path, tmp_path: P
     build(_config(work / "content", work / "out"))
     assert "原来的页面" not in _page(work / "out", "deputies/zhao-yi/index.html")
     assert "deputies/zhao-yi/index.html" not in _tombstones(work / "out")
+
+
+def _args(content: Path, out: Path) -> list[str]:
+    return ["--content", str(content), "--site", str(out / "site"), "--signage", str(out / "signage"),
+            "--today", "2026-11-23"]
+
+
+def test_plan_lists_the_pages_of_gone_records_a_build_would_keep(history: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Over the store before the deletions (the records' pages published, their files since deleted) and after."""
+    for out in (history / "before", history / "out"):
+        assert main(["plan", *_args(history / "content", out), "--json"]) == 0
+        jobs = json.loads(capsys.readouterr().out)
+        gone = sorted(path for job in jobs if job["render"].endswith(".tombstone") for path in job["outputs"])
+        assert gone == ["deputies/zhao-yi/index.html", "notices/winter/index.html", "stations/west-village/index.html"]
+    assert main(["plan", *_args(history / "content", history / "out")]) == 0
+    assert "site/deputies/zhao-yi/index.html  [web]" in capsys.readouterr().out
+
+
+def test_a_copy_of_the_published_site_remembers_the_published_addresses(history: Path, tmp_path: Path) -> None:
+    """The register travels in the site's manifest: a copy of the published site (from the web server, a backup)
+    in a new folder, with no store beside it, gives the tombstones a build over the store gives."""
+    new = tmp_path / "new"
+    shutil.copytree(history / "before" / "site", new / "site")  # the files, not the link into the store
+    assert not (new / "site").is_symlink()
+    build(_config(history / "content", new))
+    assert _tombstones(new) == _tombstones(history / "out")
+    assert _trees(new)["site"] == _trees(history / "out")["site"]
+
+
+def test_a_brand_new_folder_knows_no_published_addresses(history: Path, tmp_path: Path) -> None:
+    """What docs/outputs.md says: nothing was published there, so there is nothing to keep."""
+    build(_config(history / "content", tmp_path / "empty"))
+    assert _tombstones(tmp_path / "empty") == []
+    assert not (tmp_path / "empty" / "site" / "deputies" / "zhao-yi").exists()

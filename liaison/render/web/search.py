@@ -5,6 +5,12 @@ search works opened from disk (file://) and on an intranet with no server logic;
 query against it in the browser. Names carry their pinyin and its initials (张德明: zhangdeming, zdm), made here
 at build time with pypinyin, so the browser needs no dictionary. Rows are arrays, not objects, and stations are
 referred to by their position: at 3,000 deputies and 300 stations the index stays near 100 KB gzipped (README).
+
+Above SPLIT_ABOVE deputies and stations (a province's scale), the index is split by region, the township (乡镇、
+街道, and the county's own stations; `Site.townships`): search/entries.js then lists the regions and holds only
+what belongs to none (a deputy with no station, a notice of no station), and search/region-<township>.js each
+region's stations, deputies and notices. The page loads the root, and a region's file when the reader picks the
+region, by adding a script element (which works from file://), so no page loads more than it needs.
 """
 from __future__ import annotations
 
@@ -28,24 +34,79 @@ STATION_FIELDS = ("name", "short_name", "url", "tier", "kind", "locality", "addr
 DEPUTY_FIELDS = ("name", "url", "photo", "pinyin", "initials", "levels", "unit", "position", "constituencies",
                  "stations")
 NOTICE_FIELDS = ("title", "url", "date", "station")
+REGION_FIELDS = ("id", "name", "pinyin", "initials", "url")
+# Above this many deputies and stations the index is split by region. A county of 300 stations and 3,000
+# deputies (one file of some 100 KB gzipped) stays whole; a province (~100 counties) is split.
+SPLIT_ABOVE = 6000
+PARTS = "LIAISON_SEARCH_PARTS"  # the global each region's file adds its part to, by the region's id
+
+
+def split(site: Site) -> bool:
+    """Whether the index is split by region (the plan asks; a job is told its region)."""
+    return len(site.deputies) + len(site.stations) > SPLIT_ABOVE
+
+
+def region_path(township: str) -> str:
+    return f"search/region-{township}.js"  # beside the page: its links, relative to the page, resolve from here
 
 
 def index_script(ctx: Context) -> Rendered:
     """search/entries.js: the index as one assignment to a global. Its facts list the pages and photos it links
     to, so the build's link check covers them as it covers a page's links."""
     site = ctx.site
-    position = {sid: number for number, sid in enumerate(site.stations)}
-    index = {
-        "format": FORMAT, "levels": LEVELS,
-        "fields": {"stations": STATION_FIELDS, "deputies": DEPUTY_FIELDS, "notices": NOTICE_FIELDS},
-        "stations": [_station(station) for station in site.stations.values()],
-        "deputies": [_deputy(site, deputy, position) for deputy in site.deputies_sorted()],
-        "notices": [_notice(notice, position) for notice in _published(site)],
-    }
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    index = {"format": FORMAT, "levels": LEVELS, "fields": _fields(),
+             **_part(site, list(site.stations.values()), site.deputies_sorted(), _published(site))}
+    return _script(INDEX, "window." + VARIABLE + "=", index)
+
+
+def root_script(ctx: Context, regions: tuple[str, ...]) -> Rendered:
+    """search/entries.js of a split index: the regions (by township station id), and what belongs to none."""
+    site = ctx.site
+    rows = []
+    for township in regions:
+        name = site.township_name(site.stations[township])
+        read = syllables(name)
+        rows.append([township, name, "".join(read), _initials(read), urls.relative(PAGE, region_path(township))])
+    deputies = [deputy for deputy in site.deputies_sorted() if not site.townships_of(deputy)]
+    notices = [notice for notice in _published(site) if notice.station is None]
+    index = {"format": FORMAT, "levels": LEVELS, "fields": {**_fields(), "regions": REGION_FIELDS},
+             "regions": rows, **_part(site, [], deputies, notices)}
+    return _script(INDEX, "window." + VARIABLE + "=", index)
+
+
+def region_script(ctx: Context, township: str) -> Rendered:
+    """search/region-<township>.js: the region's stations, the deputies serving there (Site.deputies_in) and its
+    stations' notices, added to the global PARTS under the region's id."""
+    site = ctx.site
+    stations = next(stations for place, stations in site.townships() if place.id == township)
+    at = {station.id for station in stations}
+    part = _part(site, stations, site.deputies_in(site.stations[township]),
+                 [notice for notice in _published(site) if notice.station in at])
+    prefix = f"window.{PARTS}=window.{PARTS}||{{}};window.{PARTS}[{json.dumps(township)}]="
+    return _script(region_path(township), prefix, part)
+
+
+def _fields() -> dict[str, tuple[str, ...]]:
+    return {"stations": STATION_FIELDS, "deputies": DEPUTY_FIELDS, "notices": NOTICE_FIELDS}
+
+
+def _part(site: Site, stations: list[Station], deputies: list[Deputy], notices: list[Notice]) -> dict[str, Any]:
+    """Rows of the stations, deputies and notices given; a deputy's or notice's stations by position in the
+    part's station rows, which gain every station its deputies serve at beyond those given."""
+    shown = {station.id: station for station in stations}
+    for deputy in deputies:
+        shown.update((member.station.id, member.station) for member in site.assignments(deputy))
+    position = {sid: number for number, sid in enumerate(shown)}
+    return {"stations": [_station(station) for station in shown.values()],
+            "deputies": [_deputy(site, deputy, position) for deputy in deputies],
+            "notices": [_notice(notice, position) for notice in notices]}
+
+
+def _script(path: str, prefix: str, value: dict[str, Any]) -> Rendered:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     # "</" cannot end a script element early where the index is pasted inline (a theme may do so).
-    script = "window." + VARIABLE + "=" + text.replace("</", "<\\/") + ";\n"
-    return Rendered((Output(INDEX, script.encode("utf-8")),), {"links": {INDEX: _links(index)}})
+    script = prefix + text.replace("</", "<\\/") + ";\n"
+    return Rendered((Output(path, script.encode("utf-8")),), {"links": {path: _links(value)}})
 
 
 def _station(station: Station) -> list[Any]:

@@ -5,7 +5,11 @@
    the name's pinyin or initials (zhangdeming, zdm), a village, community or street it serves (a deputy's
    constituency, their stations' places and addresses), a unit or a notice's title. Names that match best come
    first. When nothing contains the whole query, entries sharing most of its two-character runs are offered.
-   Works from file:// (no fetch), and search/?q=… opens with the query and its results. */
+   Works from file:// (no fetch), and search/?q=… opens with the query and its results.
+
+   A split index (a province: index.regions, see search.py) holds only the regions and what belongs to none; the
+   reader picks a region (or the query names one, or search/?r=<region> does) and its file, search/region-<id>.js,
+   is loaded by a script element and adds its part to window.LIAISON_SEARCH_PARTS. */
 (function () {
   'use strict';
   var index = window.LIAISON_SEARCH;
@@ -27,31 +31,37 @@
 
   function norm(text) { return String(text || '').toLowerCase().replace(/\s+/g, ''); }
 
-  // Every entry once, with what a query is matched against (built once, when the page loads).
-  var entries = [];
-  index.stations.forEach(function (row) {
-    entries.push({
-      kind: 'station', row: row, name: norm(row[S.short_name]) + '\u0001' + norm(row[S.name]),
-      pinyin: row[S.pinyin], initials: row[S.initials],
-      hay: norm([row[S.name], row[S.short_name], row[S.locality], row[S.address], row[S.kind], row[S.pinyin],
-                 row[S.initials]].join('\u0001'))
+  // The entries of one part (the whole index, its root or a region's file), with what a query is matched
+  // against (built once per part); a row's stations are positions in its part's station rows.
+  function partEntries(part) {
+    var found = [];
+    part.stations.forEach(function (row) {
+      found.push({
+        kind: 'station', row: row, part: part, name: norm(row[S.short_name]) + '\u0001' + norm(row[S.name]),
+        pinyin: row[S.pinyin], initials: row[S.initials],
+        hay: norm([row[S.name], row[S.short_name], row[S.locality], row[S.address], row[S.kind], row[S.pinyin],
+                   row[S.initials]].join('\u0001'))
+      });
     });
-  });
-  index.deputies.forEach(function (row) {
-    var served = row[D.stations].map(function (at) {
-      var s = index.stations[at];
-      return [s[S.name], s[S.locality], s[S.address], s[S.pinyin]].join('\u0001');
+    part.deputies.forEach(function (row) {
+      var served = row[D.stations].map(function (at) {
+        var s = part.stations[at];
+        return [s[S.name], s[S.locality], s[S.address], s[S.pinyin]].join('\u0001');
+      });
+      found.push({
+        kind: 'deputy', row: row, part: part, name: norm(row[D.name]), pinyin: row[D.pinyin],
+        initials: row[D.initials],
+        hay: norm([row[D.name], row[D.pinyin], row[D.initials], row[D.unit], row[D.position]]
+          .concat(row[D.constituencies], served).join('\u0001'))
+      });
     });
-    entries.push({
-      kind: 'deputy', row: row, name: norm(row[D.name]), pinyin: row[D.pinyin], initials: row[D.initials],
-      hay: norm([row[D.name], row[D.pinyin], row[D.initials], row[D.unit], row[D.position]]
-        .concat(row[D.constituencies], served).join('\u0001'))
-    });
-  });
-  index.notices.forEach(function (row) {
-    entries.push({ kind: 'notice', row: row, name: norm(row[N.title]), pinyin: '', initials: '',
+    part.notices.forEach(function (row) {
+      found.push({ kind: 'notice', row: row, part: part, name: norm(row[N.title]), pinyin: '', initials: '',
                    hay: norm(row[N.title]) });
-  });
+    });
+    return found;
+  }
+  var root = partEntries(index), entries = root;
   var ORDER = { deputy: 0, station: 1, notice: 2 };
 
   // How well one part of the query names the entry (0: it occurs elsewhere in the entry).
@@ -119,19 +129,19 @@
     return a;
   }
 
-  function stationLinks(positions) {
+  function stationLinks(positions, part) {
     var p = el('p', 'result-stations');
     if (!positions.length) { p.textContent = '目前未编入联络站'; return p; }
     p.appendChild(document.createTextNode('所在联络站：'));
     positions.forEach(function (at, i) {
-      var s = index.stations[at];
+      var s = part.stations[at];
       if (i) p.appendChild(document.createTextNode('、'));
       p.appendChild(link(s[S.url], s[S.short_name]));
     });
     return p;
   }
 
-  function deputyItem(row) {
+  function deputyItem(row, part) {
     var li = el('li', 'result deputy-result');
     if (row[D.photo]) {
       var img = el('img', 'portrait small');
@@ -149,7 +159,7 @@
     title.appendChild(document.createTextNode(' '));
     title.appendChild(el('span', 'tag', row[D.levels].map(function (l) { return index.levels[l]; }).join('、') + '人大代表'));
     body.appendChild(title);
-    body.appendChild(stationLinks(row[D.stations]));
+    body.appendChild(stationLinks(row[D.stations], part));
     body.appendChild(el('p', 'muted', [row[D.unit], row[D.position]].join(' ')));
     if (row[D.constituencies].length) body.appendChild(el('p', 'muted', '选区：' + row[D.constituencies].join('、')));
     li.appendChild(body);
@@ -167,14 +177,14 @@
     return li;
   }
 
-  function noticeItem(row) {
+  function noticeItem(row, part) {
     var li = el('li', 'result notice-result');
     var title = el('h3');
     title.appendChild(link(row[N.url], row[N.title]));
     title.appendChild(document.createTextNode(' '));
     title.appendChild(el('span', 'tag', '公告'));
     li.appendChild(title);
-    var where = row[N.station] >= 0 ? index.stations[row[N.station]][S.short_name] + ' · ' : '';
+    var where = row[N.station] >= 0 ? part.stations[row[N.station]][S.short_name] + ' · ' : '';
     li.appendChild(el('p', 'muted', where + row[N.date]));
     return li;
   }
@@ -182,28 +192,83 @@
   var ITEM = { deputy: deputyItem, station: stationItem, notice: noticeItem };
   var all = document.getElementById('search-all');
 
+  // ---- regions (a split index) ----
+
+  var regions = index.regions || null, R = regions ? fields('regions') : null, choice = null, region = '';
+  var parts = window.LIAISON_SEARCH_PARTS = window.LIAISON_SEARCH_PARTS || {};
+
+  function regionRow(id) {
+    return regions.filter(function (row) { return row[R.id] === id; })[0] || null;
+  }
+
+  // The region a query names (溪口村 does not, 青石镇 or qingshizhen does): the longest name found in it.
+  function namedRegion(query) {
+    var q = norm(query), best = null;
+    regions.forEach(function (row) {
+      var name = norm(row[R.name]);
+      if ((q.indexOf(name) >= 0 || q === row[R.pinyin]) && (!best || name.length > norm(best[R.name]).length)) best = row;
+    });
+    return best;
+  }
+
+  // Load a region's file (once) by a script element, then search it with the root's entries.
+  function useRegion(id, then) {
+    var row = id ? regionRow(id) : null;
+    region = row ? id : '';
+    if (choice) choice.value = region;
+    if (!row) { entries = root; then(); return; }
+    if (parts[id]) { entries = root.concat(parts[id].entries || (parts[id].entries = partEntries(parts[id]))); then(); return; }
+    status.textContent = '正在载入' + row[R.name] + '的代表和联络站……';
+    var script = document.createElement('script');
+    script.src = row[R.url];
+    script.onload = function () { if (region === id && parts[id]) useRegion(id, then); };
+    script.onerror = function () { status.textContent = '无法载入' + row[R.name] + '的数据，请稍后再试。'; };
+    document.head.appendChild(script);
+  }
+
+  function regionChoice() {
+    var p = el('p', 'search-region');
+    var label = el('label', '', '先选择乡镇（街道）');
+    label.htmlFor = 'search-region';
+    choice = el('select');
+    choice.id = 'search-region';
+    choice.appendChild(new Option('请选择', ''));
+    regions.forEach(function (row) { choice.appendChild(new Option(row[R.name], row[R.id])); });
+    p.appendChild(label); p.appendChild(choice);
+    form.insertBefore(p, form.firstChild);
+    choice.addEventListener('change', function () {
+      useRegion(choice.value, function () { show(input.value); remember(input.value.trim()); });
+    });
+  }
+
   function show(query) {
     var q = String(query).trim();
     out.textContent = '';
     status.textContent = '';
     if (all) all.hidden = !!q;
     if (!q) return;
+    if (regions && !region) {
+      var named = namedRegion(q);
+      if (named) { useRegion(named[R.id], function () { show(input.value); }); return; }
+    }
     var found = search(q), results = found.results;
     var counts = {};
     results.forEach(function (e) { counts[e.kind] = (counts[e.kind] || 0) + 1; });
     var summary = ['deputy', 'station', 'notice'].filter(function (k) { return counts[k]; })
       .map(function (k) { return KIND_LABEL[k] + ' ' + counts[k] + ' 条'; }).join('，');
-    if (!results.length) status.textContent = '没有找到“' + q + '”。可以只输入姓名中的两个字、拼音首字母，或村（社区）、街道的名称。';
+    var where = regions && !region ? '请先选择乡镇（街道）。' : '';
+    if (!results.length) status.textContent = where + '没有找到“' + q + '”。可以只输入姓名中的两个字、拼音首字母，或村（社区）、街道的名称。';
     else status.textContent = (found.near ? '没有完全符合“' + q + '”的结果，以下是相近的：' : '找到“' + q + '”：') + summary +
-      (results.length > SHOWN ? '（只列出前 ' + SHOWN + ' 条，请输入更多的字缩小范围）' : '');
+      (results.length > SHOWN ? '（只列出前 ' + SHOWN + ' 条，请输入更多的字缩小范围）' : '') + (where ? '。' + where : '');
     var list = el('ul', 'results');
-    results.slice(0, SHOWN).forEach(function (entry) { list.appendChild(ITEM[entry.kind](entry.row)); });
+    results.slice(0, SHOWN).forEach(function (entry) { list.appendChild(ITEM[entry.kind](entry.row, entry.part)); });
     out.appendChild(list);
   }
 
   function remember(query) {
     try { // the address can be copied into a message; file:// may refuse it, which changes nothing else
-      history.replaceState(null, '', query ? '?q=' + encodeURIComponent(query) : location.pathname);
+      var args = (region ? ['r=' + encodeURIComponent(region)] : []).concat(query ? ['q=' + encodeURIComponent(query)] : []);
+      history.replaceState(null, '', args.length ? '?' + args.join('&') : location.pathname);
     } catch (e) { /* keep the address as it is */ }
   }
 
@@ -230,6 +295,9 @@
 
   window.__search = search; // for the benchmark and tests: the query alone, without drawing
   form.hidden = false;
-  var start = new URLSearchParams(location.search).get('q');
-  if (start) { input.value = start; show(start); }
+  var params = new URLSearchParams(location.search), start = params.get('q');
+  if (regions) regionChoice();
+  useRegion(regions ? params.get('r') || '' : '', function () {
+    if (start) { input.value = start; show(start); }
+  });
 })();
