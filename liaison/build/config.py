@@ -27,6 +27,9 @@ class Config:
     prune: tuple[str, ...] = ()  # addresses of pages of gone records (tombstones) to remove for good
     dask: str | None = None  # --dask: render on the Dask cluster at this scheduler address, or "local"
     keep_current: bool = False  # a partial build renders only the chosen jobs whose files are not current (serve)
+    # with keep_current: only the web pages (HTML) among those; the other files not current, and the aggregates
+    # that fan in from the pages (sitemap, link check), are left for the next build (serve's first pass)
+    pages_only: bool = False
 
     @property
     def partial(self) -> bool:

@@ -246,8 +246,9 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
     selected = select(jobs, config.only, config.stations)
     if config.keep_current:
         outdated = state.stale(jobs, previous, fingerprints)
-        selected = [job for job in selected if job.key in outdated]
+        selected = [job for job in selected if job.key in outdated and (not config.pages_only or _page(job))]
     chosen = {job.key for job in selected}
+    by_key = {job.key: job for job in jobs}
     planned = {job.key for job in jobs}
     kept = {key: entry for key, entry in previous.items()
             if key not in chosen and (key in planned or not _in_part(entry, config))}
@@ -255,6 +256,8 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
     for key, entry in kept.items():  # a path a chosen job now writes is that job's
         paths = [path for path in entry["facts"]["paths"] if not any(job.owns(path) for job in selected)]
         kept[key] = {**entry, "facts": {**entry["facts"], "paths": paths}}
+        if key in by_key and chosen.intersection(by_key[key].fan_in):  # what it read of them has changed
+            kept[key]["fingerprint"] = None
         keep[entry["tree"]] += paths
     given = {key: Rendered((), {**entry["facts"], "carried": True}) for key, entry in kept.items()}
     absent = [path for job in jobs if job.key not in chosen and job.key not in kept for path in job.outputs]
@@ -267,6 +270,11 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
             job = dataclasses.replace(job, args=(tuple(stale), tuple(absent)))
         run.append(job)
     return _Run(run, given, keep, kept)
+
+
+def _page(job: Job) -> bool:
+    """Whether the job makes one web page (no aggregate, no feed or image)."""
+    return job.target == "web" and not job.fan_in and job.outputs[0].endswith(".html")
 
 
 def _in_part(entry: Mapping[str, Any], config: Config) -> bool:

@@ -38,6 +38,7 @@ from liaison.build import signals
 from liaison.build.config import Config
 from liaison.build.pipeline import build
 from liaison.build.writer import OutputError
+from liaison.content import loader
 from liaison.content.problems import ContentError, Problem
 from liaison.model import urls
 from liaison.model.site import Site
@@ -67,6 +68,12 @@ def default_folder(content: Path) -> Path:
     return root / "liaison" / "preview" / f"{absolute.name}-{digest}"
 
 
+def first_pass(config: Config, part: str = WEB_FIRST) -> Config:
+    """The build made at once after a save: the pages of `part` not current, the rest left for the next build.
+    They are a handful of jobs, rendered in this process with the templates it has compiled already."""
+    return dataclasses.replace(config, only=(part,), keep_current=True, pages_only=True, jobs=1)
+
+
 class Preview:
     """The last build's outcome as the server shows it, and a version that changes whenever that does."""
 
@@ -80,6 +87,7 @@ class Preview:
         self.failure = ""  # a failure no file locates: an output folder refused, an internal error
         self.site: Site | None = None  # the model of the last good build
         self.stopping = False
+        self.memory = loader.Remembered()  # the records of the files not saved since the last build
 
     @property
     def version(self) -> str:
@@ -101,13 +109,14 @@ class Preview:
     def rebuild(self, say: Say, part: str | None = None) -> bool:
         """Build the preview, or only its `part` that is not current; on any failure keep the last good preview
         and show what is wrong. True if the build succeeded."""
-        config = self.config if part is None else dataclasses.replace(self.config, only=(part,), keep_current=True)
+        config = self.config if part is None else first_pass(self.config, part)
         started = time.monotonic()
         problems: tuple[Problem, ...] = ()
         failure = ""
         report = None
         try:
-            report = build(config)
+            with loader.remembering(self.memory):
+                report = build(config)
         except ContentError as exc:
             problems = tuple(exc.problems)
         except jinja2.TemplateError as exc:

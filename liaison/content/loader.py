@@ -7,9 +7,11 @@ came from; the schema stage uses those marks to locate its messages.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
 import errno
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,7 +256,51 @@ def unread_warnings(unread: list[Path], content_dir: Path, referenced: set[Path]
     return problems
 
 
+class Remembered:
+    """Each file's record and problems as last read, by the file's identity, size and times: a process that loads
+    the same content again and again (`liaison serve`) parses only the files saved since. Off unless
+    `remembering()`: a build reads every file once."""
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str, Path], tuple[tuple[int, ...], RawRecord | None, list[Problem]]] = {}
+
+
+_REMEMBERED: Remembered | None = None
+
+
+@contextlib.contextmanager
+def remembering(memory: Remembered) -> Iterator[None]:
+    """Loads made in the block take the files that have not changed since from `memory`, and leave theirs there."""
+    global _REMEMBERED
+    before, _REMEMBERED = _REMEMBERED, memory
+    try:
+        yield
+    finally:
+        _REMEMBERED = before
+
+
 def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -> RawRecord | None:
+    memory = _REMEMBERED
+    if memory is None:
+        return _read_file(kind, record_id, path, problems)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_file(kind, record_id, path, problems)
+    # the inode and change time too: a file replaced by a save (rename) within the clock's step is still seen
+    version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    known = memory.files.get((kind, record_id, path))
+    if known is not None and known[0] == version:
+        problems.extend(known[2])
+        return known[1]
+    found: list[Problem] = []
+    record = _read_file(kind, record_id, path, found)
+    memory.files[(kind, record_id, path)] = (version, record, found)
+    problems.extend(found)
+    return record
+
+
+def _read_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -> RawRecord | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -144,11 +144,49 @@ def _resolved(declared: dict[str, str], name: str, seen: tuple[str, ...] = ()) -
     return value
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """The templates compiled by any environment of this process, by name, file and the options the code depends
+    on (an overlay's finalize, as the lobby screen's, compiles other code): a build after the first (the preview's
+    after each save) compiles only the templates whose source has changed, which Jinja tells by its checksum."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(f"{name}|{_options(environment, name)}", filename),
+                                       self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])  # resets itself when the checksum differs
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _options(env: jinja2.Environment, name: str) -> str:
+    """What of an environment the code compiled from a template depends on."""
+    def named(value: Any) -> str | None:
+        return None if value is None else f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+    escaped = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+    return repr((named(env.finalize), escaped, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                 env.newline_sequence, env.block_start_string, env.variable_start_string, env.comment_start_string,
+                 env.line_statement_prefix, env.line_comment_prefix, env.optimized, env.is_async,
+                 sorted(env.extensions), sorted(env.filters), sorted(env.tests)))
+
+
+_COMPILED = _Compiled()
+
+
 def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environment:
     """The environment of one build; `content_date(records…)` dates what a template makes of records."""
     theme = theme or Theme()
     env = _Environment(
         loader=theme.loader(),
+        bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

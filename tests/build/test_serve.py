@@ -26,6 +26,7 @@ from liaison.build.plan import select
 from liaison.build.writer import MANIFEST
 from liaison.cli import main
 from liaison.content.problems import Problem
+from liaison.render import theme as theme_module
 from tests.conftest import ROOT, TODAY, model, published_copy, snapshot, write
 
 WAIT = 300.0  # seconds a build may take on a loaded machine; no timing is asserted
@@ -153,18 +154,25 @@ def test_web_first_renders_only_web_files_not_current_and_the_rest_then_matches_
     config = Config(content=mini, site_dir=out / "site", signage_dir=out / "signage", today=TODAY)
     before = {name: snapshot(out / name) for name in ("site", "signage")}
     replace(mini / "stations" / "centre.yaml", INTRO, "县中心站（已改）是全县联络站的")
+    replace(mini / "notices" / "december.md", "在县中心站接待群众", "在县中心站（已改）接待群众")  # and its feed
     build(Config(content=mini, site_dir=clean / "site", signage_dir=clean / "signage", today=TODAY))
     after = {name: snapshot(clean / name) for name in ("site", "signage")}
 
-    report = build(dataclasses.replace(config, only=(serve.WEB_FIRST,), keep_current=True))
+    report = build(serve.first_pass(config))
     web_jobs = select(prepare(config).jobs, (serve.WEB_FIRST,))
     assert 0 < report.rendered < len(web_jobs)
 
     def web(files: dict[str, bytes]) -> dict[str, bytes]:
         return {path: data for path, data in files.items() if not path.startswith("kiosk/") and path != MANIFEST}
 
+    def pages(files: dict[str, bytes]) -> dict[str, bytes]:
+        return {path: data for path, data in web(files).items() if path.endswith(".html")}
+
     now = snapshot(out / "site")
-    assert web(now) == web(after["site"]) != web(before["site"])  # the web pages are a clean build's
+    assert pages(now) == pages(after["site"]) != pages(before["site"])  # the web pages are a clean build's
+    feeds = [path for path in web(after["site"]) if not path.endswith(".html")
+             and after["site"][path] != before["site"][path]]
+    assert feeds and all(now[path] == before["site"][path] for path in feeds)  # the search index, the feeds: next
     screens = [path for path in now if path.startswith("kiosk/")]
     assert screens and all(now[path] == before["site"][path] for path in screens)
     assert now != after["site"]  # the lobby screen of the station is still the old one
@@ -172,6 +180,48 @@ def test_web_first_renders_only_web_files_not_current_and_the_rest_then_matches_
 
     assert build(config).rendered  # the rest follows
     assert {name: snapshot(out / name) for name in ("site", "signage")} == after
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_after_edits_give_the_tree_a_fresh_build_of_the_edited_content_gives(
+        mini: Path, tmp_path: Path, mini_build: Path) -> None:
+    """The server keeps what it read and compiled between builds (records of files not saved since, templates):
+    after edits of records of several kinds and of a template, its preview is what a fresh build makes."""
+    theme = tmp_path / "theme"
+    template = write(theme / "templates" / "deputy.html",
+                     (theme_module.DEFAULT_THEME / "templates" / "deputy.html").read_text(encoding="utf-8"))
+    out = tmp_path / "preview"
+    published_copy(mini_build, out)
+    config = Config(content=mini, site_dir=out / "site", signage_dir=out / "signage", today=TODAY, theme=theme)
+    preview = serve.Preview(config)
+    said: list[str] = []
+    assert preview.rebuild(said.append)  # the server's first build: it reads and compiles everything
+
+    def fresh(name: str) -> dict[str, dict[str, bytes]]:
+        clean = tmp_path / name
+        build(dataclasses.replace(config, site_dir=clean / "site", signage_dir=clean / "signage"))
+        return {folder: snapshot(clean / folder) for folder in ("site", "signage")}
+
+    def served() -> dict[str, dict[str, bytes]]:
+        assert preview.update(said.append)  # the pages, then the rest
+        assert preview.rebuild(said.append)
+        return {folder: snapshot(out / folder) for folder in ("site", "signage")}
+
+    replace(mini / "stations" / "centre.yaml", INTRO, "县中心站（已改）是全县联络站的")
+    replace(mini / "notices" / "december.md", "在县中心站接待群众", "在县中心站（已改）接待群众")
+    replace(template, "<h1>{{ deputy.name }}</h1>", "<h1>{{ deputy.name }}（模板已改）</h1>")
+    first = served()
+    assert first == fresh("clean-1")
+    assert "（模板已改）" in (out / "site" / "deputies" / "wang-kun" / "index.html").read_text(encoding="utf-8")
+
+    # a character outside GB 2312: the rare-glyph font, which fans in from the pages, follows in the second pass
+    replace(mini / "deputies" / "wang-kun.yaml", "unit: 城关镇东村", "unit: 城关镇东村喆")
+    second = served()
+    assert second == fresh("clean-2") != first
+    fonts = [{path: data for path, data in tree["site"].items() if path.startswith("static/fonts/")}
+             for tree in (first, second)]
+    assert fonts[0] != fonts[1]
+    assert not any("Traceback" in line for line in said)
 
 
 def test_a_port_in_use_is_a_usage_error_before_any_build(mini: Path, tmp_path: Path,

@@ -1,7 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 
+from liaison.content import loader
 from liaison.content.loader import load_content
 from tests.conftest import ROOT, write
 
@@ -253,3 +255,40 @@ def test_what_libyaml_would_read_otherwise_goes_to_the_python_parser(text: str) 
     from liaison.content import loader
 
     assert loader._parse_fast(Path("x.yaml"), text, 0, len(text), 0) is None
+
+
+def test_remembered_loads_parse_only_the_files_saved_since_and_give_what_a_fresh_load_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`liaison serve` loads the content after every save: a file not saved since is taken as it was read, with
+    its problems; a saved one (also one rewritten within the clock's step, or replaced by a rename) is read again."""
+    content = tmp_path / "content"
+    write(content / "site.yaml", "title: 站\n")
+    kept = write(content / "stations" / "a.yaml", "name: 甲\n")
+    saved = write(content / "stations" / "b.yaml", "name: 乙\n")
+    gbk = content / "stations" / "c.yaml"
+    gbk.write_bytes("name: 丙\n".encode("gbk"))  # read with a warning, which comes again from memory
+    memory = loader.Remembered()
+    parsed: list[str] = []
+    real = loader._read_file
+    monkeypatch.setattr(loader, "_read_file", lambda kind, rid, path, problems: (
+        parsed.append(path.name), real(kind, rid, path, problems))[1])
+
+    def load() -> loader.LoadResult:
+        with loader.remembering(memory):
+            return load_content(content)
+
+    first = load()
+    assert sorted(parsed) == ["a.yaml", "b.yaml", "c.yaml", "site.yaml"]
+    parsed.clear()
+    again = load()
+    assert parsed == [] and again == first and any(p.severity == "warning" for p in again.problems)
+    stat = saved.stat()
+    saved.write_text("name: 丁\n", encoding="utf-8")  # the same size, and the same modification time
+    os.utime(saved, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    replaced = tmp_path / "new.yaml"
+    replaced.write_text("name: 戊\n", encoding="utf-8")
+    os.replace(replaced, kept)
+    now = load()
+    assert sorted(parsed) == ["a.yaml", "b.yaml"]
+    assert now == load_content(content)  # what a load with no memory gives
+    assert [r.data["name"] for r in now.records["stations"]] == ["戊", "丁", "丙"]

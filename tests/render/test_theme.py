@@ -234,3 +234,23 @@ def test_a_themes_tokens_css_recolours_web_kiosk_and_print(mini: Path, tmp_path:
     default_sheet, _ = notice_sheet(site, model(mini)[1], next(iter(site.published_receptions())), None)
     assert close(rgb("#123456"), pdf_colours(sheet)) and not close(rgb("#a4121c"), pdf_colours(sheet))
     assert close(rgb("#a4121c"), pdf_colours(default_sheet))  # the print files' red is the brand red
+
+
+def test_templates_compiled_once_per_process_follow_their_source_and_the_environment_options(tmp_path: Path) -> None:
+    """Environments share the code compiled from a template (a server's builds compile each template once): a
+    changed source is compiled again, and an overlay with other options (the lobby screen's finalize) gets its
+    own code, never the other's."""
+    site, _ = model()
+    custom = write(tmp_path / "theme" / "templates" / "part.html", "{% macro shown(x) %}[{{ x }}]{% endmacro %}")
+    write(tmp_path / "theme" / "templates" / "page.html", '{% import "part.html" as p %}{{ p.shown("甲") }}')
+
+    def rendered(finalize: bool) -> str:
+        env = theme_environment(dating(site), Theme(tmp_path / "theme"))
+        env = env.overlay(finalize=lambda value: f"«{value}»") if finalize else env
+        return env.get_template("page.html").render()
+
+    assert rendered(False) == "[甲]"
+    assert rendered(True) == "«[«甲»]»"  # compiled for the overlay, not taken from the plain environment
+    assert rendered(False) == "[甲]"
+    custom.write_text("{% macro shown(x) %}（{{ x }}）{% endmacro %}", encoding="utf-8")
+    assert rendered(False) == "（甲）"
