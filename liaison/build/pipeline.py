@@ -28,6 +28,7 @@ from liaison.content.validate import Typed, validate
 from liaison.model import dates, tombstones, urls
 from liaison.model.site import Site, build_site
 from liaison.render import Context, Output, Rendered, theme
+from liaison.render.print import pdf
 from liaison.render.print.preflight import preflight
 from liaison.rules import rating
 
@@ -154,6 +155,8 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         if not run.jobs and previous is not None and set(run.kept) == set(previous) and register.encode() == before:
             unchanged = {name: WriteReport(len(publication.published_files(name)), 0, 0) for name in FOLDERS}
             return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
+        if any(job.tree == "signage" for job in run.jobs):
+            pdf.load()
         results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
                                    make_context=worker_context, workers=config.jobs) if config.dask
                    else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
@@ -243,8 +246,9 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
     kept = {key: entry for key, entry in previous.items()
             if key not in chosen and (key in planned or not _in_part(entry, config))}
     keep: dict[str, list[str]] = {name: [] for name in FOLDERS}
+    owned = _owned_by(selected)
     for key, entry in kept.items():  # a path a chosen job now writes is that job's
-        paths = [path for path in entry["facts"]["paths"] if not any(job.owns(path) for job in selected)]
+        paths = [path for path in entry["facts"]["paths"] if not owned(path)]
         kept[key] = {**entry, "facts": {**entry["facts"], "paths": paths}}
         keep[entry["tree"]] += paths
     given = {key: Rendered((), {**entry["facts"], "carried": True}) for key, entry in kept.items()}
@@ -258,6 +262,14 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
             job = dataclasses.replace(job, args=(tuple(stale), tuple(absent)))
         run.append(job)
     return _Run(run, given, keep, kept)
+
+
+def _owned_by(jobs: Sequence[Job]) -> Callable[[str], bool]:
+    """Whether one of `jobs` owns a path (Job.owns), asked of a set rather than of every job in turn: a partial
+    build asks it of every kept path."""
+    outputs = {path for job in jobs for path in job.outputs}
+    patterns = [job for job in jobs if job.more is not None]
+    return lambda path: path in outputs or any(job.owns(path) for job in patterns)
 
 
 def _in_part(entry: Mapping[str, Any], config: Config) -> bool:
