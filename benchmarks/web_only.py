@@ -46,7 +46,8 @@ def run(checkout: Checkout, arguments: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (the process and its children) of one command; a failure stops the benchmark."""
     command, env = checkout.command(*arguments)
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # In the checkout's folder: `python -m` puts the working folder first on the path, before PYTHONPATH.
+    process = subprocess.Popen(command, env=env, cwd=checkout.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = process.stdout.read() if process.stdout else b""
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
