@@ -42,14 +42,12 @@ from liaison.content.ids import RULE as ID_RULE
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
 from liaison.content.sheets.columns import SHEETS
-from liaison.content.sheets.importer import WriteError, apply, plan_import
 from liaison.content.validate import theme_folder_problem, validate
 from liaison.model import dates
 from liaison.model.site import Site
 from liaison.progress import BuildProgress
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
 from liaison.render.theme import template_problem
-from liaison.render.workbook import workbook_bytes
 from liaison.rules import compliance
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_RULES, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -127,6 +125,8 @@ def _import(argv: list[str]) -> int:
         args = p.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from liaison.content.sheets.importer import WriteError, apply, plan_import  # openpyxl: only import needs it
+
     if args.file.suffix.lower() not in (".xlsx", ".csv"):
         print(f"只能导入 .xlsx 或 .csv 文件：{args.file}（.xls 请先在 Excel 或 WPS 中另存为 .xlsx）", file=sys.stderr)
         return EXIT_USAGE
@@ -173,6 +173,8 @@ def _export(argv: list[str]) -> int:
         args = p.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from liaison.render.workbook import workbook_bytes  # openpyxl: only export needs it
+
     if args.file.suffix.lower() != ".xlsx":
         print(f"导出文件应以 .xlsx 结尾：{args.file}", file=sys.stderr)
         return EXIT_USAGE

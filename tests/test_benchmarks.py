@@ -26,6 +26,14 @@ def test_partial_build_benchmark_runs() -> None:
 
 
 @pytest.mark.slow
+def test_web_only_benchmark_runs() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "web_only.py"), "--stations", "1", "--repeat",
+                             "1"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert re.search(rf"\| {re.escape(str(ROOT))} \| \d+ \| [\d.]+ s \| \d+ \|", result.stdout), result.stdout
+
+
+@pytest.mark.slow
 def test_render_speed_benchmark_runs() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "render_speed.py"), "--repeat", "1", "--no-peer"],
                             capture_output=True, text=True, cwd=ROOT, timeout=600)

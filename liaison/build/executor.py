@@ -4,7 +4,7 @@ Workers are forked once the model and the Jinja environment are made, so each ho
 render context is built once per build and inherited, never pickled); a job travels as its index in the plan
 with the facts of the jobs it fans in from, and only its result travels back. Each output is a pure function
 of its inputs, so the order of work never changes what is written. A job whose fan-in has not finished waits;
-the others go to whichever worker is idle.
+the others go to the worker holding the fewest, each holding up to AHEAD.
 
 Each worker has its own pipe and the parent alone hands out jobs, so no lock is shared between processes: a
 worker killed at any moment cannot leave another one waiting forever. Workers ignore Ctrl-C (it reaches the
@@ -30,6 +30,9 @@ from liaison.build.plan import Job
 from liaison.render import Context, Rendered
 
 _TASK: tuple[Sequence[Job], Context] | None = None  # what forked workers inherit
+# Jobs a worker holds at once: the next waits in its pipe while it renders one, so a worker never stands idle
+# while the parent is busy writing files or out of the processor on a loaded machine.
+AHEAD = 2
 
 
 class WorkerDied(RuntimeError):
@@ -143,46 +146,51 @@ class _Schedule:
     def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
         self.jobs = jobs
         self.results = Results(jobs, given)
-        self.pending = list(range(len(jobs)))  # not handed out yet, in plan order
+        self.pending = dict.fromkeys(range(len(jobs)))  # not handed out yet, in plan order (a dict: O(1) removal)
 
     def run(self, pipes: list[multiprocessing.connection.Connection]) -> Iterator[tuple[Job, Rendered]]:
         waiting: dict[int, tuple[bool, Any]] = {}  # a result, or (error, remote traceback)
-        idle = list(pipes)
-        busy: dict[multiprocessing.connection.Connection, int] = {}
+        held = dict.fromkeys(pipes, 0)  # jobs handed to each worker and not answered yet
         for wanted in range(len(self.jobs)):
+            self._hand_out(held)  # also while the results wanted next are here already
             while wanted not in waiting:
-                self._hand_out(idle, busy)
+                if not any(held.values()):
+                    raise RuntimeError("no job of the plan can start: it fans in from a job that never runs")
+                busy = [pipe for pipe, count in held.items() if count]
                 # wait() returns some of the objects given; typeshed's return type is the union of all it accepts.
-                for pipe in cast(list[multiprocessing.connection.Connection], multiprocessing.connection.wait(list(busy))):
+                for pipe in cast(list[multiprocessing.connection.Connection], multiprocessing.connection.wait(busy)):
                     try:
                         index, ok, value = pickle.loads(pipe.recv_bytes())
                     except EOFError:
                         signals.check()  # the whole group was stopped: that is the news, not the worker
                         raise WorkerDied("渲染进程意外退出") from None
-                    del busy[pipe]
-                    idle.append(pipe)
+                    held[pipe] -= 1
                     waiting[index] = (ok, value)
                     if ok:
                         self.results.add(self.jobs[index], value)
+                self._hand_out(held)
             ok, value = waiting.pop(wanted)
             if not ok:
                 error, remote = value
                 raise error from RemoteTraceback(remote)
             yield self.jobs[wanted], value
 
-    def _hand_out(self, idle: list[multiprocessing.connection.Connection],
-                  busy: dict[multiprocessing.connection.Connection, int]) -> None:
-        for index in list(self.pending):
-            if not idle:
+    def _hand_out(self, held: dict[multiprocessing.connection.Connection, int]) -> None:
+        """The first ready jobs to the workers holding the fewest, up to AHEAD each. Only a job without fan-in
+        (a message of a few bytes) goes to a worker that is still busy: an aggregate's upstream may be larger
+        than the pipe holds, and a worker busy sending its result does not read."""
+        handed = []
+        for index in self.pending:  # the first ready ones: all but a few aggregates are at the front
+            pipe = min(held, key=held.__getitem__)
+            if held[pipe] >= AHEAD:
                 break
             job = self.jobs[index]
-            if self.results.ready(job):
-                pipe = idle.pop()
+            if self.results.ready(job) and not (held[pipe] and job.fan_in):
                 pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
-                busy[pipe] = index
-                self.pending.remove(index)
-        if not busy:
-            raise RuntimeError("no job of the plan can start: it fans in from a job that never runs")
+                held[pipe] += 1
+                handed.append(index)
+        for index in handed:
+            del self.pending[index]
 
 
 def _start(processes: list[multiprocessing.process.BaseProcess]) -> multiprocessing.connection.Connection:

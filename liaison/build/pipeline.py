@@ -28,6 +28,7 @@ from liaison.content.validate import Typed, validate
 from liaison.model import dates, tombstones, urls
 from liaison.model.site import Site, build_site
 from liaison.render import Context, Output, Rendered, theme
+from liaison.render.print import pdf
 from liaison.render.print.preflight import preflight
 from liaison.rules import rating
 
@@ -163,6 +164,8 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         if not run.jobs and previous is not None and set(run.kept) == set(previous) and register.state() == before:
             unchanged = {name: WriteReport(len(publication.published_files(name)), 0, 0) for name in FOLDERS}
             return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
+        if any(job.tree == "signage" for job in run.jobs):
+            pdf.load()
         results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
                                    make_context=worker_context, workers=config.jobs) if config.dask
                    else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
@@ -253,8 +256,9 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
     kept = {key: entry for key, entry in previous.items()
             if key not in chosen and (key in planned or not _in_part(entry, config))}
     keep: dict[str, list[str]] = {name: [] for name in FOLDERS}
+    owned = _owned_by(selected)
     for key, entry in kept.items():  # a path a chosen job now writes is that job's
-        paths = [path for path in entry["facts"]["paths"] if not any(job.owns(path) for job in selected)]
+        paths = [path for path in entry["facts"]["paths"] if not owned(path)]
         kept[key] = {**entry, "facts": {**entry["facts"], "paths": paths}}
         if key in by_key and chosen.intersection(by_key[key].fan_in):  # what it read of them has changed
             kept[key]["fingerprint"] = None
@@ -275,6 +279,14 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
 def _page(job: Job) -> bool:
     """Whether the job makes one web page (no aggregate, no feed or image)."""
     return job.target == "web" and not job.fan_in and job.outputs[0].endswith(".html")
+
+
+def _owned_by(jobs: Sequence[Job]) -> Callable[[str], bool]:
+    """Whether one of `jobs` owns a path (Job.owns), asked of a set rather than of every job in turn: a partial
+    build asks it of every kept path."""
+    outputs = {path for job in jobs for path in job.outputs}
+    patterns = [job for job in jobs if job.more is not None]
+    return lambda path: path in outputs or any(job.owns(path) for job in patterns)
 
 
 def _in_part(entry: Mapping[str, Any], config: Config) -> bool:

@@ -6,6 +6,7 @@ explicit index.html, so the site works from disk and under any sub-path.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 
 from liaison.content import ids
@@ -100,13 +101,17 @@ def canonical(base_url: str, path: str) -> str:
     return base_url + path
 
 
+@functools.lru_cache(maxsize=4096)  # a page links to the same few paths as every other page, and many times
+def _segments(path: str) -> tuple[str, ...]:
+    return tuple(part for part in posixpath.normpath(path or ".").split("/") if part != ".")
+
+
 def relative(from_path: str, to_path: str) -> str:
     """Link from one output file to another (both relative to the output root): posixpath.relpath's answer,
     worked out on the two paths alone (relpath asks the working directory twice a link, a fifth of a page)."""
-    start = [part for part in posixpath.normpath(posixpath.dirname(from_path) or ".").split("/") if part != "."]
-    target = [part for part in posixpath.normpath(to_path).split("/") if part != "."]
+    start, target = _segments(posixpath.dirname(from_path)), _segments(to_path)
     common = 0
     while common < min(len(start), len(target)) and start[common] == target[common]:
         common += 1
-    parts = [".."] * (len(start) - common) + target[common:]
+    parts = [".."] * (len(start) - common) + list(target[common:])
     return "/".join(parts) or "."

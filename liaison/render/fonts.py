@@ -160,11 +160,15 @@ def _harfbuzz_face(font: FontFile) -> harfbuzz.Face:
 
 def rare_characters(text: str) -> str:
     """Han characters outside GB 2312, which many phone and PC fonts lack (䶮, 堃, 𠮷 …)."""
-    rare = set()
-    for char in set(text):
-        if unicodedata.category(char) == "Lo" and "CJK" in unicodedata.name(char, ""):
-            try:
-                char.encode("gb2312")
-            except UnicodeEncodeError:
-                rare.add(char)
-    return "".join(sorted(rare))
+    return "".join(sorted(char for char in set(text) if _rare(char)))
+
+
+@functools.cache  # every page asks of the same few thousand characters
+def _rare(char: str) -> bool:
+    if unicodedata.category(char) != "Lo" or "CJK" not in unicodedata.name(char, ""):
+        return False
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False

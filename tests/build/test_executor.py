@@ -62,6 +62,28 @@ def test_results_come_in_plan_order_from_several_workers_and_match_one_process()
     assert parallel[0][1].facts["paths"] == ["n/0.txt"]
 
 
+def large(ctx: Any, n: int) -> Rendered:
+    return Rendered((Output(f"large/{n}.bin", bytes([n]) * 3_000_000),))
+
+
+def test_results_and_upstreams_larger_than_a_pipe_holds_flow_while_workers_hold_jobs_ahead() -> None:
+    """A worker holds its next job while it renders one (executor.AHEAD); an aggregate whose upstream (here
+    12 MB of bytes) cannot fit in a pipe goes only to a worker that is sending nothing, so neither side waits
+    on the other for ever."""
+    big = [Job("web", (f"large/{n}.bin",), large, (n,)) for n in range(4)]
+    small = [Job("web", (f"n/{n}.txt",), number, (n,)) for n in range(8)]
+    more = [Job("web", (f"large/{n}.bin",), large, (n,)) for n in range(4, 12)]
+    plan = [*big, *more, Job("print", ("pack.txt",), packed, fan_in=tuple(job.key for job in big), fan_in_bytes=True),
+            *small]
+    signal.alarm(120)  # a deadlock fails the test instead of hanging the suite
+    try:
+        parallel = run(plan, workers=2)
+    finally:
+        signal.alarm(0)
+    assert [r.outputs for _, r in parallel] == [r.outputs for _, r in run(plan, workers=1)]
+    assert len(parallel[12][1].outputs[0].data) == 4 * 3_000_000 + 3
+
+
 def test_an_aggregate_reads_facts_given_for_jobs_not_run_this_time() -> None:
     plan = jobs()
     given = {job.key: Rendered((), {"n": 10 + index, "paths": list(job.outputs)}) for index, job in enumerate(plan[:6])}

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from liaison.build.pipeline import Config, build
 from liaison.build.plan import select
 from liaison.build.writer import MANIFEST, STATE
 from liaison.cli import main
-from tests.conftest import TODAY, plan_of, published_copy, snapshot, write
+from tests.conftest import MINI, ROOT, TODAY, plan_of, published_copy, snapshot, write
 
 
 def files_as_published(out: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -131,3 +133,16 @@ def test_a_build_record_that_does_not_match_the_published_files_is_not_used(
                  "--today", TODAY.isoformat(), "--only", "web"]) == 5
     assert capsys.readouterr().err.endswith("请先完整生成一次（不加 --only、--station）。\n")
     assert files_as_published(tmp_path) == before
+
+
+def test_a_web_only_build_loads_no_print_or_spreadsheet_library(mini_build: Path, tmp_path: Path) -> None:
+    """WeasyPrint and openpyxl take most of a second to import; a build of the website alone needs neither."""
+    published_copy(mini_build, tmp_path)
+    script = ("import sys; from liaison.cli import main; "
+              f"code = main(['build', '--only', 'web', '--jobs', '1', '--content', {str(MINI)!r}, "
+              f"'--site', {str(tmp_path / 'site')!r}, '--signage', {str(tmp_path / 'signage')!r}, "
+              f"'--today', {TODAY.isoformat()!r}, '-q']); "
+              "print(code, sorted({name.split('.')[0] for name in sys.modules} & {'weasyprint', 'openpyxl'}))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split("\n")[-2] == "0 []", done.stdout + done.stderr

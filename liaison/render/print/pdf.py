@@ -17,14 +17,14 @@ import ctypes.util
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-import weasyprint
-from weasyprint.text.constants import FONTCONFIG_WEIGHT
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from liaison.render import fonts
+
+if TYPE_CHECKING:  # WeasyPrint is imported where a PDF is made: a web-only build never loads it (half a second)
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
 # The faces the print templates set text in (CSS family, weight); text in any other face uses the whole face.
 SUBSET_FACES = (("Noto Serif CJK SC", 900), ("Noto Serif CJK SC", 700), ("Noto Sans CJK SC", 400),
@@ -38,21 +38,33 @@ class Asset:
     mime: str
 
 
-class _AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: URLFetcher is Any
-    def __init__(self, assets: Mapping[str, Asset]):
-        super().__init__(fail_on_errors=True)
-        self.assets = assets
+def load() -> None:
+    """Import WeasyPrint now, in a build that makes PDFs: before the render workers fork, once for them all."""
+    import weasyprint  # noqa: F401
 
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        if not url.startswith("asset:") or url[len("asset:"):] not in self.assets:
-            raise ValueError(f"print templates may only use known assets, not {url!r}")
-        asset = self.assets[url[len("asset:"):]]
-        return URLFetcherResponse(url, body=asset.data, headers={"Content-Type": asset.mime})
+
+def _asset_fetcher(assets: Mapping[str, Asset]) -> Any:
+    """A WeasyPrint URL fetcher that serves `assets` (asset:NAME) and refuses every other address."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: URLFetcher is Any
+        def __init__(self) -> None:
+            super().__init__(fail_on_errors=True)
+
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            if not url.startswith("asset:") or url[len("asset:"):] not in assets:
+                raise ValueError(f"print templates may only use known assets, not {url!r}")
+            asset = assets[url[len("asset:"):]]
+            return URLFetcherResponse(url, body=asset.data, headers={"Content-Type": asset.mime})
+
+    return AssetFetcher()
 
 
 def document(html: str, assets: Mapping[str, Asset] | None = None) -> weasyprint.document.Document:
     """Lay out an HTML print template into pages, its text in faces subset to its characters."""
-    fetcher = _AssetFetcher(assets or {})
+    import weasyprint
+
+    fetcher = _asset_fetcher(assets or {})
     return weasyprint.HTML(string=html, base_url="asset:", url_fetcher=fetcher).render(
         font_config=_font_config("".join(sorted(set(html + GENERATED)))))
 
@@ -63,6 +75,9 @@ def _subset_family(family: str, weight: int) -> str:
 
 def _font_config(chars: str) -> FontConfiguration:
     """Fonts for one document: the system's, and the subsets of SUBSET_FACES to `chars` preferred over them."""
+    from weasyprint.text.constants import FONTCONFIG_WEIGHT
+    from weasyprint.text.fonts import FontConfiguration
+
     config = FontConfiguration()  # a few ms; it holds the document's own @font-face fonts too
     if not _prefer_subsets(SUBSET_FACES):
         return config
@@ -73,7 +88,7 @@ def _font_config(chars: str) -> FontConfiguration:
             continue  # the theme's fallback applies, as for any face not installed
         asset = {"subset": Asset(fonts.subset(face, chars), "font/otf")}
         config.add_font_face({"font_family": _subset_family(family, weight), "font_weight": weight,
-                              "src": [("external", "asset:subset")]}, _AssetFetcher(asset))
+                              "src": [("external", "asset:subset")]}, _asset_fetcher(asset))
     return config
 
 
@@ -85,6 +100,8 @@ def _prefer_subsets(faces: tuple[tuple[str, int], ...]) -> bool:
     Pango substitutes the families a document asks for with fontconfig's current configuration (not the one a
     FontConfiguration holds), so the rules go there; they name only the subsets' families, which exist in no
     other configuration. False where fontconfig cannot be reached this way (then every face is used whole)."""
+    from weasyprint.text.constants import FONTCONFIG_WEIGHT
+
     name = ctypes.util.find_library("fontconfig")
     if name is None:
         return False

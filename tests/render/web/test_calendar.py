@@ -158,3 +158,17 @@ def test_an_independent_parser_reads_the_demo_feeds() -> None:
             assert event.uid.value.endswith("@rd.qingyuan.example.cn")
     whole = vobject.readOne(demo["all"].decode("utf-8"))
     assert len({e.uid.value for e in whole.vevent_list}) == len(whole.vevent_list)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe",
+                                  "America/Sao_Paulo", "Pacific/Apia", "Africa/Casablanca"])
+@pytest.mark.parametrize(("first", "last"), [(dt.date(2026, 1, 6), dt.date(2027, 11, 3)),
+                                             (dt.date(2010, 3, 1), dt.date(2012, 12, 31)),
+                                             (dt.date(2026, 3, 29), dt.date(2026, 3, 30)),
+                                             (dt.date(1985, 1, 1), dt.date(2026, 1, 1))])
+def test_a_feeds_time_zone_is_the_one_icalendar_makes(zone: str, first: dt.date, last: dt.date) -> None:
+    """The zone's VTIMEZONE, made without icalendar's walk to year 9999, is the component icalendar makes for
+    these dates: zones with and without summer time, one that gave it up (Sao Paulo, 2019), one that skipped a
+    day (Apia, 2011), half-hour changes (Lord Howe), dates across and beside the changes."""
+    made = calendar.vtimezone(ZoneInfo(zone), first, last).to_ical()
+    assert made == icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
