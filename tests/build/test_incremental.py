@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -200,12 +200,14 @@ def test_each_kind_of_edit_gives_what_a_clean_build_gives(origin: Path, tmp_path
 # ---- what an incremental build renders ------------------------------------------------------------------------
 
 @pytest.fixture
-def built(tmp_path: Path) -> tuple[Path, Path]:
-    content = tmp_path / "content"
-    shutil.copytree(MINI, content)
-    (tmp_path / "theme").mkdir()
-    build(_config(content, tmp_path / "out", DAY))
-    return content, tmp_path / "out"
+def built(origin: Path, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """`origin` (content, theme folder, outputs) for one test, put back as it was afterwards: a copy elsewhere
+    would not be current, since the build record names the content's files by their paths."""
+    saved = tmp_path / "origin"
+    shutil.copytree(origin, saved, symlinks=True)
+    yield origin / "content", origin / "out"
+    shutil.rmtree(origin)
+    shutil.copytree(saved, origin, symlinks=True)
 
 
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(built: tuple[Path, Path]) -> None:
