@@ -45,6 +45,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 FIXTURE_MARKERS = {"browser": "browser", "demo": "slow"}
 
 
+# Property tests try all their examples in the whole suite (CI) and a quarter of them in the fast loop, a run that
+# deselects the slow tests: every property is still tried there, each case generator exercised.
+_all_examples = True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _all_examples
+    _all_examples = "not slow" not in (config.getoption("markexpr") or "")
+
+
+def examples(full: int) -> int:
+    """A property test's `max_examples`: `full` in the whole suite, a quarter in the fast loop."""
+    return full if _all_examples else max(1, full // 4)
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects anything
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [f"{item.nodeid} uses the fixture {fixture!r} but is not marked @pytest.mark.{marker}"
