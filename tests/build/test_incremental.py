@@ -242,16 +242,21 @@ def test_moving_the_day_renders_only_what_shows_a_time_window(built: tuple[Path,
     assert report.rendered <= 2, report.rendered  # at most the aggregates of a page that shows the day
 
 
-def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(built: tuple[Path, Path]) -> None:
+# One in the fast loop (a full build each); there tests/build/test_partial.py reads each kind of damage cheaply.
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda record: record.replace(b'"version":2', b'"version":1'), id="another-version"),
+    pytest.param(lambda record: b"{not json", id="corrupted", marks=pytest.mark.slow),
+    pytest.param(lambda record: b"", id="empty", marks=pytest.mark.slow),
+])
+def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(
+        built: tuple[Path, Path], damage: Callable[[bytes], bytes]) -> None:
     content, out = built
     path = store_of(out / "site") / "current" / STATE
     expected = _trees(out)
-    for damage in (b"{not json", path.read_bytes().replace(b'"version":2', b'"version":1'), b""):
-        path.write_bytes(damage)
-        report = build(_config(content, out, DAY))
-        assert (report.rendered, report.kept) == (len(prepare(_config(content, out, DAY)).jobs), 0)
-        assert _trees(out) == expected
-        path = store_of(out / "site") / "current" / STATE
+    path.write_bytes(damage(path.read_bytes()))
+    report = build(_config(content, out, DAY))
+    assert (report.rendered, report.kept) == (len(prepare(_config(content, out, DAY)).jobs), 0)
+    assert _trees(out) == expected
 
 
 def test_clean_renders_everything(built: tuple[Path, Path]) -> None:
