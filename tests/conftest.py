@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
 import os
 import shutil
@@ -14,7 +15,7 @@ import jinja2
 import pytest
 
 from liaison.build import executor
-from liaison.build.pipeline import Config, build, check, environment, prepare
+from liaison.build.pipeline import BuildReport, Config, build, check, environment, prepare
 from liaison.build.plan import Job
 from liaison.content.problems import Problem
 from liaison.model.dates import Dating
@@ -45,6 +46,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 FIXTURE_MARKERS = {"browser": "browser", "demo": "slow"}
 
 
+# Property tests try all their examples in the whole suite (CI) and a quarter of them in the fast loop, a run that
+# deselects the slow tests: every property is still tried there, each case generator exercised.
+_all_examples = True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _all_examples
+    _all_examples = "not slow" not in (config.getoption("markexpr") or "")
+
+
+def examples(full: int) -> int:
+    """A property test's `max_examples`: `full` in the whole suite, a quarter in the fast loop."""
+    return full if _all_examples else max(1, full // 4)
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects anything
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [f"{item.nodeid} uses the fixture {fixture!r} but is not marked @pytest.mark.{marker}"
@@ -58,9 +74,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture content built once for the whole session: a folder holding site/ and signage/.
     Read it only; a test that changes content or outputs works on its own copy."""
-    out = tmp_path_factory.mktemp("mini-build")
-    build(Config(content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))
-    return out
+    return built_once(tmp_path_factory, "mini-build", lambda out: Config(
+        content=MINI, site_dir=out / "site", signage_dir=out / "signage", today=TODAY))[1]
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+               config: Callable[[Path], Config]) -> tuple[BuildReport, Path]:
+    """A session's build, made once for all the processes of a run (pytest-xdist's workers): the first to need it
+    builds it and leaves a copy in the run's shared temporary folder; each other copies that and builds over it,
+    which renders nothing, every output being current (tests/build/test_incremental.py), and gives its report."""
+    out = tmp_path_factory.mktemp(name)
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return build(config(out)), out
+    shared = tmp_path_factory.getbasetemp().parent / name  # the run's folder, above each worker's own
+    with (shared.parent / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.is_dir():
+            published_copy(shared, out)
+            return build(config(out)), out
+        report = build(config(out))
+        published_copy(out, partial := shared.with_name(f"{name}.partial"))
+        partial.rename(shared)
+        return report, out
 
 
 def published_copy(built: Path, to: Path) -> None:
@@ -119,12 +154,8 @@ def demo_checked() -> tuple[Site, list[Problem]]:
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     """The demo content built once, strictly: (report, output directory)."""
-    from liaison.build.pipeline import build
-
-    out = tmp_path_factory.mktemp("demo")
-    report = build(Config(content=DEMO, site_dir=out / "site", signage_dir=out / "signage", today=DEMO_TODAY,
-                          strict=True))
-    return report, out
+    return built_once(tmp_path_factory, "demo", lambda out: Config(
+        content=DEMO, site_dir=out / "site", signage_dir=out / "signage", today=DEMO_TODAY, strict=True))
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -54,6 +54,7 @@ def test_search_benchmark_runs() -> None:
     assert re.search(r"\| initials \| [a-z]+ \| [1-9]\d* \| [\d.]+ ms \|", result.stdout), result.stdout
 
 
+@pytest.mark.slow  # renders mini's print files four times; tests/render/print/test_signage.py compares the two ways
 def test_print_fonts_benchmark_runs() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "print_fonts.py"), "--repeat", "1",
                              "--content", str(ROOT / "tests" / "fixtures" / "mini")],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -200,12 +200,14 @@ def test_each_kind_of_edit_gives_what_a_clean_build_gives(origin: Path, tmp_path
 # ---- what an incremental build renders ------------------------------------------------------------------------
 
 @pytest.fixture
-def built(tmp_path: Path) -> tuple[Path, Path]:
-    content = tmp_path / "content"
-    shutil.copytree(MINI, content)
-    (tmp_path / "theme").mkdir()
-    build(_config(content, tmp_path / "out", DAY))
-    return content, tmp_path / "out"
+def built(origin: Path, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """`origin` (content, theme folder, outputs) for one test, put back as it was afterwards: a copy elsewhere
+    would not be current, since the build record names the content's files by their paths."""
+    saved = tmp_path / "origin"
+    shutil.copytree(origin, saved, symlinks=True)
+    yield origin / "content", origin / "out"
+    shutil.rmtree(origin)
+    shutil.copytree(saved, origin, symlinks=True)
 
 
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(built: tuple[Path, Path]) -> None:
@@ -240,16 +242,21 @@ def test_moving_the_day_renders_only_what_shows_a_time_window(built: tuple[Path,
     assert report.rendered <= 2, report.rendered  # at most the aggregates of a page that shows the day
 
 
-def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(built: tuple[Path, Path]) -> None:
+# One in the fast loop (a full build each); there tests/build/test_partial.py reads each kind of damage cheaply.
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda record: record.replace(b'"version":2', b'"version":1'), id="another-version"),
+    pytest.param(lambda record: b"{not json", id="corrupted", marks=pytest.mark.slow),
+    pytest.param(lambda record: b"", id="empty", marks=pytest.mark.slow),
+])
+def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(
+        built: tuple[Path, Path], damage: Callable[[bytes], bytes]) -> None:
     content, out = built
     path = store_of(out / "site") / "current" / STATE
     expected = _trees(out)
-    for damage in (b"{not json", path.read_bytes().replace(b'"version":2', b'"version":1'), b""):
-        path.write_bytes(damage)
-        report = build(_config(content, out, DAY))
-        assert (report.rendered, report.kept) == (len(prepare(_config(content, out, DAY)).jobs), 0)
-        assert _trees(out) == expected
-        path = store_of(out / "site") / "current" / STATE
+    path.write_bytes(damage(path.read_bytes()))
+    report = build(_config(content, out, DAY))
+    assert (report.rendered, report.kept) == (len(prepare(_config(content, out, DAY)).jobs), 0)
+    assert _trees(out) == expected
 
 
 def test_clean_renders_everything(built: tuple[Path, Path]) -> None:

@@ -26,11 +26,11 @@ from liaison.content.kinds import BY_MODEL, KINDS
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, field_path
 from liaison.render.web import pages as web
-from tests.conftest import MINI, TODAY
+from tests.conftest import MINI, TODAY, examples
 
 FILES = sorted(p.relative_to(MINI).as_posix() for p in MINI.rglob("*.yaml")) + \
     sorted(p.relative_to(MINI).as_posix() for p in MINI.rglob("*.md"))
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
                     st.text(max_size=30), st.dates().map(dt.date.isoformat), st.sampled_from(
