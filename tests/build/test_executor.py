@@ -124,3 +124,51 @@ def test_workers_are_forked_on_linux_only() -> None:
     assert executor.forks_safely("linux")
     assert not executor.forks_safely("darwin")  # fork is offered there, but not safe with the system's libraries
     assert not executor.forks_safely("win32")
+
+
+GARBAGE_MB = 8
+
+
+def litter(ctx: Any, n: int) -> Rendered:
+    """Leave GARBAGE_MB in a reference cycle, as a WeasyPrint document does: too few objects to prompt a
+    collection by count, so only a full collection frees it; report the process's size after it."""
+    cycle: list[Any] = [bytearray(GARBAGE_MB * 2**20)]
+    cycle.append(cycle)
+    return Rendered((Output(f"n/{n}.txt", b""),), {"pid": os.getpid(), "resident": executor.resident()})
+
+
+@pytest.mark.skipif(executor.resident() is None, reason="the process's size is read from /proc (Linux)")
+@pytest.mark.parametrize("workers", [2, 1])  # forked workers, and jobs run in this process
+def test_a_process_running_jobs_grows_with_its_largest_job_not_with_their_number(workers: int) -> None:
+    """Without collecting, each process would keep every job's garbage: 40 jobs x 8 MB."""
+    results = run([Job("web", (f"n/{n}.txt",), litter, (n,)) for n in range(40)], workers=workers)
+    by_process: dict[int, list[int]] = {}
+    for _, result in results:
+        by_process.setdefault(result.facts["pid"], []).append(result.facts["resident"])
+    assert len(by_process) == workers
+    for sizes in by_process.values():
+        assert len(sizes) >= 10
+        growth = (max(sizes) - sizes[0]) / 2**20
+        assert growth < executor.GARBAGE_STEP / 2**20 + 3 * GARBAGE_MB, sizes
+
+
+def test_the_collector_collects_once_the_process_has_grown_by_its_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    collections: list[int] = []
+    monkeypatch.setattr(executor.gc, "collect", lambda: collections.append(size) or 0)
+    size = 100
+    collector = executor.Collector(step=10, measure=lambda: size)
+    for size in (105, 109, 100):  # below the mark plus the step
+        assert not collector.after_job()
+    size = 110
+    assert collector.after_job() and collections == [110]
+    size = 115  # the mark is where the collection left the process
+    assert not collector.after_job()
+    size = 121
+    assert collector.after_job() and collections == [110, 121]
+
+
+def test_the_collector_collects_after_every_job_where_the_size_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    collections: list[None] = []
+    monkeypatch.setattr(executor.gc, "collect", lambda: collections.append(None) or 0)
+    collector = executor.Collector(step=10, measure=lambda: None)
+    assert collector.after_job() and collector.after_job() and len(collections) == 2
