@@ -12,8 +12,11 @@ whole process group): the parent stops them. They are forked with the stop signa
 hit a child before it has set its own handlers. A worker whose parent died reads end-of-file and exits.
 
 A process that runs jobs collects its cyclic garbage once it has grown by GARBAGE_STEP since the last collection
-(`Collector`), and a worker freezes what it inherits (the model, the templates) out of the collector's sight: its
-memory grows with its largest job, not with the corpus or the number of jobs it ran.
+(`Collector`), and a worker freezes what it inherits (the model, the templates) out of the collector's sight. What
+no collection frees (the print libraries keep some 0.2 MB of native memory per PDF) is bounded by retiring: a
+worker that has grown by WORN since it started, counted after a collection, says so with its answer and exits,
+and the parent forks another in its place. A worker's memory grows with its largest job, not with the corpus
+or the number of jobs it ran.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ from liaison.render import Context, Rendered
 
 _TASK: tuple[Sequence[Job], Context] | None = None  # what forked workers inherit
 GARBAGE_STEP = 32 * 2**20  # bytes a process running jobs may grow by before it collects its cyclic garbage
+WORN = 192 * 2**20  # bytes a worker may keep beyond what it started with before another takes its place
 
 
 class WorkerDied(RuntimeError):
@@ -82,7 +86,7 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
     processes: list[multiprocessing.process.BaseProcess] = []
     try:
         pipes = [_start(processes) for _ in range(count)]
-        yield from _Schedule(jobs, given).run(pipes)
+        yield from _Schedule(jobs, given).run(pipes, lambda: _start(processes))
     finally:
         for process in processes:
             process.kill()
@@ -188,7 +192,9 @@ class _Schedule:
         self.results = Results(jobs, given)
         self.pending = list(range(len(jobs)))  # not handed out yet, in plan order
 
-    def run(self, pipes: list[multiprocessing.connection.Connection]) -> Iterator[tuple[Job, Rendered]]:
+    def run(self, pipes: list[multiprocessing.connection.Connection],
+            replace: Callable[[], multiprocessing.connection.Connection]) -> Iterator[tuple[Job, Rendered]]:
+        """`replace` starts a worker in the place of one that retires."""
         waiting: dict[int, tuple[bool, Any]] = {}  # a result, or (error, remote traceback)
         idle = list(pipes)
         busy: dict[multiprocessing.connection.Connection, int] = {}
@@ -198,11 +204,14 @@ class _Schedule:
                 # wait() returns some of the objects given; typeshed's return type is the union of all it accepts.
                 for pipe in cast(list[multiprocessing.connection.Connection], multiprocessing.connection.wait(list(busy))):
                     try:
-                        index, ok, value = pickle.loads(pipe.recv_bytes())
+                        index, ok, value, retiring = pickle.loads(pipe.recv_bytes())
                     except EOFError:
                         signals.check()  # the whole group was stopped: that is the news, not the worker
                         raise WorkerDied("渲染进程意外退出") from None
                     del busy[pipe]
+                    if retiring:
+                        pipe.close()
+                        pipe = replace()
                     idle.append(pipe)
                     waiting[index] = (ok, value)
                     if ok:
@@ -249,21 +258,33 @@ def _serve(pipe: multiprocessing.connection.Connection) -> None:
     # which stay shared with the parent), and it does not delay the collections that free the jobs' garbage.
     gc.freeze()
     collector = Collector()
-    while True:
+    start = collector.mark
+    retiring = False
+    while not retiring:
         try:
             index, upstream = pickle.loads(pipe.recv_bytes())
         except EOFError:  # the parent is gone
             return
         try:
-            answer = pickle.dumps((index, True, jobs[index].run(context, upstream)))
+            result = jobs[index].run(context, upstream)
         except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
             answer = _failure(index, error)
+        else:
+            retiring = worn(collector, start)
+            answer = pickle.dumps((index, True, result, retiring))
+            del result  # not held through the next job
+        del upstream
         try:
             pipe.send_bytes(answer)
         except (BrokenPipeError, ConnectionResetError):
             return
-        del answer, upstream  # not held through the next job
-        collector.after_job()
+
+
+def worn(collector: Collector, start: int | None) -> bool:
+    """After a job: collect the garbage if it is time; whether the process, measured after a collection, has
+    grown by WORN since `start`."""
+    collected = collector.after_job()
+    return collected and start is not None and collector.mark is not None and collector.mark - start >= WORN
 
 
 class RemoteTraceback(Exception):
@@ -276,6 +297,6 @@ class RemoteTraceback(Exception):
 def _failure(index: int, error: Exception) -> bytes:
     remote = "".join(traceback.format_exception(error))
     try:
-        return pickle.dumps((index, False, (error, remote)))
+        return pickle.dumps((index, False, (error, remote), False))
     except Exception:  # noqa: BLE001 - an error that does not pickle travels as its text
-        return pickle.dumps((index, False, (RuntimeError(str(error)), remote)))
+        return pickle.dumps((index, False, (RuntimeError(str(error)), remote), False))

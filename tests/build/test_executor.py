@@ -172,3 +172,27 @@ def test_the_collector_collects_after_every_job_where_the_size_is_unknown(monkey
     monkeypatch.setattr(executor.gc, "collect", lambda: collections.append(None) or 0)
     collector = executor.Collector(step=10, measure=lambda: None)
     assert collector.after_job() and collector.after_job() and len(collections) == 2
+
+
+_KEPT: list[bytearray] = []  # what a job keeps that no collection frees, as the print libraries' native caches do
+
+
+def hoard(ctx: Any, n: int) -> Rendered:
+    _KEPT.append(bytearray(GARBAGE_MB * 2**20))
+    return Rendered((Output(f"n/{n}.txt", f"{n}".encode()),), {"pid": os.getpid(), "resident": executor.resident()})
+
+
+@pytest.mark.skipif(executor.resident() is None, reason="the process's size is read from /proc (Linux)")
+def test_a_worker_that_keeps_what_no_collection_frees_gives_its_place_to_a_new_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without retiring, each of the two workers would keep 15 jobs x 8 MB."""
+    monkeypatch.setattr(executor, "WORN", 48 * 2**20)  # read by the forked workers
+    results = run([Job("web", (f"n/{n}.txt",), hoard, (n,)) for n in range(30)], workers=2)
+    assert [r.outputs[0].data for _, r in results] == [f"{n}".encode() for n in range(30)]
+    by_process: dict[int, list[int]] = {}
+    for _, result in results:
+        by_process.setdefault(result.facts["pid"], []).append(result.facts["resident"])
+    assert len(by_process) > 2  # workers retired and others took their place
+    limit = (executor.WORN + executor.GARBAGE_STEP) / 2**20 + 2 * GARBAGE_MB
+    assert all((max(sizes) - min(sizes)) / 2**20 < limit for sizes in by_process.values()), by_process
+    assert not _KEPT  # nothing ran in this process
