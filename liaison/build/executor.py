@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import gc
 import math
-import multiprocessing
 import mmap
+import multiprocessing
 import multiprocessing.connection
 import os
 import pickle

@@ -1,6 +1,7 @@
 """The executor: jobs on forked workers, results in plan order, fan-in by facts, errors and deaths reported."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -153,25 +154,30 @@ def test_a_process_running_jobs_grows_with_its_largest_job_not_with_their_number
 
 
 def test_the_collector_collects_once_the_process_has_grown_by_its_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    size = [100]
     collections: list[int] = []
-    monkeypatch.setattr(executor.gc, "collect", lambda: collections.append(size) or 0)
-    size = 100
-    collector = executor.Collector(step=10, measure=lambda: size)
-    for size in (105, 109, 100):  # below the mark plus the step
+
+    def collect() -> int:
+        collections.append(size[0])
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
+    collector = executor.Collector(step=10, measure=lambda: size[0])
+    for size[0] in (105, 109, 100):  # below the mark plus the step
         assert not collector.after_job()
-    size = 110
+    size[0] = 110
     assert collector.after_job() and collections == [110]
-    size = 115  # the mark is where the collection left the process
+    size[0] = 115  # the mark is where the collection left the process
     assert not collector.after_job()
-    size = 121
+    size[0] = 121
     assert collector.after_job() and collections == [110, 121]
 
 
 def test_the_collector_collects_after_every_job_where_the_size_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
-    collections: list[None] = []
-    monkeypatch.setattr(executor.gc, "collect", lambda: collections.append(None) or 0)
+    calls = iter(range(1, 100))
+    monkeypatch.setattr(gc, "collect", lambda: next(calls))
     collector = executor.Collector(step=10, measure=lambda: None)
-    assert collector.after_job() and collector.after_job() and len(collections) == 2
+    assert collector.after_job() and collector.after_job() and next(calls) == 3
 
 
 _KEPT: list[bytearray] = []  # what a job keeps that no collection frees, as the print libraries' native caches do
