@@ -10,10 +10,19 @@ Each worker has its own pipe and the parent alone hands out jobs, so no lock is 
 worker killed at any moment cannot leave another one waiting forever. Workers ignore Ctrl-C (it reaches the
 whole process group): the parent stops them. They are forked with the stop signals blocked, so a signal cannot
 hit a child before it has set its own handlers. A worker whose parent died reads end-of-file and exits.
+
+A process that runs jobs collects its cyclic garbage once it has grown by GARBAGE_STEP since the last collection
+(`Collector`), and a worker freezes what it inherits (the model, the templates) out of the collector's sight. What
+no collection frees (the print libraries keep some 0.2 MB of native memory per PDF) is bounded by retiring: a
+worker that has grown by WORN since it started, counted after a collection, says so with its answer; the parent
+hands it nothing more, closes its pipe once it has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not with the corpus
+or the number of jobs it ran.
 """
 from __future__ import annotations
 
+import gc
 import math
+import mmap
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -21,7 +30,8 @@ import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +43,8 @@ _TASK: tuple[Sequence[Job], Context] | None = None  # what forked workers inheri
 # Jobs a worker holds at once: the next waits in its pipe while it renders one, so a worker never stands idle
 # while the parent is busy writing files or out of the processor on a loaded machine.
 AHEAD = 2
+GARBAGE_STEP = 32 * 2**20  # bytes a process running jobs may grow by before it collects its cyclic garbage
+WORN = 192 * 2**20  # bytes a worker may keep beyond what it started with before another takes its place
 
 
 class WorkerDied(RuntimeError):
@@ -77,8 +89,10 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
     _TASK = (jobs, context)
     processes: list[multiprocessing.process.BaseProcess] = []
     try:
-        pipes = [_start(processes) for _ in range(count)]
-        yield from _Schedule(jobs, given).run(pipes)
+        pipes: list[Connection] = []
+        for _ in range(count):
+            pipes.append(_start(processes, pipes))
+        yield from _Schedule(jobs, given).run(pipes, lambda others: _start(processes, others))
     finally:
         for process in processes:
             process.kill()
@@ -134,69 +148,122 @@ class Results:
 
 def _in_process(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered]) -> Iterator[tuple[Job, Rendered]]:
     results = Results(jobs, given)
+    collector = Collector()
     for job in jobs:
         result = job.run(context, results.upstream(job))
+        collector.after_job()
         results.add(job, result)
         yield job, result
 
 
+def resident() -> int | None:
+    """The bytes of memory this process holds now (Linux), None where the system does not tell."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * mmap.PAGESIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Collector:
+    """Collects the process's cyclic garbage after a job once the process has grown by `step` bytes since the
+    last collection (after every job where its size is unknown).
+
+    A print job leaves tens of MB in reference cycles (WeasyPrint's boxes and documents), which only a full
+    collection frees, and Python runs one only when the objects that survived younger collections number a
+    quarter of those in the oldest generation: the larger the model a process holds, the more documents' garbage
+    piled up before one (a worker of a 100-station build reached 800 MB). The web's small jobs leave little and
+    rarely pay for a collection."""
+
+    def __init__(self, step: int = GARBAGE_STEP, measure: Callable[[], int | None] = resident) -> None:
+        self.step = step
+        self.measure = measure
+        self.mark = measure()
+
+    def after_job(self) -> bool:
+        """Collect if the process has grown by `step` since the mark; whether it did."""
+        now = self.measure()
+        if now is not None and self.mark is not None and now - self.mark < self.step:
+            return False
+        gc.collect()
+        self.mark = self.measure()
+        return True
+
+
 class _Schedule:
-    """The parent's side: hands ready jobs to idle workers, yields results in plan order."""
+    """The parent's side: hands ready jobs to the workers, yields results in plan order."""
 
     def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
         self.jobs = jobs
         self.results = Results(jobs, given)
         self.pending = dict.fromkeys(range(len(jobs)))  # not handed out yet, in plan order (a dict: O(1) removal)
 
-    def run(self, pipes: list[multiprocessing.connection.Connection]) -> Iterator[tuple[Job, Rendered]]:
+    def run(self, pipes: list[Connection], replace: Callable[[Sequence[Connection]], Connection]
+            ) -> Iterator[tuple[Job, Rendered]]:
+        """`replace(open_pipes)` starts a worker in the place of one that retired."""
         waiting: dict[int, tuple[bool, Any]] = {}  # a result, or (error, remote traceback)
         held = dict.fromkeys(pipes, 0)  # jobs handed to each worker and not answered yet
+        retiring: set[Connection] = set()  # workers that get no more jobs: replaced once they hold none
         for wanted in range(len(self.jobs)):
-            self._hand_out(held)  # also while the results wanted next are here already
+            self._hand_out(held, retiring)  # also while the results wanted next are here already
             while wanted not in waiting:
                 if not any(held.values()):
                     raise RuntimeError("no job of the plan can start: it fans in from a job that never runs")
                 busy = [pipe for pipe, count in held.items() if count]
                 # wait() returns some of the objects given; typeshed's return type is the union of all it accepts.
-                for pipe in cast(list[multiprocessing.connection.Connection], multiprocessing.connection.wait(busy)):
+                for pipe in cast(list[Connection], multiprocessing.connection.wait(busy)):
                     try:
-                        index, ok, value = pickle.loads(pipe.recv_bytes())
+                        index, ok, value, worn_out = pickle.loads(pipe.recv_bytes())
                     except EOFError:
                         signals.check()  # the whole group was stopped: that is the news, not the worker
                         raise WorkerDied("渲染进程意外退出") from None
                     held[pipe] -= 1
+                    if worn_out:
+                        retiring.add(pipe)
                     waiting[index] = (ok, value)
                     if ok:
                         self.results.add(self.jobs[index], value)
-                self._hand_out(held)
+                for pipe in [pipe for pipe in retiring if not held[pipe]]:
+                    retiring.discard(pipe)
+                    del held[pipe]
+                    pipe.close()  # the worker reads end-of-file and exits
+                    held[replace(list(held))] = 0
+                self._hand_out(held, retiring)
             ok, value = waiting.pop(wanted)
             if not ok:
                 error, remote = value
                 raise error from RemoteTraceback(remote)
             yield self.jobs[wanted], value
 
-    def _hand_out(self, held: dict[multiprocessing.connection.Connection, int]) -> None:
-        """The first ready jobs to the workers holding the fewest, up to AHEAD each. Only a job without fan-in
-        (a message of a few bytes) goes to a worker that is still busy: an aggregate's upstream may be larger
-        than the pipe holds, and a worker busy sending its result does not read."""
+    def _hand_out(self, held: dict[Connection, int], retiring: set[Connection]) -> None:
+        """The first ready jobs to the workers holding the fewest, up to AHEAD each, none to a retiring one. Only
+        a job without fan-in (a message of a few bytes) goes to a worker that is still busy: an aggregate's
+        upstream may be larger than the pipe holds, and a worker busy sending its result does not read."""
+        open_ = {pipe: count for pipe, count in held.items() if pipe not in retiring}
         handed = []
         for index in self.pending:  # the first ready ones: all but a few aggregates are at the front
-            pipe = min(held, key=held.__getitem__)
-            if held[pipe] >= AHEAD:
+            if not open_:
+                break
+            pipe = min(open_, key=open_.__getitem__)
+            if open_[pipe] >= AHEAD:
                 break
             job = self.jobs[index]
-            if self.results.ready(job) and not (held[pipe] and job.fan_in):
+            if self.results.ready(job) and not (open_[pipe] and job.fan_in):
                 pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
+                open_[pipe] += 1
                 held[pipe] += 1
                 handed.append(index)
         for index in handed:
             del self.pending[index]
 
 
-def _start(processes: list[multiprocessing.process.BaseProcess]) -> multiprocessing.connection.Connection:
+def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequence[Connection]) -> Connection:
+    """A forked worker and the parent's end of its pipe. The child closes the parent's ends it inherits (its
+    own and `others`, the other workers'), so that when the parent is gone every worker reads end-of-file or
+    fails to send, and exits, instead of waiting on a pipe a sibling keeps open."""
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe()
-    process = context.Process(target=_serve, args=(child_end,), daemon=True)
+    process = context.Process(target=_serve, args=(child_end, (parent_end, *others)), daemon=True)
     with signals.blocked():
         process.start()
     processes.append(process)
@@ -204,25 +271,43 @@ def _start(processes: list[multiprocessing.process.BaseProcess]) -> multiprocess
     return parent_end
 
 
-def _serve(pipe: multiprocessing.connection.Connection) -> None:
+def _serve(pipe: Connection, inherited: Sequence[Connection]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, signals.STOP_SIGNALS)
+    for end in inherited:
+        end.close()
     assert _TASK is not None
     jobs, context = _TASK
-    while True:
+    # What the worker inherits lives as long as it does: frozen, no collection walks it (or writes to its pages,
+    # which stay shared with the parent), and it does not delay the collections that free the jobs' garbage.
+    gc.freeze()
+    collector = Collector()
+    start = collector.mark
+    while True:  # a worn worker answers what it holds and reads end-of-file when the parent has replaced it
         try:
             index, upstream = pickle.loads(pipe.recv_bytes())
-        except EOFError:  # the parent is gone
+        except EOFError:  # the parent is gone, or has replaced this worker
             return
         try:
-            answer = pickle.dumps((index, True, jobs[index].run(context, upstream)))
+            result = jobs[index].run(context, upstream)
         except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
             answer = _failure(index, error)
+        else:
+            answer = pickle.dumps((index, True, result, worn(collector, start)))
+            del result  # not held through the next job
+        del upstream
         try:
             pipe.send_bytes(answer)
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def worn(collector: Collector, start: int | None) -> bool:
+    """After a job: collect the garbage if it is time; whether the process, measured after a collection, has
+    grown by WORN since `start`."""
+    collected = collector.after_job()
+    return collected and start is not None and collector.mark is not None and collector.mark - start >= WORN
 
 
 class RemoteTraceback(Exception):
@@ -235,6 +320,6 @@ class RemoteTraceback(Exception):
 def _failure(index: int, error: Exception) -> bytes:
     remote = "".join(traceback.format_exception(error))
     try:
-        return pickle.dumps((index, False, (error, remote)))
+        return pickle.dumps((index, False, (error, remote), False))
     except Exception:  # noqa: BLE001 - an error that does not pickle travels as its text
-        return pickle.dumps((index, False, (RuntimeError(str(error)), remote)))
+        return pickle.dumps((index, False, (RuntimeError(str(error)), remote), False))

@@ -1,6 +1,7 @@
 """The executor: jobs on forked workers, results in plan order, fan-in by facts, errors and deaths reported."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -146,3 +147,117 @@ def test_workers_are_forked_on_linux_only() -> None:
     assert executor.forks_safely("linux")
     assert not executor.forks_safely("darwin")  # fork is offered there, but not safe with the system's libraries
     assert not executor.forks_safely("win32")
+
+
+GARBAGE_MB = 8
+
+
+def litter(ctx: Any, n: int) -> Rendered:
+    """Leave GARBAGE_MB in a reference cycle, as a WeasyPrint document does: too few objects to prompt a
+    collection by count, so only a full collection frees it; report the process's size after it."""
+    cycle: list[Any] = [bytearray(GARBAGE_MB * 2**20)]
+    cycle.append(cycle)
+    return Rendered((Output(f"n/{n}.txt", b""),), {"pid": os.getpid(), "resident": executor.resident()})
+
+
+@pytest.mark.skipif(executor.resident() is None, reason="the process's size is read from /proc (Linux)")
+@pytest.mark.parametrize("workers", [2, 1])  # forked workers, and jobs run in this process
+def test_a_process_running_jobs_grows_with_its_largest_job_not_with_their_number(workers: int) -> None:
+    """Without collecting, each process would keep every job's garbage: 40 jobs x 8 MB."""
+    results = run([Job("web", (f"n/{n}.txt",), litter, (n,)) for n in range(40)], workers=workers)
+    by_process: dict[int, list[int]] = {}
+    for _, result in results:
+        by_process.setdefault(result.facts["pid"], []).append(result.facts["resident"])
+    assert len(by_process) == workers
+    for sizes in by_process.values():
+        assert len(sizes) >= 10
+        growth = (max(sizes) - sizes[0]) / 2**20
+        assert growth < executor.GARBAGE_STEP / 2**20 + 3 * GARBAGE_MB, sizes
+
+
+def test_the_collector_collects_once_the_process_has_grown_by_its_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    size = [100]
+    collections: list[int] = []
+
+    def collect() -> int:
+        collections.append(size[0])
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
+    collector = executor.Collector(step=10, measure=lambda: size[0])
+    for size[0] in (105, 109, 100):  # below the mark plus the step
+        assert not collector.after_job()
+    size[0] = 110
+    assert collector.after_job() and collections == [110]
+    size[0] = 115  # the mark is where the collection left the process
+    assert not collector.after_job()
+    size[0] = 121
+    assert collector.after_job() and collections == [110, 121]
+
+
+def test_the_collector_collects_after_every_job_where_the_size_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = iter(range(1, 100))
+    monkeypatch.setattr(gc, "collect", lambda: next(calls))
+    collector = executor.Collector(step=10, measure=lambda: None)
+    assert collector.after_job() and collector.after_job() and next(calls) == 3
+
+
+_KEPT: list[bytearray] = []  # what a job keeps that no collection frees, as the print libraries' native caches do
+
+
+def hoard(ctx: Any, n: int) -> Rendered:
+    _KEPT.append(bytearray(GARBAGE_MB * 2**20))
+    return Rendered((Output(f"n/{n}.txt", f"{n}".encode()),), {"pid": os.getpid(), "resident": executor.resident()})
+
+
+@pytest.mark.skipif(executor.resident() is None, reason="the process's size is read from /proc (Linux)")
+def test_a_worker_that_keeps_what_no_collection_frees_gives_its_place_to_a_new_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without retiring, each of the two workers would keep 15 jobs x 8 MB."""
+    monkeypatch.setattr(executor, "WORN", 48 * 2**20)  # read by the forked workers
+    results = run([Job("web", (f"n/{n}.txt",), hoard, (n,)) for n in range(30)], workers=2)
+    assert [r.outputs[0].data for _, r in results] == [f"{n}".encode() for n in range(30)]
+    by_process: dict[int, list[int]] = {}
+    for _, result in results:
+        by_process.setdefault(result.facts["pid"], []).append(result.facts["resident"])
+    assert len(by_process) > 2  # workers retired and others took their place
+    limit = (executor.WORN + executor.GARBAGE_STEP) / 2**20 + 2 * GARBAGE_MB
+    assert all((max(sizes) - min(sizes)) / 2**20 < limit for sizes in by_process.values()), by_process
+    assert not _KEPT  # nothing ran in this process
+
+
+def big_and_slow(ctx: Any, n: int, folder: str) -> Rendered:
+    Path(folder, str(os.getpid())).touch()
+    time.sleep(0.5)
+    return Rendered((Output(f"n/{n}.txt", b"x" * 2**22),))  # more than a pipe holds: the send blocks
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] in "ZX"
+    except OSError:
+        return True
+
+
+@pytest.mark.skipif(not executor.forks_safely(), reason="workers are forked on Linux only")
+def test_workers_exit_when_the_process_that_forked_them_is_killed(tmp_path: Path) -> None:
+    """Each worker inherits the parent's ends of its siblings' pipes; unless it closes them, a killed parent
+    leaves workers blocked on a pipe a sibling keeps open, forever."""
+    import multiprocessing
+
+    plan = [Job("print", (f"n/{n}.txt",), big_and_slow, (n, str(tmp_path))) for n in range(40)]
+    parent = multiprocessing.get_context("fork").Process(target=run, args=(plan, 2))
+    parent.start()
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(path.name) for path in tmp_path.iterdir()]
+    assert len(workers) >= 2
+    os.kill(parent.pid or 0, signal.SIGKILL)
+    parent.join()
+    while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if not _gone(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "workers outlived the process that forked them"
