@@ -186,7 +186,9 @@ test)
     say "检查 4/4：pytest（测试）"
     rc=0
     # -n auto: one worker per core (pytest-xdist); a later -n in the arguments wins (-n 0: one process).
-    "$VENV_PY" -m pytest -n auto "$@" || rc=$?
+    # --dist worksteal: a worker that runs out takes tests queued for the other, so long builds do not leave
+    # one core idle at the end.
+    "$VENV_PY" -m pytest -n auto --dist worksteal "$@" || rc=$?
     if ((rc == 5)); then
         say "错误：没有收集到任何测试 (pytest exit 5)。请检查 tests/ 目录或传入的参数。"
         exit 1

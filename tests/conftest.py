@@ -68,6 +68,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None]
     if unmarked:
         raise pytest.UsageError("\n".join(unmarked))
+    # Modules holding slow tests first, each module's tests together and in order: on two workers the long
+    # builds then overlap with the many short tests instead of leaving one worker alone at the end.
+    slow = {item.module for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module not in slow)
 
 
 @pytest.fixture(scope="session")
