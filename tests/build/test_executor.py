@@ -152,10 +152,16 @@ def test_workers_are_forked_on_linux_only() -> None:
 GARBAGE_MB = 8
 
 
+def touched(megabytes: int) -> bytearray:
+    """Memory the process holds: written through, as `bytearray(n)` may get zero pages from the system that
+    are not resident until written (then no size the test reads would change)."""
+    return bytearray(b"\x01") * (megabytes * 2**20)
+
+
 def litter(ctx: Any, n: int) -> Rendered:
     """Leave GARBAGE_MB in a reference cycle, as a WeasyPrint document does: too few objects to prompt a
     collection by count, so only a full collection frees it; report the process's size after it."""
-    cycle: list[Any] = [bytearray(GARBAGE_MB * 2**20)]
+    cycle: list[Any] = [touched(GARBAGE_MB)]
     cycle.append(cycle)
     return Rendered((Output(f"n/{n}.txt", b""),), {"pid": os.getpid(), "resident": executor.resident()})
 
@@ -206,7 +212,7 @@ _KEPT: list[bytearray] = []  # what a job keeps that no collection frees, as the
 
 
 def hoard(ctx: Any, n: int) -> Rendered:
-    _KEPT.append(bytearray(GARBAGE_MB * 2**20))
+    _KEPT.append(touched(GARBAGE_MB))
     return Rendered((Output(f"n/{n}.txt", f"{n}".encode()),), {"pid": os.getpid(), "resident": executor.resident()})
 
 
