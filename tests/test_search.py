@@ -112,7 +112,7 @@ def test_every_page_links_the_search_from_its_header(mini_build: Path) -> None:
 
 def test_townships_group_each_station_under_the_township_above_it(demo_checked) -> None:
     site, _ = demo_checked
-    groups = {place: [s.id for s in stations] for place, stations in site.by_township()}
+    groups = {site.township_name(township): [s.id for s in stations] for township, stations in site.townships()}
     assert next(iter(groups)) == "清源县"  # the county's centre first
     assert groups["青石镇"] == ["qingshi-town", "xikou-village"]
     assert set(groups["荷花街道"]) == {"hehua-street", "chengdong-market-community", "chengnan-community",

@@ -47,7 +47,7 @@ def propose_id(name: str, taken: Collection[str]) -> str | None:
     when a character of the name has no known reading."""
     parts = [part for part in _NAME_PARTS.split("".join(name.split())) if part]
     if len(parts) == 1:
-        surname = parts[0][:2] if parts[0][:2] in COMPOUND_SURNAMES else parts[0][:1]
+        surname = _surname(parts[0])
         given = parts[0][len(surname):]
         readings = [SURNAME_READINGS.get(surname) or _reading(surname), *([_reading(given)] if given else [])]
     else:
@@ -83,13 +83,18 @@ def person_syllables(name: str) -> list[str]:
     yu chi jing de); characters without a reading are left out. Search matches a name typed as pinyin or as
     the syllables' initials (zdm) with these."""
     name = "".join(name.split())
-    surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+    surname = _surname(name)
     reading = SURNAME_READINGS.get(surname)
     # A compound surname's reading is written as one word (yuchi); its syllables are those of its characters.
     first = [reading] if reading and len(surname) == 1 else syllables(surname)
     if reading and len(surname) == 2:
         first = [reading[: len(reading) - len(first[-1])], first[-1]] if len(first) == 2 else [reading]
     return first + syllables(name[len(surname):])
+
+
+def _surname(name: str) -> str:
+    """The surname a name begins with: a compound one (欧阳, 尉迟) where it is one, else its first character."""
+    return name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
 
 
 def syllables(text: str) -> list[str]:
@@ -106,5 +111,5 @@ def _reading(text: str) -> str | None:
     # as the command line imports the sheets' columns.
     from pypinyin import lazy_pinyin
 
-    joined = "".join(lazy_pinyin(text, errors=lambda chars: _UNREAD)).lower().replace("ü", "v")
+    joined = "".join(lazy_pinyin(text, errors=lambda chars: _UNREAD)).lower()  # ü is v already
     return joined if ids.is_id(joined) else None  # _UNREAD is no id, nor is ""

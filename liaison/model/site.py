@@ -164,14 +164,6 @@ class Site:
 
         return [(tier, places(tier)) for tier in TIER_ORDER if tier in groups]
 
-    def by_township(self) -> list[tuple[str, list[Station]]]:
-        """Stations grouped by the township (乡镇 or 街道) they are in, by its locality: each township's station
-        with those below it; stations above any township (the county's) first, under their own locality."""
-        groups: dict[str, list[Station]] = defaultdict(list)
-        for township, stations in self.townships():
-            groups[township.locality] += stations
-        return list(groups.items())
-
     def township_of(self, station: Station) -> Station:
         """The township station (乡镇 or 街道) a station is, or is below; a station above any township is its own."""
         return self.stations[self._township_ids[station.id]]
@@ -282,8 +274,15 @@ class Site:
 
     def opinions_in(self, year: int, township: Station | None = None) -> list[Opinion]:
         """The year's opinions, at the stations of one township or of all, the latest first."""
-        return [o for o in self.opinions_at(None) if o.received.year == year
-                and (township is None or self._township_ids[o.station] == township.id)]
+        return [o for o in self._opinions_by_year.get(year, ())
+                if township is None or self._township_ids[o.station] == township.id]
+
+    @functools.cached_property
+    def _opinions_by_year(self) -> Mapping[int, tuple[Opinion, ...]]:
+        years: dict[int, list[Opinion]] = defaultdict(list)
+        for opinion in self.opinions_at(None):  # the latest first, sorted once
+            years[opinion.received.year].append(opinion)
+        return {year: tuple(opinions) for year, opinions in years.items()}
 
     # ---- deputies ----
     def deputies_sorted(self) -> list[Deputy]:

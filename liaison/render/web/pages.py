@@ -24,6 +24,11 @@ def page(ctx: Context, path: str, template: str, variable: str | None = None, re
     the rare characters it uses (the web's rare-glyph font is made of them)."""
     html = render(ctx.site, ctx.env, path, template, **_record(ctx.site, variable, record_id),
                   **({"absolute_links": True} if absolute_links else {}))
+    return _rendered(path, html)
+
+
+def _rendered(path: str, html: str) -> Rendered:
+    """A rendered page or feed; an HTML page tells the rare characters it uses."""
     facts = {"characters": fonts.rare_characters(html)} if path.endswith(".html") else {}
     return Rendered((Output(path, html.encode("utf-8")),), facts)
 
@@ -32,7 +37,7 @@ def station_page(ctx: Context, path: str, station_id: str, former: Sequence[Sequ
     """A station's page, with the deputies whose membership ended this year as 曾任 (name, role, end, page)."""
     html = render(ctx.site, ctx.env, path, "station.html", station=ctx.site.stations[station_id],
                   former=[_Former(name, role, _day(until), page) for name, role, until, page in former])
-    return Rendered((Output(path, html.encode("utf-8")),), {"characters": fonts.rare_characters(html)})
+    return _rendered(path, html)
 
 
 def tombstone(ctx: Context, path: str, kind: str, title: str, ended: str | None, since: str | None,
@@ -41,7 +46,7 @@ def tombstone(ctx: Context, path: str, kind: str, title: str, ended: str | None,
     html = render(ctx.site, ctx.env, path, "gone.html", gone=_Gone(KINDS[kind].label, title, _day(ended),
                                                                    _day(since)),
                   successor=ctx.site.stations[station] if station else None)
-    return Rendered((Output(path, html.encode("utf-8")),), {"characters": fonts.rare_characters(html)})
+    return _rendered(path, html)
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def part(ctx: Context, path: str, template: str, township_id: str | None, period
     township = ctx.site.stations[township_id] if township_id else None
     when = {"month": period} if isinstance(period, str) else {"year": period} if period is not None else {}
     html = render(ctx.site, ctx.env, path, template, township=township, **when)
-    return Rendered((Output(path, html.encode("utf-8")),), {"characters": fonts.rare_characters(html)})
+    return _rendered(path, html)
 
 
 def plain_text(ctx: Context, path: str, template: str, variable: str, record_id: str) -> Rendered:
