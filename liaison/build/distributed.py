@@ -124,8 +124,9 @@ class _Schedule:
 
         self.jobs = jobs
         self.results = executor.Results(jobs, given)
-        self.pending = list(range(len(jobs)))  # not handed out yet, in plan order
+        self.pending = dict.fromkeys(range(len(jobs)))  # not handed out yet, in plan order (a dict: O(1) removal)
         self.client = client
+        self.threads = max(1, sum(client.nthreads().values()))  # asked once: each ask is a call to the scheduler
         self.spec = spec
         self.running: dict[Future[Rendered], int] = {}
         self.finished = as_completed()
@@ -149,10 +150,10 @@ class _Schedule:
             yield self.jobs[wanted], done.pop(wanted)
 
     def _hand_out(self) -> None:
-        workers = self.client.scheduler_info()["workers"].values()  # as last heard: no call to the scheduler
-        room = max(1, sum(worker["nthreads"] for worker in workers)) * PER_THREAD - len(self.running)
-        for index in list(self.pending):
-            if room <= 0:
+        room = self.threads * PER_THREAD - len(self.running)
+        handed: list[int] = []
+        for index in self.pending:  # the first ready ones: all but a few aggregates are at the front
+            if len(handed) >= room:
                 break
             job = self.jobs[index]
             if self.results.ready(job):
@@ -160,8 +161,9 @@ class _Schedule:
                                             key=f"liaison-{job.key}-{uuid.uuid4().hex}", pure=False)
                 self.running[future] = index
                 self.finished.add(future)
-                self.pending.remove(index)
-                room -= 1
+                handed.append(index)
+        for index in handed:
+            del self.pending[index]
         if not self.running:
             raise RuntimeError("no job of the plan can start: it fans in from a job that never runs")
 

@@ -12,7 +12,7 @@ whole process group): the parent stops them. They are forked with the stop signa
 hit a child before it has set its own handlers. A worker whose parent died reads end-of-file and exits.
 
 A process that runs jobs collects its cyclic garbage once it has grown by GARBAGE_STEP since the last collection
-(`Collector`), and a worker freezes what it inherits (the model, the templates) out of the collector's sight. What
+(`Collector`; where the size is unknown, Python's own collections), and a worker freezes what it inherits (the model, the templates) out of the collector's sight. What
 no collection frees (the print libraries keep some 0.2 MB of native memory per PDF) is bounded by retiring: a
 worker that has grown by WORN since it started, counted after a collection, says so with its answer; the parent
 hands it nothing more, closes its pipe once it has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not with the corpus
@@ -167,7 +167,7 @@ def resident() -> int | None:
 
 class Collector:
     """Collects the process's cyclic garbage after a job once the process has grown by `step` bytes since the
-    last collection (after every job where its size is unknown).
+    last collection (never where its size is unknown: Python's own collections then).
 
     A print job leaves tens of MB in reference cycles (WeasyPrint's boxes and documents), which only a full
     collection frees, and Python runs one only when the objects that survived younger collections number a
@@ -181,9 +181,11 @@ class Collector:
         self.mark = measure()
 
     def after_job(self) -> bool:
-        """Collect if the process has grown by `step` since the mark; whether it did."""
+        """Collect if the process has grown by `step` since the mark; whether it did. Where the size is unknown
+        (no /proc: macOS, Windows, where jobs run in one process) Python's own collections are left to work: a
+        full collection after every job would cost more than the jobs."""
         now = self.measure()
-        if now is not None and self.mark is not None and now - self.mark < self.step:
+        if now is None or self.mark is None or now - self.mark < self.step:
             return False
         gc.collect()
         self.mark = self.measure()

@@ -201,11 +201,13 @@ def test_the_collector_collects_once_the_process_has_grown_by_its_step(monkeypat
     assert collector.after_job() and collections == [110, 121]
 
 
-def test_the_collector_collects_after_every_job_where_the_size_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = iter(range(1, 100))
-    monkeypatch.setattr(gc, "collect", lambda: next(calls))
+def test_the_collector_leaves_collections_to_python_where_the_size_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without /proc (macOS, Windows: every job in one process) a full collection after each job would cost more
+    than the jobs (about 20 ms each with the demo's model)."""
+    calls: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda: calls.append(1) or 0)
     collector = executor.Collector(step=10, measure=lambda: None)
-    assert collector.after_job() and collector.after_job() and next(calls) == 3
+    assert not any(collector.after_job() for _ in range(5)) and not calls
 
 
 _KEPT: list[bytearray] = []  # what a job keeps that no collection frees, as the print libraries' native caches do
