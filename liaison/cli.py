@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 import jinja2
 
-from liaison.build import distributed, serve, signals
+from liaison.build import distributed, signals
 from liaison.build.config import Config
 from liaison.build.packs import make_packs
 from liaison.build.pipeline import (
@@ -45,7 +45,6 @@ from liaison.content.sheets.columns import SHEETS
 from liaison.content.validate import theme_folder_problem, validate
 from liaison.model import dates
 from liaison.model.site import Site
-from liaison.progress import BuildProgress
 from liaison.render.report.compliance import ratings_for, report_outputs, terminal_summary
 from liaison.render.theme import template_problem
 from liaison.rules import compliance
@@ -304,6 +303,8 @@ def _serve(argv: list[str]) -> int:
     if not args.content.is_dir():
         print(f"内容目录不存在：{args.content}（用 --content 指定内容目录）", file=sys.stderr)
         return EXIT_USAGE
+    from liaison.build import serve  # watchfiles and the server, which no other command needs
+
     folder = args.preview or serve.default_folder(args.content)
     config = Config(content=args.content, site_dir=folder / "site", signage_dir=folder / "signage",
                     today=args.today, theme=args.theme, jobs=args.jobs)
@@ -372,6 +373,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             _print_problems(prepared.warnings)
             _print_plan(prepared.selected(config), args.json)
             return EXIT_OK
+        from liaison.progress import BuildProgress  # rich, only for a build that shows its progress
+
         progress = None if args.quiet else BuildProgress()
         try:
             report = build(config, progress, notify)

@@ -225,9 +225,8 @@ def _search_index(site: Site) -> list[Job]:
             "notices": [n.id for n in site.notices.values() if n.station is None]}
     jobs = [_index_job(search.INDEX, search.root_script, (tuple(t.id for t in regions),), root)]
     for township, stations in site.townships():
-        at = {s.id for s in stations}  # its deputies: a membership, past or present, at one of its stations
-        reads = {"stations": list(site.stations),
-                 "deputies": [d.id for d in site.deputies.values() if any(m.station in at for m in d.memberships)],
+        at = {s.id for s in stations}
+        reads = {"stations": list(site.stations), "deputies": _deputies_at(site, at),
                  "notices": [n.id for n in site.notices.values() if n.station in at]}
         jobs.append(_index_job(search.region_path(township.id), search.region_script, (township.id,), reads))
     return jobs
@@ -270,11 +269,14 @@ def _deputies_parts(site: Site) -> list[Job]:
     and the deputies with a membership, past or present, at one of its stations."""
     jobs = []
     for township, stations in site.townships():
-        at = {s.id for s in stations}
-        deputies = [d.id for d in site.deputies.values() if any(m.station in at for m in d.memberships)]
         jobs.append(_part(urls.deputies_part_path(township.id), "deputies-part.html", township.id, None,
-                          {"stations": list(site.stations), "deputies": deputies}))
+                          {"stations": list(site.stations), "deputies": _deputies_at(site, {s.id for s in stations})}))
     return jobs
+
+
+def _deputies_at(site: Site, stations: set[str]) -> list[str]:
+    """The deputies with a membership, past or present, at one of `stations` (what a township's lists read)."""
+    return [d.id for d in site.deputies.values() if any(m.station in stations for m in d.memberships)]
 
 
 def _schedule_parts(site: Site) -> list[Job]:

@@ -410,7 +410,7 @@ class Publication:
         tree = self._previous[name][0]
         return read_notes(tree) if tree else {}
 
-    def previous_state(self, name: str = STATE) -> bytes | None:
+    def previous_state(self) -> bytes | None:
         """What the build that published the current generation recorded beside its trees (stage_state), or
         None when the published trees are not one generation of this store."""
         generations = {tree.parent if tree else None for tree, _ in self._previous.values()}
@@ -418,15 +418,15 @@ class Publication:
         if generation is None or generation.parent != self.store.resolve():
             return None
         try:
-            return (generation / name).read_bytes()
+            return (generation / STATE).read_bytes()
         except OSError:
             return None
 
-    def stage_state(self, data: bytes, name: str = STATE) -> None:
+    def stage_state(self, data: bytes) -> None:
         """A record of this build kept beside its trees, outside the published folders, for the next build."""
         assert self.staging is not None, "stage_state() inside the with block"
         with _faults(next(iter(self.given.values()))):
-            (self.staging / name).write_bytes(data)
+            (self.staging / STATE).write_bytes(data)
 
     def publish(self) -> None:
         """Switch every target to the staged generation in one rename."""
