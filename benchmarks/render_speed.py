@@ -1,6 +1,6 @@
 """QR encoding, font subsetting and page rendering speed on the demo, in one process.
 
-    .venv/bin/python benchmarks/render_speed.py [--repeat N]
+    .venv/bin/python benchmarks/render_speed.py [--content DIR] [--today DAY] [--repeat N]
 
 1. QR encoders: every code the demo's web and kiosk pages draw, encoded at level M by each
    encoder installed (qrcode and segno are pure Python and not dependencies: `pip install
@@ -214,13 +214,15 @@ def median_pass(task: Callable[[], object], repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", type=Path, default=DEMO, help="the content (the demo by default)")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=DEMO_TODAY)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", choices=["qr", "fonts", "pages"], action="append")
     parser.add_argument("--no-peer", action="store_true", help="skip the slow fontTools peer (smoke test)")
     args = parser.parse_args()
     parts = args.only or ["qr", "fonts", "pages"]
 
-    config = Config(content=DEMO, site_dir=Path("unused"), signage_dir=Path("unused"), today=DEMO_TODAY)
+    config = Config(content=args.content, site_dir=Path("unused"), signage_dir=Path("unused"), today=args.today)
     prepared = prepare(config)
     ctx, site, env = prepared.context, prepared.context.site, prepared.context.env
     page_jobs = [job for job in prepared.jobs if job.render in (web.page, web.plain_text)]  # the sitemap fans in
@@ -237,17 +239,17 @@ def main() -> None:
     kiosk._font_faces = lambda text: (texts.append(text), font_faces(text))[1]
     pages = web_pages()
     for station in stations:
-        kiosk.kiosk_page(site, env, station, DEMO)
+        kiosk.kiosk_page(site, env, station, args.content)
     env.globals["qr_svg"], kiosk._font_faces = draw, font_faces
 
     if "qr" in parts:
-        print(f"The demo's web pages and kiosk pages draw {len(drawn)} QR codes of {len(set(drawn))} payloads.\n")
+        print(f"The web pages and kiosk pages of {args.content.name} draw {len(drawn)} QR codes of {len(set(drawn))} payloads.\n")
         qr_table(sorted(set(drawn)), args.repeat)
     if "fonts" in parts:
         subset_table(texts, args.repeat, peer=not args.no_peer)
     if "pages" in parts:
         web_seconds = median_pass(web_pages, args.repeat)
-        kiosk_seconds = median_pass(lambda: [kiosk.kiosk_page(site, env, s, DEMO) for s in stations], args.repeat)
+        kiosk_seconds = median_pass(lambda: [kiosk.kiosk_page(site, env, s, args.content) for s in stations], args.repeat)
         print(f"\nPages: medians of {args.repeat} passes, each from empty per-process caches, CPU time\n")
         print("| pages | per pass | per page |")
         print("|---|---:|---:|")

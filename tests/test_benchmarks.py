@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TODAY
 
 
 @pytest.mark.slow
@@ -35,7 +35,8 @@ def test_web_only_benchmark_runs() -> None:
 
 @pytest.mark.slow
 def test_render_speed_benchmark_runs() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "render_speed.py"), "--repeat", "1", "--no-peer"],
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "render_speed.py"), "--repeat", "1", "--no-peer",
+                             "--content", str(ROOT / "tests" / "fixtures" / "mini"), "--today", TODAY.isoformat()],
                             capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr
     # the encoder in use is measured, and every symbol it gives decodes (peers not installed are named as such)

@@ -26,10 +26,9 @@ class Config:
     clean: bool = False  # render everything, reusing nothing of the published build
     prune: tuple[str, ...] = ()  # addresses of pages of gone records (tombstones) to remove for good
     dask: str | None = None  # --dask: render on the Dask cluster at this scheduler address, or "local"
-    keep_current: bool = False  # a partial build renders only the chosen jobs whose files are not current (serve)
-    # with keep_current: only the web pages (HTML) among those; the other files not current, and the aggregates
-    # that fan in from the pages (sitemap, link check), are left for the next build (serve's first pass)
-    pages_only: bool = False
+    # serve's first pass: of the chosen jobs, only the web pages (HTML) whose files are not current are rendered;
+    # everything else, the aggregates that fan in from the pages (sitemap, link check) too, is left for the next build
+    pages_first: bool = False
 
     @property
     def partial(self) -> bool:

@@ -241,15 +241,16 @@ def _partial(jobs: list[Job], config: Config, publication: Publication,
              previous: dict[str, state.Entry] | None, fingerprints: state.Fingerprints) -> _Run:
     """The chosen jobs, and every other published job's files kept: those of this plan's other jobs, and those
     of jobs this plan no longer has (a record deleted since) unless they belong to the chosen part. With
-    `keep_current`, the chosen jobs whose files are current are kept too."""
+    `pages_first`, only the chosen web pages not current are rendered."""
     if previous is None:
         folders = "、".join(shown(path) for path in publication.given.values())
         raise OutputError(f"只生成部分内容（--only、--station）需要 {folders} 是本程序上次完整生成的结果，"
                           f"但没有找到与它们相符的生成记录。请先完整生成一次（不加 --only、--station）。")
     selected = select(jobs, config.only, config.stations)
-    if config.keep_current:
-        outdated = state.stale(jobs, previous, fingerprints)
-        selected = [job for job in selected if job.key in outdated and (not config.pages_only or _page(job))]
+    if config.pages_first:
+        pages = [job for job in selected if _page(job)]  # no page fans in: what is stale of them is theirs alone
+        outdated = state.stale(pages, previous, fingerprints)
+        selected = [job for job in pages if job.key in outdated]
     chosen = {job.key for job in selected}
     by_key = {job.key: job for job in jobs}
     planned = {job.key for job in jobs}

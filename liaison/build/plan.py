@@ -320,7 +320,7 @@ def _part(path: str, template: str, township: str | None, period: str | int | No
 def _unlisted_pages(site: Site) -> list[Job]:
     return [Job("web", ("404.html",), pages.page, ("404.html", "404.html", None, None, True),
                 _inputs(templates=["404.html"], settings=PAGE_SETTINGS)),
-            _page("notices/feed.xml", "feed.xml", _all(site, "notices", "stations"))]
+            _page(urls.NOTICES_FEED, "feed.xml", _all(site, "notices", "stations"))]
 
 
 def _page(path: str, template: str, reads: Mapping[str, Iterable[str]], variable: str | None = None,

@@ -71,7 +71,7 @@ def default_folder(content: Path) -> Path:
 def first_pass(config: Config, part: str = WEB_FIRST) -> Config:
     """The build made at once after a save: the pages of `part` not current, the rest left for the next build.
     They are a handful of jobs, rendered in this process with the templates it has compiled already."""
-    return dataclasses.replace(config, only=(part,), keep_current=True, pages_only=True, jobs=1)
+    return dataclasses.replace(config, only=(part,), pages_first=True, jobs=1)
 
 
 class Preview:

@@ -27,18 +27,6 @@ MAX_DEPTH = 50  # nesting levels; content never needs more, and deeper input exh
 RESAVE = "请用记事本或 WPS 打开，点“另存为”，编码选“UTF-8”后保存"
 _OS_ERRORS: dict[int | None, str] = {errno.EACCES: "没有读取权限，请检查文件的权限设置", errno.EPERM: "没有读取权限，请检查文件的权限设置",
               errno.ENOENT: "文件在读取时已被移走或删除", errno.EIO: "磁盘读取出错，请检查存储设备"}
-# ids whose public URL a generated file already takes
-RESERVED_IDS = {("stations", "all"): "calendar/all.ics 是全县日历", ("notices", "feed"): "notices/feed.xml",
-                ("deputies", "township"): "deputies/township/ 是按乡镇（街道）分列的代表名单"}
-MONTH_ID = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # an event's page is schedule/<id>/, a month's schedule/2026-11/
-
-
-def reserved(kind: str, record_id: str) -> str | None:
-    """Which generated file takes the public URL a record of this kind and id would have, if one does."""
-    if kind == "events" and MONTH_ID.fullmatch(record_id):
-        return "schedule/<年-月>/ 是按月分列的接待安排"
-    return RESERVED_IDS.get((kind, record_id))
-
 Loc = tuple[str | int, ...]
 
 
@@ -216,7 +204,7 @@ def load_content(content_dir: Path) -> LoadResult:
             if not ids.is_id(record_id):
                 problems.append(Problem(path, 0, 0, "id", f"文件名“{record_id}”不能用作编号：{ids.RULE}，它决定公开网址"))
                 continue
-            if taken_by := reserved(kind, record_id):
+            if taken_by := ids.reserved(kind, record_id):
                 problems.append(Problem(path, 0, 0, "id", f"编号“{record_id}”已被系统占用（{taken_by}），请换一个文件名"))
                 continue
             if record_id in seen:
@@ -263,6 +251,7 @@ class Remembered:
 
     def __init__(self) -> None:
         self.files: dict[tuple[str, str, Path], tuple[tuple[int, ...], RawRecord | None, list[Problem]]] = {}
+        self.seen: set[tuple[str, str, Path]] = set()  # the files the load in progress came to
 
 
 _REMEMBERED: Remembered | None = None
@@ -273,8 +262,11 @@ def remembering(memory: Remembered) -> Iterator[None]:
     """Loads made in the block take the files that have not changed since from `memory`, and leave theirs there."""
     global _REMEMBERED
     before, _REMEMBERED = _REMEMBERED, memory
+    memory.seen = set()
     try:
         yield
+        # files deleted or renamed since are forgotten: a long `serve` keeps no record of every file it ever saw
+        memory.files = {key: memory.files[key] for key in memory.seen if key in memory.files}
     finally:
         _REMEMBERED = before
 
@@ -289,6 +281,7 @@ def _load_file(kind: str, record_id: str, path: Path, problems: list[Problem]) -
         return _read_file(kind, record_id, path, problems)
     # the inode and change time too: a file replaced by a save (rename) within the clock's step is still seen
     version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    memory.seen.add((kind, record_id, path))
     known = memory.files.get((kind, record_id, path))
     if known is not None and known[0] == version:
         problems.extend(known[2])

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from liaison.content import ids, pinyin_ids
 from liaison.content.kinds import KINDS, MARKDOWN, Kind
-from liaison.content.loader import ContentLoader, Loc, reserved
+from liaison.content.loader import ContentLoader, Loc
 from liaison.content.reference import FieldDoc, fields, yaml_text
 
 BY_SINGULAR: dict[str, Kind] = {kind.singular: kind for kind in KINDS.values()}
@@ -78,7 +78,7 @@ def _check_id(kind: Kind, record_id: str, taken: set[str]) -> None:
         hint = _suggestion(record_id)
         raise NewRecordError(f"“{record_id}”不能用作编号：{ids.RULE}；编号是文件名，也是公开网址的一部分，"
                              "汉字请写成拼音" + (f"。是否想写“{hint}”？" if hint else ""))
-    if taken_by := reserved(kind.name, record_id):
+    if taken_by := ids.reserved(kind.name, record_id):
         raise NewRecordError(f"编号“{record_id}”已被系统占用（{taken_by}），请换一个")
     if record_id in taken:
         raise NewRecordError(_taken_message(kind, record_id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,30 +80,25 @@ class Dating:
     def of(self, *items: Any) -> dt.date | None:
         """The content date of whatever is made of these records (entities, the site's settings, or
         iterables of them; None is skipped)."""
-        fixed = source_date_epoch()
-        if fixed is not None:  # what the records are made of does not matter
-            return fixed.astimezone(self.zone).date()
-        return content_date(self.files(*items), self.zone)
+        return content_date(self._walk(items), self.zone)  # walked only where SOURCE_DATE_EPOCH is unset
 
     def files(self, *items: Any) -> list[Path]:
-        found: list[Path] = []
+        return list(self._walk(items))
+
+    def _walk(self, items: Iterable[Any]) -> Iterator[Path]:
         for item in items:
             if item is None:
                 continue
             if isinstance(item, schema.Site):
-                found.append(self.content_dir / SITE_FILE)
-                record: schema.Record = item
+                yield self.content_dir / SITE_FILE
+                yield from (paths.named_file(self.content_dir, name)
+                            for name in schema.file_references(type(item), item.model_dump()))
             elif isinstance(item, Entity):
-                found.extend(self._entity_files(item))
-                continue
+                yield from self._entity_files(item)
             elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
-                found.extend(self.files(*item))
-                continue
+                yield from self._walk(item)
             else:
                 raise TypeError(f"no content file stands for {item!r}")
-            found.extend(paths.named_file(self.content_dir, name)
-                         for name in schema.file_references(type(record), record.model_dump()))
-        return found
 
     def _entity_files(self, entity: Entity[Any]) -> list[Path]:
         key = (entity.section, entity.id)

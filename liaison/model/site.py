@@ -224,9 +224,14 @@ class Site:
         return tuple(sorted(chosen, key=lambda s: (s.station is not None, s.order, s.id)))
 
     def notices_for(self, station: Station | None) -> tuple[Notice, ...]:
-        chosen = [n for n in self.notices.values()
-                  if station is None or n.station in (None, station.id)]
-        return tuple(sorted(chosen, key=lambda n: (n.date, n.id), reverse=True))
+        """The notices of a station and those of the whole county (all of them for None), newest first."""
+        if station is None:
+            return self._notices_newest
+        return tuple(n for n in self._notices_newest if n.station in (None, station.id))
+
+    @functools.cached_property
+    def _notices_newest(self) -> tuple[Notice, ...]:  # sorted once a build, not per station page or search region
+        return tuple(sorted(self.notices.values(), key=lambda n: (n.date, n.id), reverse=True))
 
     def events_at(self, station: Station) -> tuple[Event, ...]:
         return self._events_by_station.get(station.id, ())

@@ -11,7 +11,6 @@ import posixpath
 
 from liaison.content import ids
 from liaison.content.kinds import KINDS
-from liaison.content.loader import MONTH_ID
 
 SECTIONS = tuple(name for name, kind in KINDS.items() if kind.pages)  # the kinds whose records have pages
 
@@ -35,7 +34,7 @@ def wechat_text_path(event_id: str) -> str:
 
 # The long lists are split into parts by township (its station's id), month (2026-11) and year (2026); the
 # list's own URL (deputies/, schedule/, opinions/) is the index of its parts.
-DEPUTIES_BY_TOWNSHIP = "township"  # deputies/township/<id>/: a segment no deputy id may take (content/loader.py)
+DEPUTIES_BY_TOWNSHIP = ids.DEPUTIES_BY_TOWNSHIP  # deputies/township/<id>/: a segment no deputy id may take
 
 
 def deputies_part_path(township_id: str) -> str:
@@ -64,14 +63,17 @@ def opinions_part_path(year: int, township_id: str) -> str:
 
 
 def _month(month: str) -> str:
-    if not MONTH_ID.fullmatch(month):  # the shape no event id may take
+    if not ids.MONTH_ID.fullmatch(month):  # the shape no event id may take
         raise ValueError(f"not a month: {month!r}")
     return month
 
 
 def calendar_path(station_id: str | None = None) -> str:
     """The iCalendar feed of one station, or of every station (all.ics)."""
-    return f"calendar/{_id(station_id) if station_id else 'all'}.ics"
+    return f"calendar/{_id(station_id) if station_id else ids.ALL_STATIONS}.ics"
+
+
+NOTICES_FEED = f"notices/{ids.NOTICES_FEED}.xml"  # the Atom feed of notices
 
 
 def portrait_path(deputy_id: str, width: int = 480) -> str:

@@ -210,7 +210,7 @@ def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environmen
     env.globals.update(href=href, page_url=page_url, content_date=dating.of,
                        reception_title=reception_title, six_items=six_items.BY_KEY,
                        notice_path=urls.reception_notice_path, wechat_path=urls.wechat_text_path,
-                       calendar_path=urls.calendar_path, badge_path=urls.badge_path,
+                       calendar_path=urls.calendar_path, notices_feed=urls.NOTICES_FEED, badge_path=urls.badge_path,
                        deputies_part_path=urls.deputies_part_path, schedule_month_path=urls.schedule_month_path,
                        schedule_part_path=urls.schedule_part_path, opinions_year_path=urls.opinions_year_path,
                        opinions_part_path=urls.opinions_part_path, levels=LEVEL_ORDER, by_level=by_level,

@@ -292,3 +292,8 @@ def test_remembered_loads_parse_only_the_files_saved_since_and_give_what_a_fresh
     assert sorted(parsed) == ["a.yaml", "b.yaml"]
     assert now == load_content(content)  # what a load with no memory gives
     assert [r.data["name"] for r in now.records["stations"]] == ["戊", "丁", "丙"]
+    gbk.rename(content / "stations" / "d.yaml")  # a renamed file is read again, and its old name forgotten
+    parsed.clear()
+    renamed = load()
+    assert parsed == ["d.yaml"] and renamed == load_content(content)
+    assert sorted(path.name for _, _, path in memory.files) == ["a.yaml", "b.yaml", "d.yaml", "site.yaml"]

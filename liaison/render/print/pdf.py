@@ -45,19 +45,26 @@ def load() -> None:
 
 def _asset_fetcher(assets: Mapping[str, Asset]) -> Any:
     """A WeasyPrint URL fetcher that serves `assets` (asset:NAME) and refuses every other address."""
+    return _fetcher_class()(assets)
+
+
+@functools.cache  # WeasyPrint is imported where first needed (a web build never loads it)
+def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: URLFetcher is Any
-        def __init__(self) -> None:
+        def __init__(self, assets: Mapping[str, Asset]) -> None:
             super().__init__(fail_on_errors=True)
+            self.assets = assets
 
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-            if not url.startswith("asset:") or url[len("asset:"):] not in assets:
+            name = url.removeprefix("asset:")
+            if not url.startswith("asset:") or name not in self.assets:
                 raise ValueError(f"print templates may only use known assets, not {url!r}")
-            asset = assets[url[len("asset:"):]]
+            asset = self.assets[name]
             return URLFetcherResponse(url, body=asset.data, headers={"Content-Type": asset.mime})
 
-    return AssetFetcher()
+    return AssetFetcher
 
 
 def document(html: str, assets: Mapping[str, Asset] | None = None) -> weasyprint.document.Document:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 
+from liaison.content import ids
 from liaison.content.schema import RECEPTION_KINDS, EventKind
 from liaison.model import schedule, urls
 from liaison.model.dates import Dating
@@ -97,7 +98,7 @@ def _calendar(site: Site, texts: Any, station: Station | None) -> icalendar.Cale
     calendar = icalendar.Calendar.new(
         prodid=PRODID, method="PUBLISH", calscale="GREGORIAN",
         name=_text(texts.name(site, station)), description=_text(texts.description(site, station)),
-        uid=f"calendar-{station.id if station else 'all'}@{_host(site)}",
+        uid=f"calendar-{station.id if station else ids.ALL_STATIONS}@{_host(site)}",
         url=urls.canonical(site.settings.base_url, page))
     calendar.add("x-wr-timezone", site.settings.timezone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
