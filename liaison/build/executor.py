@@ -199,6 +199,9 @@ class _Schedule:
         self.jobs = jobs
         self.results = Results(jobs, given)
         self.pending = dict.fromkeys(range(len(jobs)))  # not handed out yet, in plan order (a dict: O(1) removal)
+        self.heavy = [index for index, job in enumerate(jobs) if job.heavy and not job.fan_in]
+        self.ahead: set[int] = set()  # heavy jobs handed out ahead of their turn and not yielded yet
+        self.busy: dict[Connection, int] = {}  # a worker rendering a heavy job (its index): it holds nothing more
 
     def run(self, pipes: list[Connection], replace: Callable[[Sequence[Connection]], Connection]
             ) -> Iterator[tuple[Job, Rendered]]:
@@ -220,6 +223,8 @@ class _Schedule:
                         signals.check()  # the whole group was stopped: that is the news, not the worker
                         raise WorkerDied("渲染进程意外退出") from None
                     held[pipe] -= 1
+                    if self.busy.get(pipe) == index:
+                        del self.busy[pipe]
                     if worn_out:
                         retiring.add(pipe)
                     waiting[index] = (ok, value)
@@ -232,6 +237,7 @@ class _Schedule:
                     held[replace(list(held))] = 0
                 self._hand_out(held, retiring)
             ok, value = waiting.pop(wanted)
+            self.ahead.discard(wanted)
             if not ok:
                 error, remote = value
                 raise error from RemoteTraceback(remote)
@@ -241,7 +247,8 @@ class _Schedule:
         """The first ready jobs to the workers holding the fewest, up to AHEAD each, none to a retiring one. Only
         a job without fan-in (a message of a few bytes) goes to a worker that is still busy: an aggregate's
         upstream may be larger than the pipe holds, and a worker busy sending its result does not read."""
-        open_ = {pipe: count for pipe, count in held.items() if pipe not in retiring}
+        open_ = {pipe: count for pipe, count in held.items() if pipe not in retiring and pipe not in self.busy}
+        self._hand_out_heavy(open_, held, limit=len(held) - 1)
         handed = []
         for index in self.pending:  # the first ready ones: all but a few aggregates are at the front
             if not open_:
@@ -251,12 +258,37 @@ class _Schedule:
                 break
             job = self.jobs[index]
             if self.results.ready(job) and not (open_[pipe] and job.fan_in):
-                pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
-                open_[pipe] += 1
-                held[pipe] += 1
+                self._send(pipe, index, open_, held)
                 handed.append(index)
         for index in handed:
             del self.pending[index]
+
+    def _hand_out_heavy(self, open_: dict[Connection, int], held: dict[Connection, int], limit: int) -> None:
+        """Heavy jobs to idle workers before their turn, fewer than `limit` at once waiting to be yielded, so that
+        at least one worker keeps to plan order and what waits in memory is bounded (a cold build's posters are
+        not all made before its web pages are written): a small build's poster starts first instead of last."""
+        while self.heavy and len(self.ahead) < limit:
+            index = self.heavy[0]
+            if index not in self.pending:  # handed out in its turn
+                self.heavy.pop(0)
+                continue
+            idle = [pipe for pipe, count in open_.items() if not count]
+            if not idle:
+                return
+            self.heavy.pop(0)
+            self._send(idle[0], index, open_, held)
+            del self.pending[index]
+            self.ahead.add(index)
+
+    def _send(self, pipe: Connection, index: int, open_: dict[Connection, int], held: dict[Connection, int]) -> None:
+        """Hand a job to a worker; one rendering a heavy job gets nothing more until it has answered."""
+        job = self.jobs[index]
+        pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
+        open_[pipe] += 1
+        held[pipe] += 1
+        if job.heavy:
+            self.busy[pipe] = index
+            del open_[pipe]
 
 
 def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequence[Connection]) -> Connection:

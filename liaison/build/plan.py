@@ -74,6 +74,9 @@ class Job:
     fan_in: tuple[str, ...] = ()  # keys of the jobs whose facts this job reads
     fan_in_bytes: bool = False  # and whose outputs' bytes
     name: str = ""  # the key of a job without outputs
+    # Takes many times as long as a web page (a poster's layout): the executor starts it ahead of its turn, so that
+    # a small build does not wait for it at the end with the other workers idle.
+    heavy: bool = False
 
     @property
     def tree(self) -> str:
@@ -411,7 +414,7 @@ def _station_print(site: Site, station: Station) -> list[Job]:
                             files=_content_files(site.settings.signage.emblem, *(d.photo for d in members)),
                             settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher", "slogan", "opinion_flow",
                                       "staff_duties", "base_url", "message_channel"]),
-                    sid, more=signage.POSTER_SHEETS.format(station=sid)))
+                    sid, more=signage.POSTER_SHEETS.format(station=sid), heavy=True))
     for deputy in [None, *members]:
         reads = {"stations": [sid], "deputies": [deputy.id] if deputy else []}
         stem = signage.qr_stem(sid, deputy.id if deputy else None)

@@ -85,6 +85,41 @@ def test_results_and_upstreams_larger_than_a_pipe_holds_flow_while_workers_hold_
     assert len(parallel[12][1].outputs[0].data) == 4 * 3_000_000 + 3
 
 
+_RAN = [0]  # jobs this process has run (each forked worker counts on from what it inherits)
+
+
+def counted(ctx: Any, n: int, delay: float) -> Rendered:
+    time.sleep(delay)
+    _RAN[0] += 1
+    return Rendered((Output(f"n/{n}.txt", f"{n}".encode()),), {"n": n, "pid": os.getpid(), "serial": _RAN[0]})
+
+
+def test_a_heavy_job_starts_first_on_a_worker_of_its_own_and_results_still_come_in_plan_order() -> None:
+    """A small build's poster, last in the plan, would otherwise start when the web pages are done and keep the
+    build waiting while the other worker idles: it goes first to a worker that takes nothing else meanwhile."""
+    small = [Job("web", (f"n/{n}.txt",), counted, (n, 0.02)) for n in range(10)]
+    heavy = Job("print", ("n/10.txt",), counted, (10, 1.0), heavy=True)
+    plan = [*small, Job("web", ("total.txt",), total, fan_in=tuple(job.key for job in small)), heavy]
+    parallel = run(plan, workers=2)
+    assert [job for job, _ in parallel] == plan
+    assert [r.outputs for _, r in parallel] == [r.outputs for _, r in run(plan, workers=1)]
+    heavy_facts = parallel[-1][1].facts
+    assert all(r.facts["pid"] != heavy_facts["pid"] for _, r in parallel[:10])  # the other did all the rest
+
+
+def test_heavy_jobs_ahead_of_their_turn_leave_a_worker_to_the_plan_order() -> None:
+    """Of many heavy jobs (a cold build's posters) one at a time goes ahead with two workers: the small jobs
+    before them are not held up behind them."""
+    small = [Job("web", (f"n/{n}.txt",), counted, (n, 0.01)) for n in range(6)]
+    heavy = [Job("print", (f"n/{n}.txt",), counted, (n, 0.3), heavy=True) for n in range(6, 9)]
+    parallel = run([*small, *heavy], workers=2)
+    pids = {r.facts["pid"] for _, r in parallel[:6]}
+    assert len(pids) == 1  # one worker did the small jobs while the first heavy job ran on the other
+    first = parallel[6][1].facts
+    assert first["pid"] not in pids
+    assert first["serial"] == min(r.facts["serial"] for _, r in parallel if r.facts["pid"] == first["pid"])
+
+
 def test_an_aggregate_reads_facts_given_for_jobs_not_run_this_time() -> None:
     plan = jobs()
     given = {job.key: Rendered((), {"n": 10 + index, "paths": list(job.outputs)}) for index, job in enumerate(plan[:6])}
