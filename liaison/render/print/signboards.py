@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import jinja2
-import pypdfium2
 
 from liaison.content import paths
 from liaison.content.schema import Material, Plate
@@ -78,6 +77,8 @@ def _render(site: Site, env: jinja2.Environment, station: Station, content_dir: 
 
 
 def preview_png(pdf_bytes: bytes) -> bytes:
+    import pypdfium2  # here: a build that draws no proof (most rebuilds) does not load it (50 ms)
+
     page = pypdfium2.PdfDocument(pdf_bytes)[0]
     width_pt = page.get_width()
     image = page.render(scale=PREVIEW_WIDTH_PX / width_pt).to_pil()
