@@ -258,13 +258,18 @@ class _Schedule:
                 break
             job = self.jobs[index]
             if self.results.ready(job) and not (open_[pipe] and job.fan_in):
-                self._send(pipe, index, open_, held)
+                pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
+                open_[pipe] += 1
+                held[pipe] += 1
                 handed.append(index)
+                if job.heavy:  # a worker rendering a heavy job holds nothing more until it has answered
+                    self.busy[pipe] = index
+                    del open_[pipe]
         for index in handed:
             del self.pending[index]
 
     def _hand_out_heavy(self, open_: dict[Connection, int], held: dict[Connection, int], limit: int) -> None:
-        """Heavy jobs to idle workers before their turn, fewer than `limit` at once waiting to be yielded, so that
+        """Heavy jobs to idle workers before their turn, at most `limit` at once waiting to be yielded, so that
         at least one worker keeps to plan order and what waits in memory is bounded (a cold build's posters are
         not all made before its web pages are written): a small build's poster starts first instead of last."""
         while self.heavy and len(self.ahead) < limit:
@@ -276,19 +281,11 @@ class _Schedule:
             if not idle:
                 return
             self.heavy.pop(0)
-            self._send(idle[0], index, open_, held)
-            del self.pending[index]
+            idle[0].send_bytes(pickle.dumps((index, self.results.upstream(self.jobs[index]))))
+            held[idle[0]] += 1
+            self.busy[idle[0]] = index
+            del open_[idle[0]], self.pending[index]
             self.ahead.add(index)
-
-    def _send(self, pipe: Connection, index: int, open_: dict[Connection, int], held: dict[Connection, int]) -> None:
-        """Hand a job to a worker; one rendering a heavy job gets nothing more until it has answered."""
-        job = self.jobs[index]
-        pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
-        open_[pipe] += 1
-        held[pipe] += 1
-        if job.heavy:
-            self.busy[pipe] = index
-            del open_[pipe]
 
 
 def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequence[Connection]) -> Connection:
