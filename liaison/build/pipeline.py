@@ -166,9 +166,13 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
             return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
         if any(job.tree == "signage" for job in run.jobs):
             pdf.load()
-        results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
+        context = prepared.context
+        if previous is not None and not config.clean:  # portraits the published build made, to take again
+            made = state.made(previous, publication.previous("site"), publication.published_files("site"))
+            context = dataclasses.replace(context, made=made)
+        results = (distributed.run(run.jobs, context, run.given, address=config.dask, config=config,
                                    make_context=worker_context, workers=config.jobs) if config.dask
-                   else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
+                   else executor.run(run.jobs, context, run.given, workers=config.jobs))
         tally = _Tally(prepared.selected(config), run.jobs, progress) if progress else None
         stream = _Stream(results, tally)
         notes = {"site": {REGISTER: register.state()}}  # the register goes wherever the published site goes
