@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from liaison.build import distributed, executor, state
-from liaison.build.config import Config, site_theme
+from liaison.build.config import Config, site_theme, user_cache
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, read_notes, shown
 from liaison.content.loader import load_content
@@ -93,7 +93,8 @@ def context(site: Site, typed: Typed, config: Config) -> Context:
     content_dates = dating(site, config)
     records = (typed.site_raw, *typed.raw.values()) if typed.site_raw else tuple(typed.raw.values())
     themed = site_theme(site, config)
-    return Context(site, theme.environment(content_dates, themed), content_dates, config.content, themed, records)
+    env = theme.environment(content_dates, themed, compiled=user_cache("templates"))  # for every render worker
+    return Context(site, env, content_dates, config.content, themed, records)
 
 
 def worker_context(config: Config) -> Context:
