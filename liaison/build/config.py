@@ -3,6 +3,7 @@ part of the plan to run."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,3 +41,11 @@ def site_theme(site: Site, config: Config) -> theme.Theme:
     """The default theme with the user's folder over it: --theme's, else the one site.yaml names."""
     custom = config.theme or (config.content / site.settings.theme if site.settings.theme else None)
     return theme.Theme(custom, config.theme_dir)
+
+
+def user_cache(*parts: str) -> Path:
+    """A folder of the user's cache (XDG_CACHE_HOME, else ~/.cache), where liaison keeps what it can make again:
+    the preview's builds, compiled templates."""
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"
+    return root.joinpath("liaison", *parts)

@@ -123,16 +123,27 @@ class Results:
     def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
         self.done = dict(given)
         self.readers: dict[str, int] = {}  # key -> aggregates yet to read its bytes
+        # Counted, not looked up: the schedule asks whether the aggregates are ready on every hand-out, and the
+        # link check fans in from every job of the site (a look-up each time grew with the square of the jobs).
+        self.missing: dict[str, int] = {}  # key -> jobs of its fan-in not done yet
+        self.waiting: dict[str, list[str]] = {}  # key -> the jobs whose fan-in it is, while it is not done
         for job in jobs:
             if job.fan_in_bytes:
                 for key in job.fan_in:
                     self.readers[key] = self.readers.get(key, 0) + 1
+            absent = [key for key in dict.fromkeys(job.fan_in) if key not in self.done]
+            if absent:
+                self.missing[job.key] = len(absent)
+                for key in absent:
+                    self.waiting.setdefault(key, []).append(job.key)
 
     def ready(self, job: Job) -> bool:
-        return all(key in self.done for key in job.fan_in)
+        return not self.missing.get(job.key)
 
     def add(self, job: Job, result: Rendered) -> None:
         self.done[job.key] = result if self.readers.get(job.key) else Rendered((), result.facts)
+        for waiter in self.waiting.pop(job.key, ()):
+            self.missing[waiter] -= 1
 
     def upstream(self, job: Job) -> tuple[Rendered, ...]:
         """What a job gets of its fan-in: facts, and the outputs too where it declares it reads their bytes."""

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from liaison.build import distributed, executor, state
-from liaison.build.config import Config, site_theme
+from liaison.build.config import Config, site_theme, user_cache
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, read_notes, shown
 from liaison.content.loader import load_content
@@ -93,7 +93,8 @@ def context(site: Site, typed: Typed, config: Config) -> Context:
     content_dates = dating(site, config)
     records = (typed.site_raw, *typed.raw.values()) if typed.site_raw else tuple(typed.raw.values())
     themed = site_theme(site, config)
-    return Context(site, theme.environment(content_dates, themed), content_dates, config.content, themed, records)
+    env = theme.environment(content_dates, themed, compiled=user_cache("templates"))  # for every render worker
+    return Context(site, env, content_dates, config.content, themed, records)
 
 
 def worker_context(config: Config) -> Context:
@@ -166,9 +167,13 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
             return BuildReport(prepared.context.site, prepared.warnings, unchanged, rendered=0, kept=len(run.kept))
         if any(job.tree == "signage" for job in run.jobs):
             pdf.load()
-        results = (distributed.run(run.jobs, prepared.context, run.given, address=config.dask, config=config,
+        context = prepared.context
+        if previous is not None and not config.clean:  # portraits the published build made, to take again
+            made = state.made(previous, publication.previous("site"), publication.published_files("site"))
+            context = dataclasses.replace(context, made=made)
+        results = (distributed.run(run.jobs, context, run.given, address=config.dask, config=config,
                                    make_context=worker_context, workers=config.jobs) if config.dask
-                   else executor.run(run.jobs, prepared.context, run.given, workers=config.jobs))
+                   else executor.run(run.jobs, context, run.given, workers=config.jobs))
         tally = _Tally(prepared.selected(config), run.jobs, progress) if progress else None
         stream = _Stream(results, tally)
         notes = {"site": {REGISTER: register.state()}}  # the register goes wherever the published site goes

@@ -35,7 +35,7 @@ import jinja2
 import watchfiles
 
 from liaison.build import signals
-from liaison.build.config import Config
+from liaison.build.config import Config, user_cache
 from liaison.build.pipeline import build
 from liaison.build.writer import OutputError
 from liaison.content import loader
@@ -61,11 +61,9 @@ class PortError(Exception):
 def default_folder(content: Path) -> Path:
     """The preview of `content` in the user's cache: outside the content and any repository, one per content
     folder, kept between runs."""
-    cache = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"
     absolute = Path(os.path.abspath(content))
     digest = hashlib.sha256(str(absolute).encode()).hexdigest()[:12]
-    return root / "liaison" / "preview" / f"{absolute.name}-{digest}"
+    return user_cache("preview", f"{absolute.name}-{digest}")
 
 
 def first_pass(config: Config, part: str = WEB_FIRST) -> Config:

@@ -34,7 +34,7 @@ from liaison.build.plan import Job
 from liaison.content import paths
 from liaison.model import dates, schedule
 from liaison.model.site import Site
-from liaison.render import Context, theme
+from liaison.render import SOURCE, Context, Made, theme
 
 VERSION = 2
 Entry = dict[str, Any]  # a job's record: tree, target, station, facts, fingerprint, reads
@@ -62,6 +62,21 @@ def _well_formed(entry: Any) -> bool:
     return (isinstance(entry, dict) and isinstance(entry.get("facts"), dict)
             and isinstance(entry["facts"].get("paths"), list) and isinstance(entry.get("reads", {}), dict)
             and entry.get("tree") in ("site", "signage"))
+
+
+def made(jobs: Mapping[str, Entry], tree: Path | None, files: Mapping[str, str]) -> dict[str, Made]:
+    """The files of the published site `tree` (listed with their digests in `files`, its manifest) that jobs of
+    this environment made from a source (SOURCE in their facts), by path: made again from the same source bytes
+    they would be the same bytes. A record of another environment has no fingerprint (`read`): none of those."""
+    if tree is None:
+        return {}
+    found: dict[str, Made] = {}
+    for entry in jobs.values():
+        source = entry["facts"].get(SOURCE)
+        if entry["tree"] == "site" and entry.get("fingerprint") is not None and isinstance(source, str):
+            found.update((path, Made(source, tree / path, files[path])) for path in entry["facts"]["paths"]
+                         if path in files)
+    return found
 
 
 def encode(jobs: Mapping[str, Entry], environment: str) -> bytes:

@@ -10,6 +10,7 @@ at a reduced scale (DCT scaling), so a 200 MP photo never occupies 600 MB to bec
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image
 
@@ -23,7 +24,7 @@ RESAVE = "请在手机或电脑上打开这张照片，另存（导出）为 JPE
 UNSUPPORTED = {".heic": "苹果手机的 HEIC 格式，无法读取", ".heif": "HEIF 格式，无法读取"}
 
 
-def open_photo(path: Path) -> Image.Image:
+def open_photo(path: Path | BinaryIO) -> Image.Image:
     """The image with only its header read; whether it is safe to decode is refusal()'s to say."""
     limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:

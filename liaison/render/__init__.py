@@ -2,6 +2,8 @@
 bytes each, a pure function of the site graph, the templates, the assets and the job's plain arguments."""
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,33 @@ class Context:
     content: Path  # the content folder: photos, fonts, the emblem
     theme: Theme  # the default theme with the user's folder over it: static files
     records: tuple[RawRecord, ...] = ()  # the records as loaded, where a check locates what it finds
+    # Files the published build made from a source (the web's portraits), by output path: a job making one again
+    # from the same source bytes takes it as it is (`Made`) instead of encoding it again. Empty in a clean build.
+    made: Mapping[str, Made] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A published file made from a source by the same code and libraries (the build state of another version
+    is not read): making it again from the same source bytes gives the same bytes."""
+
+    source: str  # SHA-256 of the source's bytes, as the job that made it told (facts' SOURCE)
+    file: Path  # the published file
+    digest: str  # SHA-256 of its bytes, as the published tree's manifest lists them
+
+    def again(self, source: str) -> bytes | None:
+        """The file's bytes, if it was made from a source of these bytes and is as it was published."""
+        if source != self.source:
+            return None
+        try:
+            data = self.file.read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == self.digest else None
+
+
+SOURCE = "source"  # the fact naming the digest of the source bytes a job made its file from (Made)
+
 
 
 @dataclass(frozen=True)

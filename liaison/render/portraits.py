@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageCms, ImageOps
 
@@ -33,12 +34,17 @@ def largest_frame(size: tuple[int, int]) -> tuple[int, int]:
 @functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
 def portrait_jpeg(source: Path, width: int = PORTRAIT_WIDTHS[-1]) -> bytes:
     """The portrait for screens, `width` pixels wide."""
+    return screen_jpeg(portrait(source, width))
+
+
+def screen_jpeg(image: Image.Image) -> bytes:
+    """A portrait encoded for screens."""
     out = io.BytesIO()
-    portrait(source, width).save(out, "JPEG", quality=82, optimize=True)
+    image.save(out, "JPEG", quality=82, optimize=True)
     return out.getvalue()
 
 
-def portrait(source: Path, width: float, enlarge: bool = True) -> Image.Image:
+def portrait(source: Path | BinaryIO, width: float, enlarge: bool = True) -> Image.Image:
     """The one portrait path for web, kiosk and print: upright, converted to sRGB, cropped to the 3:4 frame
     `width` pixels wide (or, with enlarge=False, to at most the photo's own resolution).
 

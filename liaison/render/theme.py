@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
+import os
 import re
 import traceback
 from collections.abc import Iterator, MutableMapping
@@ -147,10 +148,15 @@ def _resolved(declared: dict[str, str], name: str, seen: tuple[str, ...] = ()) -
 class _Compiled(jinja2.BytecodeCache):
     """The templates compiled by any environment of this process, by name, file and the options the code depends
     on (an overlay's finalize, as the lobby screen's, compiles other code): a build after the first (the preview's
-    after each save) compiles only the templates whose source has changed, which Jinja tells by its checksum."""
+    after each save) compiles only the templates whose source has changed, which Jinja tells by its checksum.
 
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
+    With a folder, also kept there between processes, a file a template (written whole, then renamed): each
+    render worker of a build would otherwise compile every template it uses again, a quarter of a second. Jinja's
+    bucket tells code of another Python or Jinja version, or of a changed source, and compiles it again."""
+
+    def __init__(self, code: dict[str, bytes] | None = None, folder: Path | None = None) -> None:
+        self.code: dict[str, bytes] = {} if code is None else code
+        self.folder = folder
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> jinja2.bccache.Bucket:
@@ -160,20 +166,30 @@ class _Compiled(jinja2.BytecodeCache):
         return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key not in self.code and self.folder is not None:
+            with contextlib.suppress(OSError):
+                self.code[bucket.key] = (self.folder / bucket.key).read_bytes()
         if bucket.key in self.code:
             bucket.bytecode_from_string(self.code[bucket.key])  # resets itself when the checksum differs
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
+        code = self.code[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is not None:
+            with contextlib.suppress(OSError):  # a cache: a folder that cannot be written only costs time
+                self.folder.mkdir(parents=True, exist_ok=True)
+                partial = self.folder / f".{bucket.key}.{os.getpid()}"
+                partial.write_bytes(code)
+                os.replace(partial, self.folder / bucket.key)
 
 
 def _options(env: jinja2.Environment, name: str) -> str:
-    """What of an environment the code compiled from a template depends on."""
+    """What of an environment the code compiled from a template depends on (and Jinja's version: the code of one
+    release may not run on another, which Jinja's bytecode format does not always tell)."""
     def named(value: Any) -> str | None:
         return None if value is None else f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
     escaped = env.autoescape(name) if callable(env.autoescape) else env.autoescape
-    return repr((named(env.finalize), escaped, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
-                 env.newline_sequence, env.block_start_string, env.variable_start_string, env.comment_start_string,
+    return repr((jinja2.__version__, named(env.finalize), escaped, env.trim_blocks, env.lstrip_blocks,
+                 env.keep_trailing_newline, env.newline_sequence, env.block_start_string, env.variable_start_string, env.comment_start_string,
                  env.line_statement_prefix, env.line_comment_prefix, env.optimized, env.is_async,
                  sorted(env.extensions), sorted(env.filters), sorted(env.tests)))
 
@@ -181,12 +197,13 @@ def _options(env: jinja2.Environment, name: str) -> str:
 _COMPILED = _Compiled()
 
 
-def environment(dating: Dating, theme: Theme | None = None) -> jinja2.Environment:
-    """The environment of one build; `content_date(records…)` dates what a template makes of records."""
+def environment(dating: Dating, theme: Theme | None = None, compiled: Path | None = None) -> jinja2.Environment:
+    """The environment of one build; `content_date(records…)` dates what a template makes of records. `compiled`:
+    a folder where compiled templates are kept for other processes."""
     theme = theme or Theme()
     env = _Environment(
         loader=theme.loader(),
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED if compiled is None else _Compiled(_COMPILED.code, compiled),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

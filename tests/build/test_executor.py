@@ -5,7 +5,7 @@ import gc
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,28 @@ def test_an_aggregate_reads_facts_given_for_jobs_not_run_this_time() -> None:
         run([plan[7]], given=given)
     with pytest.raises(ValueError, match="fans in from"):  # and nothing from a job neither run nor given
         run([plan[6]])
+
+
+class CountedFanIn(tuple[str, ...]):
+    """A fan-in that counts the times it is gone through."""
+
+    passes = 0
+
+    def __iter__(self) -> Iterator[str]:
+        CountedFanIn.passes += 1
+        return super().__iter__()
+
+
+def test_the_schedule_goes_through_an_aggregates_fan_in_a_few_times_not_once_per_job_handed_out() -> None:
+    """Whether an aggregate is ready is asked on every hand-out; the link check fans in from every job of the site,
+    so going through its fan-in each time grew with the square of the site's jobs."""
+    first = [Job("web", ("n/0.txt",), number, (0, 0.5)), *(Job("web", (f"n/{n}.txt",), number, (n,)) for n in (1, 2))]
+    then = [Job("web", (f"n/{n}.txt",), number, (n,)) for n in range(3, 200)]  # handed out while the first runs
+    CountedFanIn.passes = 0
+    plan = [*first, Job("web", ("total.txt",), total, fan_in=CountedFanIn(job.key for job in first)), *then]
+    results = run(plan, workers=2)
+    assert results[3][1].outputs == (Output("total.txt", b"[0, 1, 2]"),)
+    assert CountedFanIn.passes <= 4
 
 
 def test_an_error_in_a_worker_is_raised_here_with_where_it_happened() -> None:

@@ -1,17 +1,24 @@
 """Partial builds (--only, --station): the chosen part is rebuilt, every other published file stays as it was."""
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from liaison.build import state
 from liaison.build.pipeline import Config, build
 from liaison.build.plan import select
 from liaison.build.writer import MANIFEST, STATE
 from liaison.cli import main
+from liaison.model import urls
+from liaison.render import SOURCE, portraits
+from liaison.render.portraits import PORTRAIT_WIDTHS
 from tests.conftest import MINI, ROOT, TODAY, plan_of, published_copy, snapshot, write
 
 
@@ -41,7 +48,7 @@ def edit(path: Path, old: str, new: str) -> None:
     write(path, text.replace(old, new))
 
 
-def config(content: Path, out: Path, **part: tuple[str, ...]) -> Config:
+def config(content: Path, out: Path, **part: object) -> Config:
     return Config(content=content, site_dir=out / "site", signage_dir=out / "signage", today=TODAY, **part)
 
 
@@ -146,3 +153,51 @@ def test_a_web_only_build_loads_no_print_or_spreadsheet_library(mini_build: Path
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.split("\n")[-2] == "0 []", done.stdout + done.stderr
+
+
+def test_only_web_takes_a_portrait_made_from_the_same_photo_from_the_published_build(
+        mini: Path, tmp_path: Path, mini_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every portrait job runs, but only a photo whose bytes changed is resampled and encoded again: the others are
+    the published files, the bytes that making them again gives (a clean make)."""
+    published_copy(mini_build, tmp_path)
+    Image.new("RGB", (300, 400), (90, 30, 60)).save(mini / "photos" / "li-yan.png")  # a photo the build has not seen
+    with (mini / "deputies" / "li-yan.yaml").open("a", encoding="utf-8") as record:
+        record.write("photo: photos/li-yan.png\n")
+    made: list[float] = []
+    make = portraits.portrait
+    monkeypatch.setattr(portraits, "portrait", lambda source, width, *more: made.append(width) or make(source, width,
+                                                                                                          *more))
+    build(config(mini, tmp_path, only=("web",), jobs=1))
+    assert sorted(made) == sorted(PORTRAIT_WIDTHS)  # li-yan's, not wang-kun's
+    Image.new("RGB", (300, 400), (10, 130, 60)).save(mini / "photos" / "wang-kun.png")  # the same name, new bytes
+    build(config(mini, tmp_path, only=("web",), jobs=1))
+    assert len(made) == 2 * len(PORTRAIT_WIDTHS)
+    taken = snapshot(tmp_path / "site")
+    build(config(mini, tmp_path, only=("web",), jobs=1, clean=True))  # --clean takes nothing of the last build
+    assert len(made) == 4 * len(PORTRAIT_WIDTHS)
+    assert snapshot(tmp_path / "site") == taken
+    monkeypatch.undo()
+    for deputy, width in itertools.product(("li-yan", "wang-kun"), PORTRAIT_WIDTHS):
+        clean = portraits.portrait_jpeg.__wrapped__(mini / "photos" / f"{deputy}.png", width)  # not the process's cache
+        assert taken[urls.portrait_path(deputy, width)] == clean, (deputy, width)
+
+
+def test_a_published_portrait_is_taken_again_only_as_published_and_from_a_record_of_this_environment(
+        tmp_path: Path) -> None:
+    tree = tmp_path / "site"
+    write(tree / "portraits" / "a.jpg", "the bytes encoded from the photo")
+    data = (tree / "portraits" / "a.jpg").read_bytes()
+    files = {"portraits/a.jpg": hashlib.sha256(data).hexdigest()}
+    jobs = {"site/portraits/a.jpg": {"tree": "site", "target": "web", "station": None, "fingerprint": "f", "reads": {},
+                                     "facts": {"paths": ["portraits/a.jpg"], SOURCE: "digest of the photo"}}}
+    made = state.made(jobs, tree, files)["portraits/a.jpg"]
+    assert made.again("digest of the photo") == data
+    assert made.again("digest of another photo") is None
+    assert state.made(state.read(state.encode(jobs, "these libraries"), "other libraries") or {}, tree, files) == {}
+    assert state.made(state.read(state.encode(jobs, "these libraries"), "these libraries") or {}, tree, files)
+    assert state.made(jobs, None, files) == {}  # nothing published
+    assert state.made(jobs, tree, {}) == {}  # not a file of the published tree
+    write(tree / "portraits" / "a.jpg", "changed since it was published")
+    assert made.again("digest of the photo") is None
+    (tree / "portraits" / "a.jpg").unlink()
+    assert made.again("digest of the photo") is None

@@ -2,7 +2,10 @@
 ChoiceLoader with the default's under default/, static files replaced by path, named by site.yaml or --theme."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -254,3 +257,39 @@ def test_templates_compiled_once_per_process_follow_their_source_and_the_environ
     assert rendered(False) == "[甲]"
     custom.write_text("{% macro shown(x) %}（{{ x }}）{% endmacro %}", encoding="utf-8")
     assert rendered(False) == "（甲）"
+
+
+COMPILE_AND_RENDER = """
+import sys, jinja2
+from pathlib import Path
+from liaison.render import theme
+from tests.conftest import dating, model
+compiled = []
+compile = jinja2.Environment.compile
+jinja2.Environment.compile = lambda env, *args, **kwargs: compiled.append(1) or compile(env, *args, **kwargs)
+site, _ = model()
+folder, cache = Path(sys.argv[1]), Path(sys.argv[2])
+env = theme.environment(dating(site), theme.Theme(folder), compiled=cache)
+print(env.get_template("page.html").render(), len(compiled))
+"""
+
+
+def test_templates_compiled_by_one_process_are_taken_from_the_folder_by_the_next(tmp_path: Path) -> None:
+    """A build's render workers each compiled every template they use (a quarter of a second a process): the
+    code is kept in a folder, and taken from there while the template's source is the same."""
+    write(tmp_path / "theme" / "templates" / "part.html", "{% macro shown(x) %}[{{ x }}]{% endmacro %}")
+    write(tmp_path / "theme" / "templates" / "page.html", '{% import "part.html" as p %}{{ p.shown("甲") }}')
+
+    def process(cache: Path) -> tuple[str, int]:
+        done = subprocess.run([sys.executable, "-c", COMPILE_AND_RENDER, str(tmp_path / "theme"), str(cache)],
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+        shown, compiled = done.stdout.split()
+        return shown, int(compiled)
+
+    assert process(tmp_path / "compiled") == ("[甲]", 2)
+    assert process(tmp_path / "compiled") == ("[甲]", 0)
+    write(tmp_path / "theme" / "templates" / "part.html", "{% macro shown(x) %}（{{ x }}）{% endmacro %}")
+    assert process(tmp_path / "compiled") == ("（甲）", 1)  # the changed one only
+    assert process(tmp_path / "compiled") == ("（甲）", 0)
+    write(tmp_path / "a file", "")
+    assert process(tmp_path / "a file") == ("（甲）", 2)  # a folder that cannot be made only costs the time

@@ -1,12 +1,13 @@
 """Static files of the theme and images from content, prepared for the web."""
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Sequence
 
 from liaison.content import paths
 from liaison.model import urls
-from liaison.render import Context, Output, Rendered, fonts
-from liaison.render.portraits import portrait_jpeg
+from liaison.render import SOURCE, Context, Output, Rendered, fonts, portraits
 from liaison.render.theme import Theme
 
 FONT_STYLESHEET = "static/fonts/rare-glyphs.css"
@@ -44,9 +45,17 @@ def rare_glyph_fonts(ctx: Context, pages: Sequence[Rendered]) -> Rendered:
 
 
 def portrait(ctx: Context, deputy_id: str, width: int) -> Rendered:
+    """A deputy's portrait `width` pixels wide: the published one where the last build made it from a photo of
+    the same bytes (resampling and encoding are half the web's work, and give the same bytes again)."""
     photo = ctx.site.deputies[deputy_id].photo
     assert photo, "planned for deputies with a photo only"
-    return Rendered((Output(urls.portrait_path(deputy_id, width), portrait_jpeg(paths.named_file(ctx.content, photo), width)),))
+    path, source = urls.portrait_path(deputy_id, width), paths.named_file(ctx.content, photo).read_bytes()
+    digest = hashlib.sha256(source).hexdigest()  # of the bytes it is made from, read once
+    made = ctx.made.get(path)
+    data = made.again(digest) if made else None
+    if data is None:
+        data = portraits.screen_jpeg(portraits.portrait(io.BytesIO(source), width))
+    return Rendered((Output(path, data),), {SOURCE: digest})
 
 
 def badge(ctx: Context) -> Rendered:
