@@ -7,6 +7,7 @@ import contextvars
 import datetime as dt
 import functools
 import os
+import pickle
 import re
 import traceback
 from collections.abc import Iterator, MutableMapping
@@ -170,7 +171,12 @@ class _Compiled(jinja2.BytecodeCache):
             with contextlib.suppress(OSError):
                 self.code[bucket.key] = (self.folder / bucket.key).read_bytes()
         if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])  # resets itself when the checksum differs
+            try:
+                bucket.bytecode_from_string(self.code[bucket.key])  # resets itself when the checksum differs
+            except (EOFError, ValueError, TypeError, LookupError, AttributeError, ImportError,
+                    pickle.UnpicklingError):  # a file cut short or garbled: compiled again
+                bucket.reset()
+                del self.code[bucket.key]
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.code[bucket.key] = bucket.bytecode_to_string()

@@ -293,3 +293,6 @@ def test_templates_compiled_by_one_process_are_taken_from_the_folder_by_the_next
     assert process(tmp_path / "compiled") == ("（甲）", 0)
     write(tmp_path / "a file", "")
     assert process(tmp_path / "a file") == ("（甲）", 2)  # a folder that cannot be made only costs the time
+    for kept in (tmp_path / "compiled").iterdir():  # a file cut short (a full disk, a killed copy) or garbled
+        kept.write_bytes(kept.read_bytes()[:len(kept.read_bytes()) // 2 if "page" in str(kept) else 40])
+    assert process(tmp_path / "compiled") == ("（甲）", 2)  # is compiled again, not a build's failure
