@@ -32,7 +32,7 @@
 
 Use: `with Publication(targets) as publication:` then `publication.stage(name, outputs)` for every
 target (a stream of outputs, written as they come) and `publication.publish()`. Leaving the block
-without publishing discards the staging generation.
+without publishing discards the staging generation (or gives it back as the spare, if it was that).
 """
 from __future__ import annotations
 
