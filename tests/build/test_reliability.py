@@ -70,10 +70,11 @@ def assert_clerk_files_intact(out: Path) -> None:
 
 
 def assert_clean(out: Path) -> None:
-    """Only the two links, the store (lock, current, one generation) and the clerk's own files."""
+    """Only the two links, the store (lock, current, one generation, at most one spare) and the clerk's own files."""
     assert sorted(p.name for p in out.iterdir()) == sorted([".site.liaison", "site", "signage", "docs", "notes.txt"])
     store = out / ".site.liaison"
-    assert sorted(p.name for p in store.iterdir()) == ["current", os.readlink(store / "current"), "lock"]
+    assert sorted(p.name for p in store.iterdir() if p.name != "spare") == ["current", os.readlink(store / "current"), "lock"]
+    assert not (store / "spare").exists() or ((store / "spare").is_dir() and not (store / "spare").is_symlink())
     assert (store / "lock").read_text() == ""
 
 
@@ -374,13 +375,17 @@ def test_an_immutable_store_is_a_message_and_the_published_pair_stays(old_build:
 def test_an_immutable_published_file_does_not_stop_the_next_build(old_build: Path, reference) -> None:
     locked = (old_build / "site" / "index.html").resolve()
     chattr("+i", locked)
+    inode = locked.stat().st_ino
     try:
         run = finish(old_build)
         assert run.returncode == 0, run.stderr
-        assert published(old_build) == reference[NEW_DAY][1]
-        assert "无法删除 .site.liaison/gen-1（不允许修改" in run.stderr  # the old generation: said, not fatal
-    finally:
-        chattr("-i", locked)
+        assert published(old_build) == reference[NEW_DAY][1]  # the old generation (holding it) is now the spare
+        again = finish(old_build, OLD_DAY)  # staged into the spare: the file's folder is moved out of the tree
+        assert again.returncode == 0, again.stderr
+        assert published(old_build) == reference[OLD_DAY][1]
+        assert "无法删除 .site.liaison/gen-3/.stale-1（不允许修改" in again.stderr  # said, not fatal
+    finally:  # wherever the file was moved to
+        chattr("-i", *(p for p in (old_build / ".site.liaison").rglob("*") if p.lstat().st_ino == inode))
     assert finish(old_build).returncode == 0
     assert_clean(old_build)
 

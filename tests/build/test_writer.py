@@ -69,7 +69,8 @@ def test_replace_reports_changes_keeps_unchanged_mtimes_and_leaves_one_generatio
     assert reports["signage"] == WriteReport(written=1, changed=1, removed=0)
     assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
     assert (targets["site"] / "a/b.html").stat().st_mtime_ns == 1_000_000_000
-    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-2", "lock"]
+    # the replaced generation is kept as the spare the next build stages into (folder removal is slow)
+    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-2", "lock", "spare"]
 
 
 def test_a_failure_while_rendering_publishes_nothing_and_leaves_no_staging(tmp_path: Path) -> None:
@@ -233,7 +234,8 @@ def test_empty_or_liaison_made_folders_are_replaced(tmp_path: Path, prepare: str
     publish(targets, NEW)
     assert all(path.is_symlink() for path in targets.values())
     assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
-    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-1", "lock"]
+    # the folders' old view (gen-0, where adopting copied them) is the next build's spare
+    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-1", "lock", "spare"]
 
 
 def test_what_a_killed_build_left_is_removed_and_its_lock_taken_over(tmp_path: Path) -> None:
@@ -248,7 +250,8 @@ def test_what_a_killed_build_left_is_removed_and_its_lock_taken_over(tmp_path: P
     notices: list[str] = []
     publish(targets, NEW, notify=notices.append)
     assert notices == ["上次生成（进程 999999，开始于 2026-11-30 05:00:00）没有正常结束，已清理它留下的临时文件。"]
-    assert sorted(p.name for p in store.iterdir()) == ["current", "gen-2", "lock"]
+    # the killed build's staging was recycled (its half-written file replaced), the replaced gen-1 is the spare
+    assert sorted(p.name for p in store.iterdir()) == ["current", "gen-2", "lock", "spare"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.liaison", "signage", "site"]
     assert published(targets) == {name: files(outputs) for name, outputs in NEW.items()}
     assert (store / "lock").read_text() == ""  # a clean end leaves nothing to take over
@@ -317,7 +320,7 @@ def test_permission_denied_at_the_switch_keeps_the_old_pair(tmp_path: Path, monk
     assert published(targets) == {name: files(outputs) for name, outputs in OLD.items()}
     monkeypatch.undo()
     publish(targets, NEW)
-    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-2", "lock"]
+    assert sorted(p.name for p in store_of(targets["site"]).iterdir()) == ["current", "gen-2", "lock", "spare"]
 
 
 def test_without_an_atomic_exchange_a_cut_between_the_two_renames_is_put_back(
@@ -394,3 +397,157 @@ def test_a_build_record_is_kept_beside_its_trees_for_the_next_build(tmp_path: Pa
         shutil.copytree(path, copy[name])
     with Publication(copy) as publication:
         assert publication.previous_state() is None
+
+
+# -- the spare: the generation a publish replaced, recycled as the next build's staging ---------------------
+
+# Builds in turn: folders appear and go, a file becomes a folder and a folder a file, a file keeps its bytes.
+SEQUENCE = [
+    {"site": [Output("index.html", b"1"), Output("a/b/c.html", b"c"), Output("x.html", b"x"),
+              Output("d/e.html", b"e"), Output("old/deep/f.html", b"f"), Output("same.css", b"s")],
+     "signage": [Output("centre/poster-1.pdf", b"%PDF 1"), Output("east/card.pdf", b"%PDF e")]},
+    {"site": [Output("index.html", b"2"), Output("a/b/c.html", b"c"), Output("x.html/index.html", b"x2"),
+              Output("d", b"now a file"), Output("same.css", b"s")],
+     "signage": [Output("centre/poster-1.pdf", b"%PDF 2")]},
+    {"site": [Output("index.html", b"3"), Output("a/b.html", b"b"), Output("x.html", b"x3"),
+              Output("d/e.html", b"e3"), Output("same.css", b"s"), Output("new/g.html", b"g")],
+     "signage": [Output("centre/poster-1.pdf", b"%PDF 2"), Output("west/card.pdf", b"%PDF w")]},
+]
+
+
+def generations(targets: dict[str, Path]) -> dict[str, object]:
+    """Every entry of each published tree (its manifest included), for 'the same trees'."""
+    return {name: everything(path.resolve()) for name, path in targets.items()}
+
+
+def test_a_recycled_spare_publishes_exactly_what_a_fresh_staging_does(tmp_path: Path) -> None:
+    recycled = pair(tmp_path / "recycled")
+    store = store_of(recycled["site"])
+    for step, outputs in enumerate(SEQUENCE, start=1):
+        spare = (store / "spare").stat().st_ino if (store / "spare").is_dir() else None
+        publish(recycled, outputs)
+        if spare is not None:  # the build staged into the spare's folder, and the replaced generation is the spare
+            assert (store / f"gen-{step}").stat().st_ino == spare
+        assert sorted(p.name for p in store.iterdir()) == ["current", f"gen-{step}", "lock", "spare"][:3 + (step > 1)]
+        fresh = pair(tmp_path / f"fresh-{step}")
+        publish(fresh, outputs)
+        assert generations(recycled) == generations(fresh)  # files, bytes, manifests, and no folder more
+        assert published(recycled) == {name: files(outputs[name]) for name in recycled}
+    tree = recycled["site"].resolve()
+    assert (tree / "x.html").is_file() and (tree / "d").is_dir() and not (tree / "old").exists()
+
+
+def test_staging_into_the_spare_never_changes_a_byte_of_the_published_generation(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, SEQUENCE[0])
+    publish(targets, SEQUENCE[1])  # same.css and a/b/c.html linked: the spare (gen-1) shares their inodes
+    store = store_of(targets["site"])
+    assert (store / "spare" / "site" / "same.css").stat().st_ino == (targets["site"] / "same.css").stat().st_ino
+    before = everything(tmp_path)
+    changed = {"site": [Output("same.css", b"changed"), Output("a/b/c.html", b"changed"), Output("index.html", b"4"),
+                        Output("d", b"changed too")],
+               "signage": [Output("centre/poster-1.pdf", b"%PDF changed")]}
+    with Publication(targets) as publication:
+        assert not (store / "spare").exists()  # taken as the staging generation
+        for name, outputs in changed.items():
+            publication.stage(name, outputs)
+        during = {k: v for k, v in everything(tmp_path).items() if not k.startswith(".site.liaison/gen-3")}
+        assert during == {k: v for k, v in before.items() if not k.startswith(".site.liaison/spare")} | {
+            ".site.liaison/lock": during[".site.liaison/lock"]}  # the lock names this build
+        publication.publish()
+    assert published(targets) == {name: files(outputs) for name, outputs in changed.items()}
+    assert (store / "spare" / "site" / "same.css").read_bytes() == b"s"  # the old generation kept its bytes too
+
+
+def test_a_stale_build_record_in_the_spare_is_not_carried_over(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    for step, outputs in enumerate(SEQUENCE[:2]):
+        with Publication(targets) as publication:
+            for name in targets:
+                publication.stage(name, outputs[name])
+            publication.stage_state(f'{{"build": {step}}}'.encode())
+            publication.publish()
+    assert (store_of(targets["site"]) / "spare" / "build-state.json").is_file()
+    with Publication(targets) as publication:  # a build that records nothing (as a build without a record may)
+        for name in targets:
+            publication.stage(name, SEQUENCE[2][name])
+        publication.publish()
+    with Publication(targets) as publication:
+        assert publication.previous_state() is None
+    assert not (targets["site"].resolve().parent / "build-state.json").exists()
+
+
+def test_a_tree_the_spare_holds_that_is_no_longer_a_target_is_not_published(tmp_path: Path) -> None:
+    three = {**pair(tmp_path), "report": tmp_path / "report"}
+    publish(three, {**SEQUENCE[0], "report": [Output("index.html", b"r")]})
+    publish(pair(tmp_path), SEQUENCE[1])  # gen-1, holding report/, is the spare
+    assert (store_of(three["site"]) / "spare" / "report").is_dir()
+    publish(pair(tmp_path), SEQUENCE[2])
+    assert sorted(os.listdir(store_of(three["site"]) / "current")) == sorted(["site", "signage", "file-stats.json"])
+
+
+def test_a_killed_builds_staging_becomes_the_spare_whatever_it_holds(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, SEQUENCE[0])
+    store = store_of(targets["site"])
+    leftover = store / "gen-2"
+    (leftover / "site" / "index.html").mkdir(parents=True)  # a folder where a file goes
+    (leftover / "site" / "a").write_bytes(b"a file where a folder goes")
+    (leftover / "site" / "junk" / "deep").mkdir(parents=True)
+    (leftover / "site" / "junk" / "deep" / "j.html").write_bytes(b"j")
+    (leftover / "site" / "stale.html").symlink_to("/etc/hostname")
+    (leftover / "signage").symlink_to(tmp_path / "elsewhere")  # never written through
+    (tmp_path / "elsewhere").mkdir()
+    (leftover / "build-state.json").write_bytes(b"stale")
+    (leftover / "report").mkdir()
+    (store / "gen-3").mkdir()  # a second leftover: there is one spare (the newest), the rest goes
+    (store / "gen-3" / "x").write_bytes(b"x")
+    publish(targets, SEQUENCE[1])
+    assert sorted(p.name for p in store.iterdir()) == ["current", "gen-2", "lock", "spare"]
+    fresh = pair(tmp_path / "fresh")
+    publish(fresh, SEQUENCE[1])
+    assert generations(targets) == generations(fresh)
+    assert sorted(os.listdir(store / "current")) == ["file-stats.json", "signage", "site"]
+    assert not list((tmp_path / "elsewhere").iterdir())
+
+
+def test_a_build_that_publishes_nothing_gives_the_spare_back(tmp_path: Path) -> None:
+    targets = pair(tmp_path)
+    publish(targets, SEQUENCE[0])
+    publish(targets, SEQUENCE[1])
+    store = store_of(targets["site"])
+    spare = (store / "spare").stat().st_ino
+    with Publication(targets) as publication:
+        publication.stage("site", SEQUENCE[2]["site"])
+    assert sorted(p.name for p in store.iterdir()) == ["current", "gen-2", "lock", "spare"]
+    assert (store / "spare").stat().st_ino == spare  # not removed: renamed back
+    publish(targets, SEQUENCE[2])
+    fresh = pair(tmp_path / "fresh")
+    publish(fresh, SEQUENCE[2])
+    assert generations(targets) == generations(fresh)
+
+
+def test_what_cannot_be_removed_from_the_spare_is_moved_out_of_the_tree_and_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    targets = pair(tmp_path)
+    publish(targets, SEQUENCE[0])
+    publish(targets, SEQUENCE[1])  # the spare holds a/b/c.html (placed again), old/deep/f.html (stale)
+    real_unlink = os.unlink
+
+    def immutable(path, *args, **kwargs):
+        if os.fsdecode(path).endswith(("c.html", "f.html")):
+            raise PermissionError(errno.EPERM, "Operation not permitted", os.fsdecode(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", immutable)
+    notices: list[str] = []
+    outputs = {"site": [Output("a/b/z.html", b"z"), *SEQUENCE[0]["site"][:1], Output("a/b/c.html", b"new c")],
+               "signage": SEQUENCE[2]["signage"]}
+    publish(targets, outputs, notify=notices.append)
+    assert published(targets) == {name: files(outputs[name]) for name in targets}  # a/b/z.html linked back
+    assert [n.split("（")[0] for n in notices] == ["无法删除 .site.liaison/gen-3/.stale-1", "无法删除 .site.liaison/gen-3/.stale-2"]
+    monkeypatch.setattr(os, "unlink", real_unlink)
+    fresh = pair(tmp_path / "fresh")
+    publish(fresh, outputs)
+    assert generations(targets) == generations(fresh)
