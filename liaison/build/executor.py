@@ -240,7 +240,10 @@ class _Schedule:
     def _hand_out(self, held: dict[Connection, int], retiring: set[Connection]) -> None:
         """The first ready jobs to the workers holding the fewest, up to AHEAD each, none to a retiring one. Only
         a job without fan-in (a message of a few bytes) goes to a worker that is still busy: an aggregate's
-        upstream may be larger than the pipe holds, and a worker busy sending its result does not read."""
+        upstream may be larger than the pipe holds, and a worker busy sending its result does not read. A ready
+        aggregate waiting for a free worker holds back the jobs after it: were they handed out past it, it would
+        wait for a free worker until they had all run, and this process would hold every result after it (all
+        of the print files, behind the site's last aggregates), as results are given out in plan order."""
         open_ = {pipe: count for pipe, count in held.items() if pipe not in retiring}
         handed = []
         for index in self.pending:  # the first ready ones: all but a few aggregates are at the front
@@ -250,11 +253,14 @@ class _Schedule:
             if open_[pipe] >= AHEAD:
                 break
             job = self.jobs[index]
-            if self.results.ready(job) and not (open_[pipe] and job.fan_in):
-                pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
-                open_[pipe] += 1
-                held[pipe] += 1
-                handed.append(index)
+            if not self.results.ready(job):
+                continue
+            if open_[pipe] and job.fan_in:
+                break  # the next worker to finish what it holds takes it
+            pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
+            open_[pipe] += 1
+            held[pipe] += 1
+            handed.append(index)
         for index in handed:
             del self.pending[index]
 
