@@ -315,9 +315,9 @@ def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequenc
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe()
     process = context.Process(target=_serve, args=(child_end, (parent_end, *others)), daemon=True)
-    with signals.blocked():
+    with signals.blocked():  # a stop comes after the worker is listed, so that it is stopped with the others
         process.start()
-    processes.append(process)
+        processes.append(process)
     child_end.close()
     return parent_end
 
