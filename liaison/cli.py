@@ -464,7 +464,7 @@ def _print_plan(jobs: list[Job], as_json: bool) -> None:
         print(f"    生成：{function}({', '.join(repr(arg) for arg in job.args)})")
         for label, names in [*((f"记录 {kind}", _some(ids)) for kind, ids in job.inputs.records),
                              ("模板", job.inputs.templates), ("文件", job.inputs.files), ("设置", job.inputs.settings),
-                             ("汇总" + ("（含文件内容）" if job.fan_in_bytes else ""), _some(job.fan_in))]:
+                             ("汇总", _some(job.fan_in))]:
             if names:
                 print(f"    {label}：{'、'.join(names)}")
     count = sum(len(job.outputs) for job in jobs)

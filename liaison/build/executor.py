@@ -111,29 +111,26 @@ def forks_safely(platform: str = sys.platform) -> bool:
 
 
 def check_order(jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
-    """Every job fans in from jobs before it in the plan or given ones; bytes only from jobs run now."""
+    """Every job fans in from jobs before it in the plan or given ones."""
     seen: set[str] = set()
     for job in jobs:
         for key in job.fan_in:
-            if key not in seen and (job.fan_in_bytes or key not in given):
+            if key not in seen and key not in given:
                 raise ValueError(f"job {job.key} fans in from {key}, which does not run before it")
         seen.add(job.key)
 
 
 class Results:
-    """The results an aggregate may still read: facts of every job, bytes only until their reader has them."""
+    """What the aggregates read of the jobs they fan in from: the facts of every job (never the bytes, written
+    as they come), and how many of each aggregate's fan-in are not done yet."""
 
     def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
-        self.done = dict(given)
-        self.readers: dict[str, int] = {}  # key -> aggregates yet to read its bytes
+        self.done = {key: result.facts for key, result in given.items()}
         # Counted, not looked up: the schedule asks whether the aggregates are ready on every hand-out, and the
         # link check fans in from every job of the site (a look-up each time grew with the square of the jobs).
         self.missing: dict[str, int] = {}  # key -> jobs of its fan-in not done yet
         self.waiting: dict[str, list[str]] = {}  # key -> the jobs whose fan-in it is, while it is not done
         for job in jobs:
-            if job.fan_in_bytes:
-                for key in job.fan_in:
-                    self.readers[key] = self.readers.get(key, 0) + 1
             absent = [key for key in dict.fromkeys(job.fan_in) if key not in self.done]
             if absent:
                 self.missing[job.key] = len(absent)
@@ -144,20 +141,13 @@ class Results:
         return not self.missing.get(job.key)
 
     def add(self, job: Job, result: Rendered) -> None:
-        self.done[job.key] = result if self.readers.get(job.key) else Rendered((), result.facts)
+        self.done[job.key] = result.facts
         for waiter in self.waiting.pop(job.key, ()):
             self.missing[waiter] -= 1
 
     def upstream(self, job: Job) -> tuple[Rendered, ...]:
-        """What a job gets of its fan-in: facts, and the outputs too where it declares it reads their bytes."""
-        if not job.fan_in_bytes:
-            return tuple(Rendered((), self.done[key].facts) for key in job.fan_in)
-        found = tuple(self.done[key] for key in job.fan_in)
-        for key in job.fan_in:
-            self.readers[key] -= 1
-            if not self.readers[key]:
-                self.done[key] = Rendered((), self.done[key].facts)
-        return found
+        """What a job gets of its fan-in: their facts, in the order it declares them."""
+        return tuple(Rendered((), self.done[key]) for key in job.fan_in)
 
 
 def _in_process(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered]) -> Iterator[tuple[Job, Rendered]]:

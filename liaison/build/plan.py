@@ -7,7 +7,7 @@ that holds the same content can run them.
 
 An aggregate (the sitemap, the rare-glyph font, a kiosk's version file, the print manifests, the link check)
 declares the jobs it fans in from and reads only what they tell of their outputs (paths, rows, characters, links
-and anchors, a version), or, where it says so (fan_in_bytes), their bytes. Planning reads the model and lists
+and anchors, a version), never their bytes: those are written as they come. Planning reads the model and lists
 the theme's static files; it renders nothing and opens no template, so `liaison plan`, `--only`, `--station`
 and the progress count all come from the same list.
 """
@@ -72,7 +72,6 @@ class Job:
     station: str | None = None  # the station whose files these are (`--station`)
     more: str | None = None  # a pattern for further outputs whose number only rendering tells (poster sheets)
     fan_in: tuple[str, ...] = ()  # keys of the jobs whose facts this job reads
-    fan_in_bytes: bool = False  # and whose outputs' bytes
     name: str = ""  # the key of a job without outputs
     # Takes many times as long as a web page (a poster's layout): the executor starts it ahead of its turn, so that
     # a small build does not wait for it at the end with the other workers idle.
@@ -111,7 +110,7 @@ def describe(job: Job) -> dict[str, Any]:
     return {"key": job.key, "target": job.target, "folder": job.tree, "outputs": list(job.outputs),
             "more": job.more, "station": job.station,
             "render": f"{job.render.__module__}.{job.render.__qualname__}", "args": list(job.args),
-            "inputs": job.inputs.as_dict(), "fan_in": list(job.fan_in), "fan_in_bytes": job.fan_in_bytes}
+            "inputs": job.inputs.as_dict(), "fan_in": list(job.fan_in)}
 
 
 def plan(site: Site, config: Config, register: tombstones.Register = tombstones.EMPTY) -> list[Job]:

@@ -241,18 +241,14 @@ def _digest(value: Any) -> str:
 
 
 def stale(jobs: Iterable[Job], previous: Mapping[str, Entry], fingerprints: Fingerprints) -> set[str]:
-    """The keys of the jobs to render: those not current, the aggregates that fan in from them, and whatever an
-    aggregate that reads bytes fans in from (bytes are not kept between builds)."""
+    """The keys of the jobs to render: those not current, and the aggregates that fan in from them."""
     jobs = list(jobs)
     chosen = {job.key for job in jobs if job.outputs and not fingerprints.current(job, previous.get(job.key))}
-    by_key = {job.key: job for job in jobs}
     while True:
         grown = set(chosen)
         for job in jobs:
             if any(key in grown for key in job.fan_in):
                 grown.add(job.key)
-            if job.key in grown and job.fan_in_bytes:
-                grown.update(key for key in job.fan_in if key in by_key)
         if grown == chosen:
             return chosen
         chosen = grown
