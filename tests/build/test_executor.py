@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import signal
 import time
@@ -235,10 +236,14 @@ def test_workers_are_forked_on_linux_only() -> None:
 GARBAGE_MB = 8
 
 
-def touched(megabytes: int) -> bytearray:
-    """Memory the process holds: written through, as `bytearray(n)` may get zero pages from the system that
-    are not resident until written (then no size the test reads would change)."""
-    return bytearray(b"\x01") * (megabytes * 2**20)
+def touched(megabytes: int) -> mmap.mmap:
+    """Memory the process holds, resident while the object lives and given back when it goes: pages of a
+    mapping of its own, each written (pages never written need not be resident). Not the allocator's memory:
+    a process that has run other tests reuses the free memory it holds, and its size would not change."""
+    block = mmap.mmap(-1, megabytes * 2**20)
+    for offset in range(0, len(block), mmap.PAGESIZE):
+        block[offset] = 1
+    return block
 
 
 def litter(ctx: Any, n: int) -> Rendered:
@@ -293,7 +298,7 @@ def test_the_collector_leaves_collections_to_python_where_the_size_is_unknown(mo
     assert not any(collector.after_job() for _ in range(5)) and not calls
 
 
-_KEPT: list[bytearray] = []  # what a job keeps that no collection frees, as the print libraries' native caches do
+_KEPT: list[mmap.mmap] = []  # what a job keeps that no collection frees, as the print libraries' native caches do
 
 
 def hoard(ctx: Any, n: int) -> Rendered:
