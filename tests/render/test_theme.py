@@ -274,6 +274,7 @@ print(env.get_template("page.html").render(), len(compiled))
 """
 
 
+@pytest.mark.slow  # seven processes, each importing liaison
 def test_templates_compiled_by_one_process_are_taken_from_the_folder_by_the_next(tmp_path: Path) -> None:
     """A build's render workers each compiled every template they use (a quarter of a second a process): the
     code is kept in a folder, and taken from there while the template's source is the same."""
