@@ -25,7 +25,7 @@
   go at once, every file a build writes or links is unlinked first (the spare's files are hard links
   to inodes the published generation shares: nothing is ever written into an existing file), and what
   the build did not write or link is removed before publishing. The spare costs the disk only the old
-  bytes of the files that changed.
+  bytes of the files that changed or went.
 - A build holds an exclusive lock on its store; a second one is refused naming the first.
 - File system faults (no space, read-only, permission, a path too long, a mount point) become an
   `OutputError` naming the folder and the cause; the published trees stay as they were.
@@ -49,7 +49,7 @@ import shutil
 import socket
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -360,11 +360,11 @@ class Publication:
             raise
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
         try:
             if not self.published:
                 with signals.deferred():  # a second Ctrl-C does not cut the clean-up short
-                    self._cleanup()
+                    self._cleanup(failed=kind is not None)
         finally:
             self.lock.release()
 
@@ -378,7 +378,6 @@ class Publication:
         named in `keep` as they are (linked, not copied, where the file system allows); report what differs.
         `notes` (JSON values) go into the tree's manifest, and travel with the tree wherever it is copied."""
         assert self.staging is not None, "stage() inside the with block"
-        tree = self.staging / name
         previous, published = self._previous[name]
         files: dict[str, str] = {}
         changed = 0
@@ -413,7 +412,7 @@ class Publication:
             if self._recycled:
                 room.sweep()
         self._staged.add(name)
-        self._stats[name] = {path: _stat(tree / path) for path in files}
+        self._stats[name] = {path: _stat(room.root / path) for path in files}
         return WriteReport(len(files), changed, len(set(published) - set(files)))
 
     def published_files(self, name: str) -> dict[str, str]:
@@ -455,7 +454,10 @@ class Publication:
             if self._recycled:  # a tree the spare held that this build does not publish (a target dropped since)
                 for entry in sorted(self.staging.iterdir()):
                     if entry.name not in {*self._staged, STATE, STATS}:
-                        self._discard(entry)  # outside the trees: what cannot be removed harms no reader
+                        aside = entry if entry.name.startswith(".") else self.staging / f".dropped-{entry.name}"
+                        if aside != entry:
+                            os.rename(entry, aside)  # under no name a link shows (an old `signage` link)
+                        self._discard(aside)  # and what cannot be removed of it harms no reader
             (self.staging / STATS).write_text(json.dumps(self._stats, separators=(",", ":")), encoding="utf-8")
             _sync(self.staging)
             current = self._current_generation()
@@ -554,12 +556,13 @@ class Publication:
             self._discard(entry)
         self._tidy_targets()
 
-    def _cleanup(self) -> None:
-        """After a failure or a stop: the staging generation (back to being the spare if it was) and half-made
-        links go."""
+    def _cleanup(self, failed: bool = True) -> None:
+        """After a failure or a stop, or a build that publishes nothing: the staging generation and half-made
+        links go. A spare staged into goes back to being the spare unless the build failed (what made it fail
+        may be in it: the next build starts from a new folder)."""
         if self.staging is not None:
             try:
-                if self._recycled and not os.path.lexists(self.store / SPARE):
+                if self._recycled and not failed and not os.path.lexists(self.store / SPARE):
                     os.rename(self.staging, self.store / SPARE)
                     self.staging = None
             except OSError:
@@ -613,6 +616,8 @@ class _Tree:
     def place(self, path: str) -> Path:
         """Where the tree's file `path` goes, its folders made and nothing in its place."""
         destination = self.root / path
+        if destination in self._folders or any(str(up) in self.placed for up in PurePosixPath(path).parents):
+            raise ValueError(f"an output's path is another's folder: {path}")  # a plan's error, not the user's
         self._folder(destination.parent)
         self._clear(destination)
         return destination
@@ -649,14 +654,19 @@ class _Tree:
             return None
         except FileNotFoundError:
             return None
-        except (IsADirectoryError, PermissionError):  # a folder (EISDIR; EPERM on macOS), or an immutable file
+        except (IsADirectoryError, PermissionError):  # a folder (EISDIR; EPERM on macOS), or a file that stays
             if not _is_folder(path):
                 if not path.parent.is_relative_to(self.root):
                     raise
-                self._remake(path.parent, self._evict(path.parent))  # the file's folder goes, and is made again
-                return path.parent
+                try:  # its folder made read-only (by a user, a copy tool): the store is liaison's, made writable
+                    _writable(path.parent)
+                    os.unlink(path)
+                    return None
+                except PermissionError:  # an immutable file
+                    self._remake(path.parent, self._evict(path.parent))  # the file's folder goes, made again
+                    return path.parent
         try:
-            shutil.rmtree(path)
+            _rmtree(path)
         except PermissionError:  # something immutable inside: the folder in the way goes whole
             self._evict(path)
         return None
@@ -667,6 +677,8 @@ class _Tree:
         while os.path.lexists(self.staging / f".stale-{count}"):
             count += 1
         aside = self.staging / f".stale-{count}"
+        with suppress(OSError):
+            _writable(folder)  # a folder moved to another parent is written to (its ".." entry)
         os.rename(folder, aside)
         self._folders = {known for known in self._folders if not known.is_relative_to(folder)}
         return aside
@@ -732,7 +744,7 @@ def _durable(store: Path) -> None:
 
 def _link_or_copy(source: Path, destination: Path) -> None:
     """A published file into the staging generation: the same file where the file system allows (its bytes and
-    time kept), else a copy."""
+    time kept), else a copy. The caller has made its folder and cleared its place (`_Tree.place`)."""
     try:
         os.link(source, destination)
     except OSError as error:
@@ -794,10 +806,29 @@ def _fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
+def _writable(folder: Path) -> None:
+    """Give the owner back the right to change a folder of liaison's store that was made read-only."""
+    mode = os.lstat(folder).st_mode
+    if stat.S_ISDIR(mode) and mode & 0o700 != 0o700:
+        os.chmod(folder, stat.S_IMODE(mode) | 0o700)
+
+
+def _rmtree(path: Path) -> None:
+    """Remove a folder of the store, making writable again what was made read-only inside it if need be."""
+    try:
+        shutil.rmtree(path)
+    except PermissionError:
+        for root, folders, _ in os.walk(path):
+            for folder in (root, *(os.path.join(root, name) for name in folders)):
+                with suppress(OSError):
+                    _writable(Path(folder))
+        shutil.rmtree(path)
+
+
 def _remove(path: Path, quiet: bool = False) -> None:
     try:
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
+            _rmtree(path)
         elif path.is_symlink() or path.exists():
             path.unlink()
     except OSError:

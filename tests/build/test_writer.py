@@ -551,3 +551,59 @@ def test_what_cannot_be_removed_from_the_spare_is_moved_out_of_the_tree_and_said
     fresh = pair(tmp_path / "fresh")
     publish(fresh, outputs)
     assert generations(targets) == generations(fresh)
+
+
+
+def _publish_with_a_read_only_folder(root: Path) -> None:
+    targets = {"site": root / "site"}
+
+    def publish(data: bytes) -> None:
+        with Publication(targets) as publication:
+            publication.stage("site", [Output("static/a.css", data), Output("index.html", b"i")])
+            publication.publish()
+        assert (root / "site" / "static" / "a.css").read_bytes() == data, data
+
+    publish(b"1")
+    os.chmod(root / "site" / "static", 0o555)  # the published folder made read-only (a user, a copy tool)
+    for data in (b"2", b"3", b"4"):  # the next builds stage into the spare holding that folder
+        publish(data)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs the writer as another user, which only root may do")
+def test_a_folder_made_read_only_in_the_store_does_not_stop_the_builds_that_stage_into_it() -> None:
+    """The spare may hold a folder a user made read-only: its files are removed all the same (the store is
+    liaison's), not moved out (which a read-only folder refuses) failing every build after. Run by another
+    user than root, whom no folder's mode stops."""
+    import tempfile
+    import traceback
+
+    nobody = 65534
+    with tempfile.TemporaryDirectory() as folder:  # in /tmp: another user can reach it
+        os.chown(folder, nobody, nobody)
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover (the child's outcome is sent to the parent)
+            os.close(read)
+            try:
+                os.setgroups([])
+                os.setgid(nobody)
+                os.setuid(nobody)
+                _publish_with_a_read_only_folder(Path(folder))
+                message = b"ok"
+            except BaseException:  # noqa: BLE001  # the child reports whatever happened, and exits
+                message = traceback.format_exc().encode()
+            os.write(write, message)
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as pipe:
+            said = pipe.read().decode()
+        os.waitpid(child, 0)
+        assert said == "ok", said
+
+
+@pytest.mark.parametrize("paths", [("a", "a/b.html"), ("a/b.html", "a")])
+def test_an_output_where_another_outputs_folder_goes_is_refused(tmp_path: Path, paths: tuple[str, str]) -> None:
+    targets = pair(tmp_path)
+    with pytest.raises(ValueError, match="another's folder"):
+        publish(targets, {"site": [Output(path, b"x") for path in paths], "signage": []})
+    assert not targets["site"].exists()
