@@ -41,6 +41,9 @@ class Context:
     made: Mapping[str, Made] = field(default_factory=dict)
 
 
+SOURCE = "source"  # the fact naming the digest of the source bytes a job made its file from (Made)
+
+
 @dataclass(frozen=True)
 class Made:
     """A published file made from a source by the same code and libraries (the build state of another version
@@ -59,10 +62,6 @@ class Made:
         except OSError:
             return None
         return data if hashlib.sha256(data).hexdigest() == self.digest else None
-
-
-SOURCE = "source"  # the fact naming the digest of the source bytes a job made its file from (Made)
-
 
 
 @dataclass(frozen=True)

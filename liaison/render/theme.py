@@ -152,8 +152,9 @@ class _Compiled(jinja2.BytecodeCache):
     after each save) compiles only the templates whose source has changed, which Jinja tells by its checksum.
 
     With a folder, also kept there between processes, a file a template (written whole, then renamed): each
-    render worker of a build would otherwise compile every template it uses again, a quarter of a second. Jinja's
-    bucket tells code of another Python or Jinja version, or of a changed source, and compiles it again."""
+    render worker of a build would otherwise compile every template it uses again, a quarter of a second. The key
+    holds Jinja's version (`_options`); Jinja's bucket tells code of another Python or of a changed source, and it
+    is compiled again, as is a file cut short or garbled."""
 
     def __init__(self, code: dict[str, bytes] | None = None, folder: Path | None = None) -> None:
         self.code: dict[str, bytes] = {} if code is None else code
