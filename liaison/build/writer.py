@@ -394,7 +394,6 @@ class Publication:
                 else:
                     destination.write_bytes(output.data)
                     changed += 1
-                room.placed.add(output.path)
         with _faults(self.given[name]):
             for path in keep:
                 signals.check()
@@ -403,12 +402,10 @@ class Publication:
                     raise ValueError(f"not a published file of {name}: {path}")
                 files[path] = published[path]
                 _link_or_copy(previous / path, room.place(path))
-                room.placed.add(path)
             manifest: dict[str, Any] = {"generator": "liaison", "tree": name, "files": dict(sorted(files.items()))}
             if notes:
                 manifest["notes"] = dict(notes)
             room.place(MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-            room.placed.add(MANIFEST)
             if self._recycled:
                 room.sweep()
         self._staged.add(name)
@@ -614,12 +611,14 @@ class _Tree:
         self._folder(self.root)
 
     def place(self, path: str) -> Path:
-        """Where the tree's file `path` goes, its folders made and nothing in its place."""
+        """Where the tree's file `path` goes, its folders made and nothing in its place; the caller puts it there
+        before placing another."""
         destination = self.root / path
         if destination in self._folders or any(str(up) in self.placed for up in PurePosixPath(path).parents):
             raise ValueError(f"an output's path is another's folder: {path}")  # a plan's error, not the user's
         self._folder(destination.parent)
         self._clear(destination)
+        self.placed.add(path)  # after the clearing: a folder moved out and made again links back only the others
         return destination
 
     def sweep(self) -> None:
