@@ -31,9 +31,15 @@ def largest_frame(size: tuple[int, int]) -> tuple[int, int]:
     return unit * ASPECT[0], unit * ASPECT[1]
 
 
-@functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
 def portrait_jpeg(source: Path, width: int = PORTRAIT_WIDTHS[-1]) -> bytes:
-    """The portrait for screens, `width` pixels wide."""
+    """The portrait for screens, `width` pixels wide. Kept while the photo's file is unchanged: a process that
+    builds again (`serve` where it does not fork) sees a photo replaced under the same name."""
+    status = source.stat()
+    return _screen_portrait(source, status.st_mtime_ns, status.st_size, status.st_ino, width)
+
+
+@functools.lru_cache(maxsize=256)  # the same portrait serves the deputy page and every kiosk it appears on
+def _screen_portrait(source: Path, _mtime_ns: int, _size: int, _inode: int, width: int) -> bytes:
     return screen_jpeg(portrait(source, width))
 
 

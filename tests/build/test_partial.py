@@ -178,7 +178,7 @@ def test_only_web_takes_a_portrait_made_from_the_same_photo_from_the_published_b
     assert snapshot(tmp_path / "site") == taken
     monkeypatch.undo()
     for deputy, width in itertools.product(("li-yan", "wang-kun"), PORTRAIT_WIDTHS):
-        clean = portraits.portrait_jpeg.__wrapped__(mini / "photos" / f"{deputy}.png", width)  # not the process's cache
+        clean = portraits.screen_jpeg(portraits.portrait(mini / "photos" / f"{deputy}.png", width))  # not the process's cache
         assert taken[urls.portrait_path(deputy, width)] == clean, (deputy, width)
 
 

@@ -76,3 +76,16 @@ def test_preflight_measures_the_crop_the_poster_prints(mini: Path) -> None:
         assert bool([p for p in problems if "不够清晰" in p.message]) == warned, size
         crop = portraits.largest_frame(size)
         assert (crop[0] < need[0] or crop[1] < need[1]) == warned
+
+
+def test_a_photo_replaced_under_the_same_name_gives_the_new_portrait(tmp_path: Path) -> None:
+    """A process that builds more than once (`serve` without fork) must not show the portrait of a photo that
+    was replaced: the kiosk's portraits are kept per file, not per name."""
+    photo = tmp_path / "a.png"
+    Image.new("RGB", (300, 400), (200, 30, 30)).save(photo)
+    red = portraits.portrait_jpeg(photo, 240)
+    Image.new("RGB", (300, 400), (30, 30, 200)).save(photo)
+    blue = portraits.portrait_jpeg(photo, 240)
+    assert blue != red
+    assert blue == portraits.screen_jpeg(portraits.portrait(photo, 240))
+    assert ImageStat.Stat(Image.open(io.BytesIO(blue))).mean[2] > 150
