@@ -266,6 +266,7 @@ def test_clean_renders_everything(built: tuple[Path, Path]) -> None:
     assert report.kept == 0 and report.rendered == full
 
 
+@pytest.mark.slow  # two more builds of mini, one of them clean
 def test_a_failed_build_leaves_outputs_and_their_record_as_they_were(built: tuple[Path, Path], tmp_path: Path) -> None:
     """A build that stops half-way (here a theme template that fails while pages render) publishes nothing and
     records nothing: the next build starts from the published trees and their record, and is still right."""

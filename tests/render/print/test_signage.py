@@ -221,6 +221,7 @@ def test_signboard_lines_never_split_a_word_and_follow_name_lines(mini: Path) ->
     assert _text_lines(production_artwork(mini, "east-village")) == ["清源县城关镇东门", "农贸市场社区", "人大代表联络站"]
 
 
+@pytest.mark.slow  # renders every print file of mini
 def test_every_print_file_fits_its_declared_sheets_with_long_names(mini: Path) -> None:
     """Long short names (7 to 17 characters) and a long deputy name: each card stays one sheet, and every PDF
     has exactly the pages the manifest declares."""
@@ -311,6 +312,7 @@ def _pixels(data: bytes) -> list[bytes]:
     return [page.render(scale=150 / 72).to_pil().convert("RGB").tobytes() for page in pypdfium2.PdfDocument(data)]
 
 
+@pytest.mark.slow  # renders in the whole CJK faces and rasterises every page
 def test_print_in_subset_faces_looks_and_reads_as_in_whole_faces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every kind of PDF set in the Noto CJK faces (a card with a rare character, a poster sheet, a reception notice)
     is the same, pixel for pixel at 150 ppi and in its text, as WeasyPrint makes it from the whole faces."""
