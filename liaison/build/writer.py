@@ -201,12 +201,12 @@ def _foreign(tree: Path, label: str) -> str | None:
             continue
         if manifest is None or relative not in manifest or entry.is_symlink() or not entry.is_file():
             return f"{label} 中有不是本程序生成的文件（如 {relative}）"
-        if noted.get(relative) != _stat(entry) and _digest(entry.read_bytes()) != manifest[relative]:
+        if noted.get(relative) != _stat(entry) and _digest(Path(entry.path).read_bytes()) != manifest[relative]:
             return f"{label} 中的 {relative} 在上次生成后被改动过"
     return None
 
 
-def _stat(path: Path) -> list[int]:
+def _stat(path: Path | os.DirEntry[str]) -> list[int]:
     stat = path.stat()
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
@@ -219,17 +219,28 @@ def _read_stats(generation: Path) -> dict[str, dict[str, list[int]]]:
     return stats if isinstance(stats, dict) else {}
 
 
-def _entries(tree: Path) -> Iterator[tuple[str, Path]]:
-    """Every entry that is not a plain directory (files, links, devices), in a stable order."""
-    for root, directories, files in os.walk(tree, onerror=_raise):
-        directories.sort()
-        for name in sorted(files) + sorted(d for d in directories if os.path.islink(os.path.join(root, d))):
-            entry = Path(root, name)
-            yield entry.relative_to(tree).as_posix(), entry
+def _entries(tree: Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry that is not a plain directory (files, links, devices), by its path in tree, in a stable order:
+    a folder's files by name, then its links to folders, then its folders. One `scandir` a folder, whose entries
+    know their type without a system call each (a tree of 27,000 files is checked twice a build). A folder that
+    cannot be read raises: it cannot be shown to hold only liaison's files."""
+    with os.scandir(tree) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    folders = [entry for entry in entries if entry.is_dir(follow_symlinks=False)]
+    files = [entry for entry in entries if not _is_dir(entry)]
+    links = [entry for entry in entries if entry.is_symlink() and _is_dir(entry)]  # to a folder: not entered
+    for entry in files + links:
+        yield prefix + entry.name, entry
+    for entry in folders:
+        yield from _entries(Path(entry.path), f"{prefix}{entry.name}/")
 
 
-def _raise(error: OSError) -> None:
-    raise error  # a folder that cannot be read cannot be shown to hold only liaison's files
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder or a link to one (as os.walk sorts entries); an entry that cannot be asked is none."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def read_manifest(tree: Path) -> dict[str, str] | None:

@@ -197,6 +197,28 @@ def _foreign_link(root: Path) -> str:
     return "docs/site 是指向"
 
 
+def test_the_refusal_names_the_first_foreign_entry_a_folder_s_files_and_links_before_its_folders(clerk: Path) -> None:
+    targets = {"site": clerk / "work" / "docs" / "site", "signage": clerk / "work" / "signage"}
+    publish(targets, OLD, sources=sources(clerk))
+    site = targets["site"]
+    (site / "a" / "aa.txt").write_text("in a folder")
+    (site / "a" / "c").mkdir()
+    (site / "a" / "c" / "deep.txt").write_text("in a folder's folder")
+    (site / "b-photos").symlink_to(clerk / "work")
+    (site / "zz-notes.txt").write_text("beside the pages")
+    (site / "gone.html").write_bytes(b"edited")
+    for found in ["gone.html 在上次生成后被改动过", "（如 zz-notes.txt）", "（如 b-photos）", "（如 a/aa.txt）",
+                  "（如 a/c/deep.txt）"]:
+        with pytest.raises(OutputError) as refused:
+            publish(targets, NEW, sources=sources(clerk))
+        assert found in refused.value.message
+        named = site / found.removeprefix("（如 ").removesuffix("）").split(" ")[0]
+        named.unlink()
+        if named.name == "gone.html":
+            named.write_bytes(b"x")  # as published
+    assert publish(targets, NEW, sources=sources(clerk))["site"].written == 2
+
+
 @pytest.mark.parametrize("case", [_clerk_docs, _file_saved_into_site, _file_edited_in_site, _link_inside_site,
                                   _broken_manifest, _foreign_link])
 def test_a_folder_holding_anything_liaison_did_not_write_is_refused_unless_forced(clerk: Path, case) -> None:
