@@ -399,11 +399,10 @@ class Publication:
             _check_path(output.path, files)
             with _faults(self.given[name]):
                 digest = files[output.path] = _digest(output.data)
-                destination = room.place(output.path)
                 if published.get(output.path) == digest and previous is not None:
-                    _link_or_copy(previous / output.path, destination)  # the same bytes: not written again
+                    room.link(output.path, previous / output.path)  # the same bytes: not written again
                 else:
-                    destination.write_bytes(output.data)
+                    room.place(output.path).write_bytes(output.data)
                     changed += 1
         with _faults(self.given[name]):
             for path in keep:
@@ -412,7 +411,7 @@ class Publication:
                 if previous is None or path not in published:
                     raise ValueError(f"not a published file of {name}: {path}")
                 files[path] = published[path]
-                _link_or_copy(previous / path, room.place(path))
+                room.link(path, previous / path)
             manifest: dict[str, Any] = {"generator": "liaison", "tree": name, "files": dict(sorted(files.items()))}
             if notes:
                 manifest["notes"] = dict(notes)
@@ -621,16 +620,36 @@ class _Tree:
         self._folders = {staging}  # known to be real folders
         self._folder(self.root)
 
-    def place(self, path: str) -> Path:
+    def place(self, path: str, clear: bool = True) -> Path:
         """Where the tree's file `path` goes, its folders made and nothing in its place; the caller puts it there
-        before placing another."""
+        before placing another. `clear=False`: what is there is the file already (`link`)."""
         destination = self.root / path
-        if destination in self._folders or any(str(up) in self.placed for up in PurePosixPath(path).parents):
+        if destination in self._folders or any(path[:end] in self.placed for end in _slashes(path)):
             raise ValueError(f"an output's path is another's folder: {path}")  # a plan's error, not the user's
         self._folder(destination.parent)
-        self._clear(destination)
+        if clear:
+            self._clear(destination)
         self.placed.add(path)  # after the clearing: a folder moved out and made again links back only the others
         return destination
+
+    def link(self, path: str, source: Path) -> None:
+        """The published file `source` at the tree's `path`, linked (or copied) there; where the spare holds that
+        very file already (a hard link to the same inode: a file kept by the last two builds), it stays as it is,
+        which is what clearing its place and linking it again would make, for one system call instead of two that
+        write to the disk's journal."""
+        destination = self.root / path
+        if destination not in self._folders and self._same_file(destination, source):
+            self.place(path, clear=False)
+        else:
+            _link_or_copy(source, self.place(path))
+
+    def _same_file(self, destination: Path, source: Path) -> bool:
+        self._folder(destination.parent)  # a real folder: a link in the spare's path is never followed
+        try:
+            here, there = os.lstat(destination), os.lstat(source)
+        except OSError:
+            return False
+        return stat.S_ISREG(here.st_mode) and (here.st_ino, here.st_dev) == (there.st_ino, there.st_dev)
 
     def sweep(self) -> None:
         """Remove every entry that is neither a placed file nor a folder holding one (only folders left empty
@@ -750,6 +769,14 @@ def _durable(store: Path) -> None:
         _fsync_directory(store)
     except OSError:
         pass
+
+
+def _slashes(path: str) -> Iterator[int]:
+    """Where each of the path's folders ends: "a/b/c.html" gives the ends of "a" and "a/b"."""
+    end = path.find("/")
+    while end > 0:
+        yield end
+        end = path.find("/", end + 1)
 
 
 def _link_or_copy(source: Path, destination: Path) -> None:
