@@ -23,8 +23,9 @@
   next build stages into it (renamed), because removing folders is slow on some file systems (ext4
   mounted with `discard`: about 2.5 ms a folder). Its contents are never trusted: its STATE and STATS
   go at once, every file a build writes or links is unlinked first (the spare's files are hard links
-  to inodes the published generation shares: nothing is ever written into an existing file), and what
-  the build did not write or link is removed before publishing. The spare costs the disk only the old
+  to inodes the published generation shares: nothing is ever written into an existing file) unless the
+  spare holds the very file it links (the published one's inode) already, and what the build did not
+  write or link is removed before publishing. The spare costs the disk only the old
   bytes of the files that changed or went.
 - A build holds an exclusive lock on its store; a second one is refused naming the first.
 - File system faults (no space, read-only, permission, a path too long, a mount point) become an
