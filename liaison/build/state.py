@@ -130,6 +130,7 @@ class Fingerprints:
         self.timed = dates.source_date_epoch() is None  # files' times date the outputs
         self._records: dict[tuple[str, str], str | None] = {}
         self._moments: dict[tuple[str, str], Any] = {}
+        self._groups: dict[tuple[str, tuple[str, ...], bool], str] = {}  # _records_of, by kind, ids and rule_days
         self._files: dict[str, Any] = {}
         self._reads: dict[str, str] = {}
         self._jobs: dict[str, str] = {}  # by job key; asked when deciding what to render, and again when recording it
@@ -141,15 +142,14 @@ class Fingerprints:
 
     def _fingerprint(self, job: Job) -> str:
         inputs = job.inputs
-        records = [[kind, [[rid, self._record(kind, rid)] for rid in ids]] for kind, ids in inputs.records]
-        moments = [self._moment(kind, rid, inputs.rule_days) for kind, ids in inputs.records for rid in ids]
+        records = [[kind, self._records_of(kind, ids, inputs.rule_days)] for kind, ids in inputs.records]
         reads_opinions = any(kind == "opinions" for kind, _ in inputs.records)
         return _digest({
             "render": f"{job.render.__module__}.{job.render.__qualname__}", "args": _plain(job.args),
             "outputs": list(job.outputs), "more": job.more, "fan_in": list(job.fan_in),
             "records": records, "files": [[name, self._file(name)] for name in inputs.files],
             "settings": [[key, self.settings.get(key)] for key in inputs.settings],
-            "templates": list(inputs.templates), "moments": moments,
+            "templates": list(inputs.templates),
             # opinions by month, the last twelve months: the month moves them
             "month": [self.site.today.year, self.site.today.month] if reads_opinions else None,
             "today": self.site.today.isoformat() if inputs.today else None,
@@ -177,6 +177,15 @@ class Fingerprints:
         except jinja2.TemplateNotFound:
             return "missing"
         return _digest(source)
+
+    def _records_of(self, kind: str, ids: tuple[str, ...], rule_days: bool) -> str:
+        """One digest of the records `ids` of a kind and what the day decides of each: many jobs read the same
+        list (every station, every event), hashed once per build instead of once per job."""
+        key = (kind, ids, rule_days)
+        if key not in self._groups:
+            self._groups[key] = _digest([[rid, self._record(kind, rid), self._moment(kind, rid, rule_days)]
+                                         for rid in ids])
+        return self._groups[key]
 
     def _record(self, kind: str, rid: str) -> Any:
         key = (kind, rid)

@@ -76,6 +76,7 @@ class Dating:
     zone: dt.tzinfo
     # A record's files, by kind and id (they follow from the record: the same for the whole build).
     _files: dict[tuple[str, str], list[Path]] = field(default_factory=dict, compare=False, repr=False)
+    _sites: dict[int, tuple[schema.Site, list[Path]]] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, *items: Any) -> dt.date | None:
         """The content date of whatever is made of these records (entities, the site's settings, or
@@ -90,15 +91,23 @@ class Dating:
             if item is None:
                 continue
             if isinstance(item, schema.Site):
-                yield self.content_dir / SITE_FILE
-                yield from (paths.named_file(self.content_dir, name)
-                            for name in schema.file_references(type(item), item.model_dump()))
+                yield from self._site_files(item)
             elif isinstance(item, Entity):
                 yield from self._entity_files(item)
             elif isinstance(item, Iterable) and not isinstance(item, (str, bytes)):
                 yield from self._walk(item)
             else:
                 raise TypeError(f"no content file stands for {item!r}")
+
+    def _site_files(self, settings: schema.Site) -> list[Path]:
+        """site.yaml and the files it names: asked with most records (a feed asks it once an entry), dumped and
+        resolved once a build, as a record's files are."""
+        known = self._sites.get(id(settings))
+        if known is None or known[0] is not settings:
+            names = schema.file_references(type(settings), settings.model_dump())
+            known = self._sites[id(settings)] = (settings, [self.content_dir / SITE_FILE,
+                                                            *(paths.named_file(self.content_dir, n) for n in names)])
+        return known[1]
 
     def _entity_files(self, entity: Entity[Any]) -> list[Path]:
         key = (entity.section, entity.id)

@@ -197,6 +197,28 @@ def _foreign_link(root: Path) -> str:
     return "docs/site 是指向"
 
 
+def test_the_refusal_names_the_first_foreign_entry_a_folder_s_files_and_links_before_its_folders(clerk: Path) -> None:
+    targets = {"site": clerk / "work" / "docs" / "site", "signage": clerk / "work" / "signage"}
+    publish(targets, OLD, sources=sources(clerk))
+    site = targets["site"]
+    (site / "a" / "aa.txt").write_text("in a folder")
+    (site / "a" / "c").mkdir()
+    (site / "a" / "c" / "deep.txt").write_text("in a folder's folder")
+    (site / "b-photos").symlink_to(clerk / "work")
+    (site / "zz-notes.txt").write_text("beside the pages")
+    (site / "gone.html").write_bytes(b"edited")
+    for found in ["gone.html 在上次生成后被改动过", "（如 zz-notes.txt）", "（如 b-photos）", "（如 a/aa.txt）",
+                  "（如 a/c/deep.txt）"]:
+        with pytest.raises(OutputError) as refused:
+            publish(targets, NEW, sources=sources(clerk))
+        assert found in refused.value.message
+        named = site / found.removeprefix("（如 ").removesuffix("）").split(" ")[0]
+        named.unlink()
+        if named.name == "gone.html":
+            named.write_bytes(b"x")  # as published
+    assert publish(targets, NEW, sources=sources(clerk))["site"].written == 2
+
+
 @pytest.mark.parametrize("case", [_clerk_docs, _file_saved_into_site, _file_edited_in_site, _link_inside_site,
                                   _broken_manifest, _foreign_link])
 def test_a_folder_holding_anything_liaison_did_not_write_is_refused_unless_forced(clerk: Path, case) -> None:
@@ -457,6 +479,36 @@ def test_staging_into_the_spare_never_changes_a_byte_of_the_published_generation
         publication.publish()
     assert published(targets) == {name: files(outputs) for name, outputs in changed.items()}
     assert (store / "spare" / "site" / "same.css").read_bytes() == b"s"  # the old generation kept its bytes too
+
+
+def test_a_kept_file_the_spare_already_holds_is_left_as_it_is_and_every_other_is_linked_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    targets = pair(tmp_path)
+    unchanged = {"site": [Output("index.html", b"1"), Output("a/b/c.html", b"c"), Output("same.css", b"s")],
+                 "signage": [Output("centre/poster-1.pdf", b"%PDF 1")]}
+    edited = {"site": [Output("index.html", b"2"), Output("a/b/c.html", b"c"), Output("same.css", b"s")],
+              "signage": [Output("centre/poster-1.pdf", b"%PDF 1")]}
+    publish(targets, unchanged)
+    publish(targets, edited)  # the spare (gen-1) shares every inode but index.html's with gen-2
+    store = store_of(targets["site"])
+    (store / "spare" / "site" / "a" / "b" / "c.html").unlink()  # and no longer holds this one
+    (store / "spare" / "site" / "a" / "b" / "c.html").write_bytes(b"stray bytes")
+    made: list[str] = []
+    real_link, real_unlink = os.link, os.unlink
+    monkeypatch.setattr(os, "link", lambda source, destination: (made.append(f"link {Path(destination).name}"),
+                                                                 real_link(source, destination))[1])
+    monkeypatch.setattr(os, "unlink", lambda path: (made.append(f"unlink {Path(path).name}"), real_unlink(path))[1])
+    with Publication(targets) as publication:
+        for name, outputs in edited.items():
+            publication.stage(name, outputs)
+        publication.publish()
+    # index.html: the spare's is the first build's; c.html: stray bytes; same.css, the poster: the files themselves
+    assert sorted(entry for entry in made if not entry.endswith(".json")) == [
+        "link c.html", "link index.html", "unlink c.html", "unlink index.html"]
+    assert published(targets) == {name: files(outputs) for name, outputs in edited.items()}
+    for name, outputs in edited.items():  # every file the published one of the build before: nothing copied
+        for output in outputs:
+            assert (targets[name] / output.path).stat().st_ino == (store / "spare" / name / output.path).stat().st_ino
 
 
 def test_a_stale_build_record_in_the_spare_is_not_carried_over(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from liaison.model.site import Site, build_site
 from liaison.render import theme
 from liaison.render.kiosk import screen as kiosk
 from liaison.render.web import calendar
-from tests.conftest import ROOT, rendered, web_page, write
+from tests.conftest import ROOT, TODAY, rendered, web_page, write
 from tests.pdf_reading import reader, text
 from tests.render.test_reception_days import kiosk_rule_days
 
@@ -191,3 +191,18 @@ def test_rule_days_a_year_ahead_are_added_on_the_first_of_a_month_only(mini: Pat
     first, second = (kiosk_rule_days(kiosk.kiosk_page(site_at(mini, dt.date(2026, 11, n)), env, east, mini))
                      for n in (1, 2))
     assert first == second and first[-1] == "2027-11-02"
+
+
+def test_the_site_settings_are_dated_by_their_own_files_each_time(mini: Path) -> None:
+    """A build's Dating keeps the files site.yaml names once (every feed entry asks), and still dates settings
+    that name other files (a preview's next build, made from edited settings) by theirs."""
+    stamp_all(mini)
+    site, _ = check(Config(content=mini, site_dir=mini.parent / "s", signage_dir=mini.parent / "p", today=TODAY))
+    badge = write(mini / "assets" / "badge.png", "a badge")
+    stamp(badge, MORNING)
+    footer = site.settings.footer.model_copy(update={"badge": "assets/badge.png"})
+    badged = site.settings.model_copy(update={"footer": footer})
+    dating = dates.Dating(mini, BEIJING)
+    for _ in range(2):
+        assert dating.of(site.settings) == dt.date(2026, 10, 1)
+        assert dating.of(badged) == dt.date(2026, 11, 24)

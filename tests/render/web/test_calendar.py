@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from liaison.model import schedule
 from liaison.render.web import calendar
@@ -172,3 +174,45 @@ def test_a_feeds_time_zone_is_the_one_icalendar_makes(zone: str, first: dt.date,
     day (Apia, 2011), half-hour changes (Lord Howe), dates across and beside the changes."""
     made = calendar.vtimezone(ZoneInfo(zone), first, last).to_ical()
     assert made == icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
+
+
+# Text a clerk may type: escapes (backslash, semicolon, comma, a typed \\N), line breaks of every kind, characters of
+# one to four bytes, a backslash or caret where a line folds (icalendar keeps it with what follows), and lines far
+# past 75 octets.
+_TEXT = st.lists(st.sampled_from(["a", " ", "\\", ";", ",", ":", "\n", "\r\n", "\r", "^", '"', "接", "待", "é", "😀",
+                                  "http://x.cn/a?b=c&d", "\\N", "\t", "aaaaaaaaaaaaaaaaaaaaaaa"]), max_size=60).map("".join)
+_ZONES = st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC", "Etc/UTC", "Asia/Kolkata",
+                          "Australia/Lord_Howe"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(summary=_TEXT, location=st.one_of(st.none(), _TEXT), description=_TEXT, uid=_TEXT, zone=_ZONES,
+       day=st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)), minutes=st.integers(0, 23 * 60),
+       length=st.integers(1, 600), category=_TEXT, confirmed=st.booleans(),
+       url=st.text("abcz09/-_.?=&#%~", max_size=120).map("https://rd.example.cn/".__add__))
+def test_an_entry_is_written_as_icalendar_writes_the_event(summary: str, location: str | None, description: str,
+                                                           uid: str, zone: str, day: dt.date, minutes: int,
+                                                           length: int, category: str, confirmed: bool,
+                                                           url: str) -> None:
+    """A feed's entries are written without icalendar's components, byte for byte as Event.new's to_ical."""
+    start = dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=ZoneInfo(zone))
+    status = icalendar.STATUS.CONFIRMED if confirmed else icalendar.STATUS.TENTATIVE
+    properties = {"uid": uid, "stamp": dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(zone)), "start": start,
+                  "end": start + dt.timedelta(minutes=length), "summary": summary, "location": location,
+                  "description": description, "status": status, "url": url}
+    entry = calendar.Entry(**properties, category=category)
+    assert entry.lines().encode() == icalendar.Event.new(**properties, categories=[category]).to_ical()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+def test_a_feed_has_the_time_zone_component_its_times_need(mini: Path, zone: str) -> None:
+    """Times in UTC are written with a Z and need no VTIMEZONE (icalendar's get_missing_tzids), any other zone's
+    need its own, and the feed reads back whole."""
+    site = mini / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + f"timezone: {zone}\n", encoding="utf-8")
+    for name, raw in feeds(mini).items():
+        whole = icalendar.Calendar.from_ical(raw)
+        assert [str(tz["TZID"]) for tz in whole.walk("VTIMEZONE")] == ([] if zone == "UTC" else [zone]), name
+        assert whole.get_missing_tzids() == set()
+        assert (b"DTSTART:20261201T090000Z\r\n" in raw) == (zone == "UTC"), name
+        assert whole.to_ical() == raw  # every line as icalendar writes it
