@@ -12,7 +12,9 @@ whole process group): the parent stops them. They are forked with the stop signa
 hit a child before it has set its own handlers. A worker whose parent died reads end-of-file and exits.
 
 A process that runs jobs collects its cyclic garbage once it has grown by GARBAGE_STEP since the last collection
-(`Collector`; where the size is unknown, Python's own collections), and a worker freezes what it inherits (the model, the templates) out of the collector's sight. What
+(`Collector`; where the size is unknown, Python's own collections). What the workers inherit (the model, the
+templates) is frozen out of the collector's sight, in the parent from each fork to the end of the run: a
+collection writes to every object it walks, and would copy the pages a worker shares with the parent. What
 no collection frees (the print libraries keep some 0.2 MB of native memory per PDF) is bounded by retiring: a
 worker that has grown by WORN since it started, counted after a collection, says so with its answer; the parent
 hands it nothing more, closes its pipe once it has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not with the corpus
@@ -90,6 +92,7 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         yield from _in_process(jobs, context, given)
         return
     _TASK = (jobs, context)
+    thaw = not gc.get_freeze_count()  # freezes that others made are theirs to undo
     processes: list[multiprocessing.process.BaseProcess] = []
     try:
         pipes: list[Connection] = []
@@ -102,6 +105,8 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         for process in processes:
             process.join()
         _TASK = None
+        if thaw:
+            gc.unfreeze()
 
 
 def forks_safely(platform: str = sys.platform) -> bool:
@@ -303,6 +308,10 @@ def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequenc
     own and `others`, the other workers'), so that when the parent is gone every worker reads end-of-file or
     fails to send, and exits, instead of waiting on a pipe a sibling keeps open."""
     context = multiprocessing.get_context("fork")
+    # What this process holds now (the model, the templates, the results so far) is frozen out of its own
+    # collector's sight until the run ends: a full collection writes to the header of every object it walks,
+    # and each page written here would be copied, no longer shared with the workers that inherited it.
+    gc.freeze()
     parent_end, child_end = context.Pipe()
     process = context.Process(target=_serve, args=(child_end, (parent_end, *others)), daemon=True)
     with signals.blocked():  # a stop comes after the worker is listed, so that it is stopped with the others
