@@ -22,6 +22,7 @@ or the number of jobs it ran.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import math
 import mmap
@@ -174,6 +175,21 @@ def resident() -> int | None:
         return None
 
 
+def _allocator_trim() -> Callable[[], object]:
+    """glibc's malloc_trim(0): gives the system back the free pages inside the C heap, which free() keeps for
+    reuse (it shrinks the heap only from its top, and a small block still in use above them pins the rest).
+    Elsewhere (macOS, musl) a function that does nothing."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    trim.argtypes = [ctypes.c_size_t]
+    return lambda: trim(0)
+
+
+_TRIM = _allocator_trim()
+
+
 class Collector:
     """Collects the process's cyclic garbage after a job once the process has grown by `step` bytes since the
     last collection (never where its size is unknown: Python's own collections then).
@@ -184,9 +200,11 @@ class Collector:
     piled up before one (a worker of a 100-station build reached 800 MB). The web's small jobs leave little and
     rarely pay for a collection."""
 
-    def __init__(self, step: int = GARBAGE_STEP, measure: Callable[[], int | None] = resident) -> None:
+    def __init__(self, step: int = GARBAGE_STEP, measure: Callable[[], int | None] = resident,
+                 trim: Callable[[], object] = _TRIM) -> None:
         self.step = step
         self.measure = measure
+        self.trim = trim
         self.mark = measure()
 
     def after_job(self) -> bool:
@@ -197,6 +215,7 @@ class Collector:
         if now is None or self.mark is None or now - self.mark < self.step:
             return False
         gc.collect()
+        self.trim()  # what the collection freed of the C heap (a PDF's buffers), given back, not kept for reuse
         self.mark = self.measure()
         return True
 
