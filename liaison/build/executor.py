@@ -12,13 +12,14 @@ whole process group): the parent stops them. They are forked with the stop signa
 hit a child before it has set its own handlers. A worker whose parent died reads end-of-file and exits.
 
 A process that runs jobs collects its cyclic garbage once it has grown by GARBAGE_STEP since the last collection
-(`Collector`; where the size is unknown, Python's own collections). What the workers inherit (the model, the
-templates) is frozen out of the collector's sight, in the parent from each fork to the end of the run: a
-collection writes to every object it walks, and would copy the pages a worker shares with the parent. What
-no collection frees (the print libraries keep some 0.2 MB of native memory per PDF) is bounded by retiring: a
-worker that has grown by WORN since it started, counted after a collection, says so with its answer; the parent
-hands it nothing more, closes its pipe once it has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not with the corpus
-or the number of jobs it ran.
+(`Collector`; where the size is unknown, Python's own collections), and gives the C heap's free pages back. What
+the workers inherit (the model, the templates) is frozen out of the collector's sight, in the parent from each
+fork to the end of the run: a collection writes to every object it walks, and would copy the pages a worker
+shares with the parent. What no collection frees (the print libraries keep some 0.2 MB of native memory per
+PDF), and the inherited pages a worker copies as it reads them, are bounded by retiring: a worker that holds
+WORN bytes of its own (`Wear`) says so with its answer; the parent hands it nothing more, closes its pipe once it
+has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not
+with the corpus or the number of jobs it ran.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
@@ -47,10 +49,12 @@ _TASK: tuple[Sequence[Job], Context] | None = None  # what forked workers inheri
 # while the parent is busy writing files or out of the processor on a loaded machine.
 AHEAD = 2
 GARBAGE_STEP = 32 * 2**20  # bytes a process running jobs may grow by before it collects its cyclic garbage
-# Bytes a worker may keep beyond what it started with before another takes its place. A fresh worker costs
-# little (it inherits the model and templates; fonts are mapped from the page cache): 96 MB against 192 MB cut
-# the process tree by a quarter at 50 and 100 stations for the same CPU time; 64 MB cost 12 % more CPU.
+# Bytes of its own (`private`) a worker may hold before another takes its place. A fresh worker costs little (it
+# inherits the model and templates; fonts are mapped from the page cache).
 WORN = 96 * 2**20
+# CPU seconds a worker runs between two readings of its own memory: a reading walks its page tables (10-30 ms at
+# 300 stations), and the pages it copies of what it inherited grow without prompting any collection.
+WEAR_SECONDS = 1.0
 
 
 class WorkerDied(RuntimeError):
@@ -220,6 +224,43 @@ class Collector:
         return True
 
 
+def private() -> int | None:
+    """The bytes of memory this process holds alone: what it allocated, and the pages it inherited and wrote to,
+    each copied (reading an object writes its reference count); not the pages it still shares with the parent
+    and the other workers, which its resident set counts as well. None where the system does not tell (Linux
+    before 4.14, other systems)."""
+    try:
+        with open("/proc/self/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Private_Dirty:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+class Wear:
+    """Whether a worker holds WORN bytes of its own: read after a collection, and after a job once the worker
+    has run for `every` CPU seconds since the last reading. Its resident set would not do: a worker rendering
+    web pages copies the model's pages as it reads them (some 200 MB each at 300 stations) and its resident set
+    does not grow, as it counted them from the start."""
+
+    def __init__(self, every: float, measure: Callable[[], int | None] = private,
+                 clock: Callable[[], float] = time.process_time) -> None:
+        self.every = every
+        self.measure = measure
+        self.clock = clock
+        self.due = clock() + every
+
+    def after_job(self, collected: bool) -> bool:
+        now = self.clock()
+        if not collected and now < self.due:
+            return False
+        self.due = now + self.every
+        held = self.measure()
+        return held is not None and held >= WORN
+
+
 class _Schedule:
     """The parent's side: hands ready jobs to the workers, yields results in plan order."""
 
@@ -351,8 +392,7 @@ def _serve(pipe: Connection, inherited: Sequence[Connection]) -> None:
     # What the worker inherits lives as long as it does: frozen, no collection walks it (or writes to its pages,
     # which stay shared with the parent), and it does not delay the collections that free the jobs' garbage.
     gc.freeze()
-    collector = Collector()
-    start = collector.mark
+    collector, wear = Collector(), Wear(WEAR_SECONDS)
     while True:  # a worn worker answers what it holds and reads end-of-file when the parent has replaced it
         try:
             index, upstream = pickle.loads(pipe.recv_bytes())
@@ -363,20 +403,13 @@ def _serve(pipe: Connection, inherited: Sequence[Connection]) -> None:
         except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
             answer = _failure(index, error)
         else:
-            answer = pickle.dumps((index, True, result, worn(collector, start)))
+            answer = pickle.dumps((index, True, result, wear.after_job(collector.after_job())))
             del result  # not held through the next job
         del upstream
         try:
             pipe.send_bytes(answer)
         except (BrokenPipeError, ConnectionResetError):
             return
-
-
-def worn(collector: Collector, start: int | None) -> bool:
-    """After a job: collect the garbage if it is time; whether the process, measured after a collection, has
-    grown by WORN since `start`."""
-    collected = collector.after_job()
-    return collected and start is not None and collector.mark is not None and collector.mark - start >= WORN
 
 
 class RemoteTraceback(Exception):

@@ -5,6 +5,7 @@ import gc
 import mmap
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -414,3 +415,51 @@ def test_a_process_running_jobs_gives_back_the_free_memory_inside_its_c_heap(wor
     for starts in by_process.values():
         for ran, start in enumerate(starts):
             assert (start - starts[0]) / 2**20 < ran * kept + 8, starts
+
+
+INHERITED = bytearray()  # memory the workers inherit from this process, as they do the model
+PAGES_A_JOB = 16 * 2**20
+
+
+def copying(ctx: Any, n: int) -> Rendered:
+    """Write to one byte of each page of 16 MB of what the worker inherited: the pages are copied (as reading a
+    model object writes its reference count), and its resident set does not grow."""
+    for offset in range(n * PAGES_A_JOB, (n + 1) * PAGES_A_JOB, mmap.PAGESIZE):
+        INHERITED[offset] = 2
+    return Rendered((Output(f"n/{n}.txt", b""),), {"pid": os.getpid(), "private": executor.private()})
+
+
+@pytest.mark.skipif(executor.private() is None or not executor.forks_safely(),
+                    reason="workers are forked, and their own memory read from /proc, on Linux only")
+def test_a_worker_that_copies_what_it_inherited_gives_its_place_to_a_new_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without retiring on the memory a worker holds alone, each of the two would keep the 10 x 16 MB it copied."""
+    monkeypatch.setattr(executor, "WORN", 48 * 2**20)  # read by the forked workers
+    monkeypatch.setattr(executor, "WEAR_SECONDS", 0.0)
+    monkeypatch.setattr(sys.modules[__name__], "INHERITED", bytearray(b"\x01") * (20 * PAGES_A_JOB))
+    results = run([Job("web", (f"n/{n}.txt",), copying, (n,)) for n in range(20)], workers=2)
+    by_process: dict[int, list[int]] = {}
+    for _, result in results:
+        by_process.setdefault(result.facts["pid"], []).append(result.facts["private"])
+    assert len(by_process) > 2  # workers retired and others took their place
+    assert all(max(held) / 2**20 < 48 + 2 * 16 + 8 for held in by_process.values()), by_process
+
+
+def test_wear_is_read_after_a_collection_and_once_a_worker_has_run_its_seconds_since_the_last_reading(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executor, "WORN", 100)
+    held, clock, readings = [150], [0.0], []
+
+    def measure() -> int:
+        readings.append(clock[0])
+        return held[0]
+
+    wear = executor.Wear(every=1.0, measure=measure, clock=lambda: clock[0])
+    clock[0] = 0.5
+    assert not wear.after_job(collected=False) and not readings  # not yet time
+    assert wear.after_job(collected=True) and readings == [0.5]  # a collection reads it
+    clock[0] = 1.2
+    assert not wear.after_job(collected=False) and readings == [0.5]  # a second from the last reading, not the start
+    clock[0] = 1.6
+    held[0] = 90
+    assert not wear.after_job(collected=False) and readings == [0.5, 1.6]  # below WORN
