@@ -98,16 +98,16 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         return
     _TASK = (jobs, context)
     thaw = not gc.get_freeze_count()  # freezes that others made are theirs to undo
-    processes: list[multiprocessing.process.BaseProcess] = []
+    processes: dict[Connection, multiprocessing.process.BaseProcess] = {}  # by the parent's end of its pipe
     try:
         pipes: list[Connection] = []
         for _ in range(count):
             pipes.append(_start(processes, pipes))
-        yield from _Schedule(jobs, given).run(pipes, lambda others: _start(processes, others))
+        yield from _Schedule(jobs, given).run(pipes, lambda gone, others: _replace(processes, gone, others))
     finally:
-        for process in processes:
+        for process in processes.values():
             process.kill()
-        for process in processes:
+        for process in processes.values():
             process.join()
         _TASK = None
         if thaw:
@@ -272,9 +272,9 @@ class _Schedule:
         self.ahead: set[int] = set()  # heavy jobs handed out ahead of their turn and not yielded yet
         self.busy: dict[Connection, int] = {}  # a worker rendering a heavy job (its index): it holds nothing more
 
-    def run(self, pipes: list[Connection], replace: Callable[[Sequence[Connection]], Connection]
+    def run(self, pipes: list[Connection], replace: Callable[[Connection, Sequence[Connection]], Connection]
             ) -> Iterator[tuple[Job, Rendered]]:
-        """`replace(open_pipes)` starts a worker in the place of one that retired."""
+        """`replace(closed, open_pipes)` starts a worker in the place of one that retired (its pipe closed)."""
         waiting: dict[int, tuple[bool, Any]] = {}  # a result, or (error, remote traceback)
         held = dict.fromkeys(pipes, 0)  # jobs handed to each worker and not answered yet
         retiring: set[Connection] = set()  # workers that get no more jobs: replaced once they hold none
@@ -303,7 +303,7 @@ class _Schedule:
                     retiring.discard(pipe)
                     del held[pipe]
                     pipe.close()  # the worker reads end-of-file and exits
-                    held[replace(list(held))] = 0
+                    held[replace(pipe, list(held))] = 0
                 self._hand_out(held, retiring)
             ok, value = waiting.pop(wanted)
             self.ahead.discard(wanted)
@@ -363,7 +363,17 @@ class _Schedule:
             self.ahead.add(index)
 
 
-def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequence[Connection]) -> Connection:
+def _replace(processes: dict[Connection, multiprocessing.process.BaseProcess], gone: Connection,
+             others: Sequence[Connection]) -> Connection:
+    """A worker in the place of the one whose pipe `gone` was closed, forked once that one has ended: until it
+    has, the memory it held and the new one's would count together (it reads end-of-file at once, as it holds no
+    job, but on a loaded machine it may wait a while for a processor)."""
+    processes.pop(gone).join()
+    return _start(processes, others)
+
+
+def _start(processes: dict[Connection, multiprocessing.process.BaseProcess], others: Sequence[Connection]
+           ) -> Connection:
     """A forked worker and the parent's end of its pipe. The child closes the parent's ends it inherits (its
     own and `others`, the other workers'), so that when the parent is gone every worker reads end-of-file or
     fails to send, and exits, instead of waiting on a pipe a sibling keeps open."""
@@ -376,7 +386,7 @@ def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequenc
     process = context.Process(target=_serve, args=(child_end, (parent_end, *others)), daemon=True)
     with signals.blocked():  # a stop comes after the worker is listed, so that it is stopped with the others
         process.start()
-        processes.append(process)
+        processes[parent_end] = process
     child_end.close()
     return parent_end
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import mmap
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -463,3 +464,28 @@ def test_wear_is_read_after_a_collection_and_once_a_worker_has_run_its_seconds_s
     clock[0] = 1.6
     held[0] = 90
     assert not wear.after_job(collected=False) and readings == [0.5, 1.6]  # below WORN
+
+
+_EXITS_SLOWLY = [False]  # whether this worker has made its exit slow
+
+
+def seen_alive(ctx: Any, n: int, folder: str) -> Rendered:
+    """Note this worker and make its exit take half a second (once a worker); report the other workers alive."""
+    if not _EXITS_SLOWLY[0]:
+        _EXITS_SLOWLY[0] = True
+        multiprocessing.util.Finalize(None, time.sleep, args=(0.5,), exitpriority=0)  # run as the worker exits
+    Path(folder, str(os.getpid())).touch()
+    time.sleep(0.05)
+    others = [int(path.name) for path in Path(folder).iterdir() if int(path.name) != os.getpid()]
+    return Rendered((Output(f"n/{n}.txt", b""),), {"alive": [pid for pid in others if not _gone(pid)]})
+
+
+@pytest.mark.skipif(not executor.forks_safely(), reason="workers are forked on Linux only")
+def test_a_retired_worker_has_ended_before_another_takes_its_place(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    """Otherwise the memory of both counts together for as long as the retired one takes to end."""
+    monkeypatch.setattr(executor, "WORN", 0)  # every worker retires after its first answer
+    monkeypatch.setattr(executor, "WEAR_SECONDS", 0.0)
+    results = run([Job("web", (f"n/{n}.txt",), seen_alive, (n, str(tmp_path))) for n in range(8)], workers=2)
+    assert len(list(tmp_path.iterdir())) > 2  # workers retired
+    assert all(len(result.facts["alive"]) <= 1 for _, result in results), [r.facts["alive"] for _, r in results]
