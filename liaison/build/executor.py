@@ -12,14 +12,18 @@ whole process group): the parent stops them. They are forked with the stop signa
 hit a child before it has set its own handlers. A worker whose parent died reads end-of-file and exits.
 
 A process that runs jobs collects its cyclic garbage once it has grown by GARBAGE_STEP since the last collection
-(`Collector`; where the size is unknown, Python's own collections), and a worker freezes what it inherits (the model, the templates) out of the collector's sight. What
-no collection frees (the print libraries keep some 0.2 MB of native memory per PDF) is bounded by retiring: a
-worker that has grown by WORN since it started, counted after a collection, says so with its answer; the parent
-hands it nothing more, closes its pipe once it has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not with the corpus
-or the number of jobs it ran.
+(`Collector`; where the size is unknown, Python's own collections), and gives the C heap's free pages back. What
+the workers inherit (the model, the templates) is frozen out of the collector's sight, in the parent from each
+fork to the end of the run: a collection writes to every object it walks, and would copy the pages a worker
+shares with the parent. What no collection frees (the print libraries keep some 0.2 MB of native memory per
+PDF), and the inherited pages a worker copies as it reads them, are bounded by retiring: a worker that holds
+WORN bytes of its own (`Wear`) says so with its answer; the parent hands it nothing more, closes its pipe once it
+has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not
+with the corpus or the number of jobs it ran.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import math
 import mmap
@@ -29,6 +33,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
@@ -44,10 +49,12 @@ _TASK: tuple[Sequence[Job], Context] | None = None  # what forked workers inheri
 # while the parent is busy writing files or out of the processor on a loaded machine.
 AHEAD = 2
 GARBAGE_STEP = 32 * 2**20  # bytes a process running jobs may grow by before it collects its cyclic garbage
-# Bytes a worker may keep beyond what it started with before another takes its place. A fresh worker costs
-# little (it inherits the model and templates; fonts are mapped from the page cache): 96 MB against 192 MB cut
-# the process tree by a quarter at 50 and 100 stations for the same CPU time; 64 MB cost 12 % more CPU.
+# Bytes of its own (`private`) a worker may hold before another takes its place. A fresh worker costs little (it
+# inherits the model and templates; fonts are mapped from the page cache).
 WORN = 96 * 2**20
+# CPU seconds a worker runs between two readings of its own memory: a reading walks its page tables (10-30 ms at
+# 300 stations), and the pages it copies of what it inherited grow without prompting any collection.
+WEAR_SECONDS = 1.0
 
 
 class WorkerDied(RuntimeError):
@@ -90,18 +97,21 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         yield from _in_process(jobs, context, given)
         return
     _TASK = (jobs, context)
-    processes: list[multiprocessing.process.BaseProcess] = []
+    thaw = not gc.get_freeze_count()  # freezes that others made are theirs to undo
+    processes: dict[Connection, multiprocessing.process.BaseProcess] = {}  # by the parent's end of its pipe
     try:
         pipes: list[Connection] = []
         for _ in range(count):
             pipes.append(_start(processes, pipes))
-        yield from _Schedule(jobs, given).run(pipes, lambda others: _start(processes, others))
+        yield from _Schedule(jobs, given).run(pipes, lambda gone, others: _replace(processes, gone, others))
     finally:
-        for process in processes:
+        for process in processes.values():
             process.kill()
-        for process in processes:
+        for process in processes.values():
             process.join()
         _TASK = None
+        if thaw:
+            gc.unfreeze()
 
 
 def forks_safely(platform: str = sys.platform) -> bool:
@@ -169,6 +179,21 @@ def resident() -> int | None:
         return None
 
 
+def _allocator_trim() -> Callable[[], object]:
+    """glibc's malloc_trim(0): gives the system back the free pages inside the C heap, which free() keeps for
+    reuse (it shrinks the heap only from its top, and a small block still in use above them pins the rest).
+    Elsewhere (macOS, musl) a function that does nothing."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    trim.argtypes = [ctypes.c_size_t]
+    return lambda: trim(0)
+
+
+_TRIM = _allocator_trim()
+
+
 class Collector:
     """Collects the process's cyclic garbage after a job once the process has grown by `step` bytes since the
     last collection (never where its size is unknown: Python's own collections then).
@@ -179,9 +204,11 @@ class Collector:
     piled up before one (a worker of a 100-station build reached 800 MB). The web's small jobs leave little and
     rarely pay for a collection."""
 
-    def __init__(self, step: int = GARBAGE_STEP, measure: Callable[[], int | None] = resident) -> None:
+    def __init__(self, step: int = GARBAGE_STEP, measure: Callable[[], int | None] = resident,
+                 trim: Callable[[], object] = _TRIM) -> None:
         self.step = step
         self.measure = measure
+        self.trim = trim
         self.mark = measure()
 
     def after_job(self) -> bool:
@@ -192,8 +219,46 @@ class Collector:
         if now is None or self.mark is None or now - self.mark < self.step:
             return False
         gc.collect()
+        self.trim()  # what the collection freed of the C heap (a PDF's buffers), given back, not kept for reuse
         self.mark = self.measure()
         return True
+
+
+def private() -> int | None:
+    """The bytes of memory this process holds alone: what it allocated, and the pages it inherited and wrote to,
+    each copied (reading an object writes its reference count); not the pages it still shares with the parent
+    and the other workers, which its resident set counts as well. None where the system does not tell (Linux
+    before 4.14, other systems)."""
+    try:
+        with open("/proc/self/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Private_Dirty:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+class Wear:
+    """Whether a worker holds WORN bytes of its own: read after a collection, and after a job once the worker
+    has run for `every` CPU seconds since the last reading. Its resident set would not do: a worker rendering
+    web pages copies the model's pages as it reads them (some 200 MB each at 300 stations) and its resident set
+    does not grow, as it counted them from the start."""
+
+    def __init__(self, every: float, measure: Callable[[], int | None] = private,
+                 clock: Callable[[], float] = time.process_time) -> None:
+        self.every = every
+        self.measure = measure
+        self.clock = clock
+        self.due = clock() + every
+
+    def after_job(self, collected: bool) -> bool:
+        now = self.clock()
+        if not collected and now < self.due:
+            return False
+        self.due = now + self.every
+        held = self.measure()
+        return held is not None and held >= WORN
 
 
 class _Schedule:
@@ -207,9 +272,9 @@ class _Schedule:
         self.ahead: set[int] = set()  # heavy jobs handed out ahead of their turn and not yielded yet
         self.busy: dict[Connection, int] = {}  # a worker rendering a heavy job (its index): it holds nothing more
 
-    def run(self, pipes: list[Connection], replace: Callable[[Sequence[Connection]], Connection]
+    def run(self, pipes: list[Connection], replace: Callable[[Connection, Sequence[Connection]], Connection]
             ) -> Iterator[tuple[Job, Rendered]]:
-        """`replace(open_pipes)` starts a worker in the place of one that retired."""
+        """`replace(closed, open_pipes)` starts a worker in the place of one that retired (its pipe closed)."""
         waiting: dict[int, tuple[bool, Any]] = {}  # a result, or (error, remote traceback)
         held = dict.fromkeys(pipes, 0)  # jobs handed to each worker and not answered yet
         retiring: set[Connection] = set()  # workers that get no more jobs: replaced once they hold none
@@ -238,7 +303,7 @@ class _Schedule:
                     retiring.discard(pipe)
                     del held[pipe]
                     pipe.close()  # the worker reads end-of-file and exits
-                    held[replace(list(held))] = 0
+                    held[replace(pipe, list(held))] = 0
                 self._hand_out(held, retiring)
             ok, value = waiting.pop(wanted)
             self.ahead.discard(wanted)
@@ -298,16 +363,30 @@ class _Schedule:
             self.ahead.add(index)
 
 
-def _start(processes: list[multiprocessing.process.BaseProcess], others: Sequence[Connection]) -> Connection:
+def _replace(processes: dict[Connection, multiprocessing.process.BaseProcess], gone: Connection,
+             others: Sequence[Connection]) -> Connection:
+    """A worker in the place of the one whose pipe `gone` was closed, forked once that one has ended: until it
+    has, the memory it held and the new one's would count together (it reads end-of-file at once, as it holds no
+    job, but on a loaded machine it may wait a while for a processor)."""
+    processes.pop(gone).join()
+    return _start(processes, others)
+
+
+def _start(processes: dict[Connection, multiprocessing.process.BaseProcess], others: Sequence[Connection]
+           ) -> Connection:
     """A forked worker and the parent's end of its pipe. The child closes the parent's ends it inherits (its
     own and `others`, the other workers'), so that when the parent is gone every worker reads end-of-file or
     fails to send, and exits, instead of waiting on a pipe a sibling keeps open."""
     context = multiprocessing.get_context("fork")
+    # What this process holds now (the model, the templates, the results so far) is frozen out of its own
+    # collector's sight until the run ends: a full collection writes to the header of every object it walks,
+    # and each page written here would be copied, no longer shared with the workers that inherited it.
+    gc.freeze()
     parent_end, child_end = context.Pipe()
     process = context.Process(target=_serve, args=(child_end, (parent_end, *others)), daemon=True)
     with signals.blocked():  # a stop comes after the worker is listed, so that it is stopped with the others
         process.start()
-        processes.append(process)
+        processes[parent_end] = process
     child_end.close()
     return parent_end
 
@@ -323,8 +402,7 @@ def _serve(pipe: Connection, inherited: Sequence[Connection]) -> None:
     # What the worker inherits lives as long as it does: frozen, no collection walks it (or writes to its pages,
     # which stay shared with the parent), and it does not delay the collections that free the jobs' garbage.
     gc.freeze()
-    collector = Collector()
-    start = collector.mark
+    collector, wear = Collector(), Wear(WEAR_SECONDS)
     while True:  # a worn worker answers what it holds and reads end-of-file when the parent has replaced it
         try:
             index, upstream = pickle.loads(pipe.recv_bytes())
@@ -335,20 +413,13 @@ def _serve(pipe: Connection, inherited: Sequence[Connection]) -> None:
         except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
             answer = _failure(index, error)
         else:
-            answer = pickle.dumps((index, True, result, worn(collector, start)))
+            answer = pickle.dumps((index, True, result, wear.after_job(collector.after_job())))
             del result  # not held through the next job
         del upstream
         try:
             pipe.send_bytes(answer)
         except (BrokenPipeError, ConnectionResetError):
             return
-
-
-def worn(collector: Collector, start: int | None) -> bool:
-    """After a job: collect the garbage if it is time; whether the process, measured after a collection, has
-    grown by WORN since `start`."""
-    collected = collector.after_job()
-    return collected and start is not None and collector.mark is not None and collector.mark - start >= WORN
 
 
 class RemoteTraceback(Exception):

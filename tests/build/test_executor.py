@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import gc
 import mmap
+import multiprocessing.util
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -357,3 +359,133 @@ def test_workers_exit_when_the_process_that_forked_them_is_killed(tmp_path: Path
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, "workers outlived the process that forked them"
+
+
+def private_mb() -> float:
+    """The memory this process holds alone (its pages that no other process shares), in MB."""
+    rollup = Path("/proc/self/smaps_rollup").read_text()
+    return sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Private_")) / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").is_file() or not executor.forks_safely(),
+                    reason="workers are forked, and the pages they share read from /proc, on Linux only")
+def test_the_parents_collections_during_a_run_leave_what_the_workers_inherited_shared() -> None:
+    """A full collection writes to the header of every object it walks: in the parent, while workers run, each
+    page of the model it wrote to was copied, held twice instead of shared (a model of 400 MB at 300
+    stations). What the parent holds when it forks is out of its collector's sight until the run ends."""
+    model = [[n] for n in range(400_000)]  # objects the collector tracks, as the model's are (some 40 MB)
+    frozen = gc.get_freeze_count()
+    copied = []
+    for index, _ in enumerate(executor.run(jobs(), NO_CONTEXT, workers=2)):
+        if index == 0:  # both workers are alive and share the model's pages with this process
+            before = private_mb()
+            gc.collect()
+            copied.append(private_mb() - before)
+    assert copied[0] < 4, f"{copied[0]:.0f} MB of the model copied"
+    assert gc.get_freeze_count() == frozen  # collected as before once the run is over
+    del model
+
+
+_PINNED: list[bytes] = []  # blocks a job keeps, each between two it freed
+BLOCK = 32 * 1024  # the C heap's, not a mapping of its own (malloc maps blocks of 128 KB and more)
+
+
+def fragmenting(ctx: Any, n: int) -> Rendered:
+    """Leave 37 MB free inside the C heap between 37 MB that stays in use (a print job's buffers around the
+    native caches it fills), and report the process's size before."""
+    start = executor.resident()
+    blocks = [b"x" * BLOCK for _ in range(2400)]
+    _PINNED.extend(blocks[::2])
+    del blocks
+    return Rendered((Output(f"n/{n}.txt", b""),), {"pid": os.getpid(), "start": start})
+
+
+@pytest.mark.skipif(executor.resident() is None, reason="the process's size is read from /proc (Linux)")
+@pytest.mark.parametrize("workers", [2, 1])  # forked workers, and jobs run in this process
+def test_a_process_running_jobs_gives_back_the_free_memory_inside_its_c_heap(workers: int) -> None:
+    """free() keeps what lies below a block still in use for later; a worker that made one large PDF kept its
+    size to the end."""
+    try:
+        results = run([Job("web", (f"n/{n}.txt",), fragmenting, (n,)) for n in range(4)], workers=workers)
+    finally:
+        _PINNED.clear()
+    by_process: dict[int, list[int]] = {}
+    for _, result in results:
+        by_process.setdefault(result.facts["pid"], []).append(result.facts["start"])
+    kept = 1200 * BLOCK / 2**20
+    for starts in by_process.values():
+        for ran, start in enumerate(starts):
+            assert (start - starts[0]) / 2**20 < ran * kept + 8, starts
+
+
+INHERITED = bytearray()  # memory the workers inherit from this process, as they do the model
+PAGES_A_JOB = 16 * 2**20
+
+
+def copying(ctx: Any, n: int) -> Rendered:
+    """Write to one byte of each page of 16 MB of what the worker inherited: the pages are copied (as reading a
+    model object writes its reference count), and its resident set does not grow."""
+    for offset in range(n * PAGES_A_JOB, (n + 1) * PAGES_A_JOB, mmap.PAGESIZE):
+        INHERITED[offset] = 2
+    return Rendered((Output(f"n/{n}.txt", b""),), {"pid": os.getpid(), "private": executor.private()})
+
+
+@pytest.mark.skipif(executor.private() is None or not executor.forks_safely(),
+                    reason="workers are forked, and their own memory read from /proc, on Linux only")
+def test_a_worker_that_copies_what_it_inherited_gives_its_place_to_a_new_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without retiring on the memory a worker holds alone, each of the two would keep the 10 x 16 MB it copied."""
+    monkeypatch.setattr(executor, "WORN", 48 * 2**20)  # read by the forked workers
+    monkeypatch.setattr(executor, "WEAR_SECONDS", 0.0)
+    monkeypatch.setattr(sys.modules[__name__], "INHERITED", bytearray(b"\x01") * (20 * PAGES_A_JOB))
+    results = run([Job("web", (f"n/{n}.txt",), copying, (n,)) for n in range(20)], workers=2)
+    by_process: dict[int, list[int]] = {}
+    for _, result in results:
+        by_process.setdefault(result.facts["pid"], []).append(result.facts["private"])
+    assert len(by_process) > 2  # workers retired and others took their place
+    assert all(max(held) / 2**20 < 48 + 2 * 16 + 8 for held in by_process.values()), by_process
+
+
+def test_wear_is_read_after_a_collection_and_once_a_worker_has_run_its_seconds_since_the_last_reading(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executor, "WORN", 100)
+    held, clock, readings = [150], [0.0], []
+
+    def measure() -> int:
+        readings.append(clock[0])
+        return held[0]
+
+    wear = executor.Wear(every=1.0, measure=measure, clock=lambda: clock[0])
+    clock[0] = 0.5
+    assert not wear.after_job(collected=False) and not readings  # not yet time
+    assert wear.after_job(collected=True) and readings == [0.5]  # a collection reads it
+    clock[0] = 1.2
+    assert not wear.after_job(collected=False) and readings == [0.5]  # a second from the last reading, not the start
+    clock[0] = 1.6
+    held[0] = 90
+    assert not wear.after_job(collected=False) and readings == [0.5, 1.6]  # below WORN
+
+
+_EXITS_SLOWLY = [False]  # whether this worker has made its exit slow
+
+
+def seen_alive(ctx: Any, n: int, folder: str) -> Rendered:
+    """Note this worker and make its exit take half a second (once a worker); report the other workers alive."""
+    if not _EXITS_SLOWLY[0]:
+        _EXITS_SLOWLY[0] = True
+        multiprocessing.util.Finalize(None, time.sleep, args=(0.5,), exitpriority=0)  # run as the worker exits
+    Path(folder, str(os.getpid())).touch()
+    time.sleep(0.05)
+    others = [int(path.name) for path in Path(folder).iterdir() if int(path.name) != os.getpid()]
+    return Rendered((Output(f"n/{n}.txt", b""),), {"alive": [pid for pid in others if not _gone(pid)]})
+
+
+@pytest.mark.skipif(not executor.forks_safely(), reason="workers are forked on Linux only")
+def test_a_retired_worker_has_ended_before_another_takes_its_place(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    """Otherwise the memory of both counts together for as long as the retired one takes to end."""
+    monkeypatch.setattr(executor, "WORN", 0)  # every worker retires after its first answer
+    monkeypatch.setattr(executor, "WEAR_SECONDS", 0.0)
+    results = run([Job("web", (f"n/{n}.txt",), seen_alive, (n, str(tmp_path))) for n in range(8)], workers=2)
+    assert len(list(tmp_path.iterdir())) > 2  # workers retired
+    assert all(len(result.facts["alive"]) <= 1 for _, result in results), [r.facts["alive"] for _, r in results]
