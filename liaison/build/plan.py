@@ -18,7 +18,7 @@ import fnmatch
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from liaison.build import linkcheck
 from liaison.build.config import Config, site_theme
@@ -33,6 +33,7 @@ from liaison.render.print.notices import receptions_to_post
 from liaison.render.report import compliance as report
 from liaison.render.web import assets, calendar, data, pages, search
 
+T = TypeVar("T")
 TARGETS = ("web", "kiosk", "print", "data")
 TREES = {"web": "site", "kiosk": "site", "data": "site", "print": "signage"}  # the output folder of each target
 LINK_CHECK = "site:link-check"
@@ -43,7 +44,7 @@ RULE_SETTINGS = ("reception_rule", "tier_reception_rules", "notice_lead_days")
 PRINT_SETTINGS = ("signage", "timezone")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """What a job reads: records by kind (the content folder's names: stations, deputies, …) and id, templates
     by name (with whatever they extend, include or import), files (content:photos/…, a signboard font, the
@@ -62,7 +63,7 @@ class Inputs:
                 "today": self.today}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
     target: str  # one of TARGETS
     outputs: tuple[str, ...]  # paths inside the target's folder, each written by this job
@@ -122,7 +123,33 @@ def plan(site: Site, config: Config, register: tombstones.Register = tombstones.
     site_jobs = [*web, *_data(site), *kiosks]
     check = Job("web", (), linkcheck.check_links, fan_in=tuple(job.key for job in site_jobs), name=LINK_CHECK,
                 inputs=_inputs(records=_all(site, "stations", "deputies", "systems", "notices", "events")))
-    return [*site_jobs, check, *_print(site)]
+    return _shared([*site_jobs, check, *_print(site)])
+
+
+def _shared(jobs: list[Job]) -> list[Job]:
+    """The jobs with every equal name, list of names and set of inputs held once: a county's plan names the same
+    ids, files and jobs in thousands of jobs, and every render worker starts with the plan."""
+    table: dict[Any, Any] = {}
+
+    def one(value: T) -> T:
+        return table.setdefault(value, value)  # type: ignore[no-any-return]
+
+    def names(values: tuple[str, ...]) -> tuple[str, ...]:
+        found = table.get(values)
+        if found is None:
+            found = table[values] = tuple(map(one, values))
+        return found
+
+    def inputs(given: Inputs) -> Inputs:
+        found = table.get(given)
+        if found is None:
+            records = tuple(one((one(kind), names(ids))) for kind, ids in given.records)
+            found = table[given] = dataclasses.replace(given, records=records, templates=names(given.templates),
+                                                       files=names(given.files), settings=names(given.settings))
+        return found
+
+    return [dataclasses.replace(job, outputs=names(job.outputs), inputs=inputs(job.inputs), fan_in=names(job.fan_in))
+            for job in jobs]
 
 
 def select(jobs: Sequence[Job], only: Iterable[str] = (), stations: Iterable[str] = ()) -> list[Job]:

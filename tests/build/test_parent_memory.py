@@ -32,3 +32,17 @@ def test_a_prepared_build_holds_no_record_as_loaded(config: Config) -> None:
     prepared = prepare(config)
     assert prepared.jobs and prepared.context.site.deputies
     assert not [found for found in reachable(prepared) if isinstance(found, (RawRecord, Marks))]
+
+
+def test_a_plan_holds_each_name_and_list_of_names_once(config: Config) -> None:
+    """Thousands of jobs read the same records and files and fan in from the same jobs: equal lists of names (and
+    the names in them, and equal inputs) are one object each, not a copy per job."""
+    jobs = prepare(config).jobs
+    lists = [names for job in jobs for names in (job.outputs, job.fan_in, job.inputs.files, job.inputs.templates,
+                                                  *(ids for _, ids in job.inputs.records))]
+    names = [name for names in lists for name in names]
+    inputs = [job.inputs for job in jobs]
+    assert len(set(lists)) < len(lists) and len(set(names)) < len(names) and len(set(inputs)) < len(inputs)
+    assert len({id(names) for names in lists}) == len(set(lists))
+    assert len({id(name) for name in names}) == len(set(names))
+    assert len({id(given) for given in inputs}) == len(set(inputs))
