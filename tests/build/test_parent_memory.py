@@ -6,6 +6,7 @@ import gc
 import types
 from collections.abc import Iterator
 
+from liaison.build import state
 from liaison.build.config import Config
 from liaison.build.pipeline import prepare
 from liaison.content.loader import Marks, RawRecord
@@ -46,3 +47,19 @@ def test_a_plan_holds_each_name_and_list_of_names_once(config: Config) -> None:
     assert len({id(names) for names in lists}) == len(set(lists))
     assert len({id(name) for name in names}) == len(set(names))
     assert len({id(given) for given in inputs}) == len(set(inputs))
+
+
+def test_the_build_record_is_read_a_job_at_a_time_with_equal_texts_held_once() -> None:
+    """The last build's record of every job (thousands of pages, each with its links and the digests of the
+    templates it loaded) is a line a job, and reading it holds each equal text once."""
+    links = ["../../static/style.css", "../index.html"]
+    jobs = {f"site/p{n}.html": {"tree": "site", "target": "web", "station": None, "fingerprint": f"{n}" * 64,
+                                 "facts": {"paths": [f"p{n}.html"], "links": {f"p{n}.html": [*links]}},
+                                 "reads": {"base.html": "d" * 64}} for n in range(3)}
+    record = state.encode(jobs, "these libraries")
+    assert record.count(b"\n") == 1 + len(jobs)
+    read = state.read(record, "these libraries")
+    assert read == jobs
+    texts = [link for key, entry in read.items() for link in entry["facts"]["links"][key[len("site/"):]]]
+    assert len(texts) == 6 and len({id(text) for text in texts}) == 2
+    assert len({id(entry["reads"]["base.html"]) for entry in read.values()}) == 1
