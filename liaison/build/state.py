@@ -56,7 +56,7 @@ def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
         jobs = {}
         for line in lines:
             key, entry = json.loads(line)
-            jobs[key] = _shared(entry, shared)
+            jobs[key] = held_once(entry, shared)
     except (ValueError, TypeError):
         return None
     if not all(_well_formed(entry) for entry in jobs.values()):
@@ -77,14 +77,15 @@ def _lines(data: bytes) -> Iterator[bytes]:
         start = end + 1
 
 
-def _shared(value: Any, table: dict[Any, Any]) -> Any:
-    """A JSON value with every text that is in `table` taken from there, and the others put there."""
+def held_once(value: Any, table: dict[Any, Any]) -> Any:
+    """A JSON value with every text that is in `table` taken from there, and the others put there: the facts of
+    thousands of jobs, as read or as they come from the workers, repeat the same links, paths and digests."""
     if isinstance(value, str):
         return table.setdefault(value, value)
     if isinstance(value, list):
-        return [_shared(item, table) for item in value]
+        return [held_once(item, table) for item in value]
     if isinstance(value, dict):
-        return {table.setdefault(key, key): _shared(item, table) for key, item in value.items()}
+        return {table.setdefault(key, key): held_once(item, table) for key, item in value.items()}
     return value
 
 

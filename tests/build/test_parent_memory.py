@@ -3,13 +3,16 @@ jobs read, not what only checking the content needed."""
 from __future__ import annotations
 
 import gc
+import json
 import types
 from collections.abc import Iterator
 
 from liaison.build import state
 from liaison.build.config import Config
-from liaison.build.pipeline import prepare
+from liaison.build.pipeline import _Stream, prepare
+from liaison.build.plan import Job
 from liaison.content.loader import Marks, RawRecord
+from liaison.render import Output, Rendered
 
 _OPAQUE = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType, types.CodeType)
 
@@ -63,3 +66,17 @@ def test_the_build_record_is_read_a_job_at_a_time_with_equal_texts_held_once() -
     texts = [link for key, entry in read.items() for link in entry["facts"]["links"][key[len("site/"):]]]
     assert len(texts) == 6 and len({id(text) for text in texts}) == 2
     assert len({id(entry["reads"]["base.html"]) for entry in read.values()}) == 1
+
+
+def test_the_facts_kept_of_every_job_run_hold_equal_texts_once() -> None:
+    """The parent keeps what each job run told of its outputs (paths, links, anchors) to the end of the build, for
+    the build's record: results come from the workers each with texts of its own, and are kept with equal ones
+    held once."""
+    def result(path: str) -> tuple[Job, Rendered]:
+        facts = {"paths": [path], "links": {path: ["../static/style.css", "../index.html"]}}
+        return Job("web", (path,), Rendered), Rendered((Output(path, b""),), json.loads(json.dumps(facts)))
+
+    stream = _Stream(iter([result("a/index.html"), result("b/index.html")]), None)
+    assert [output.path for output in stream.outputs("site")] == ["a/index.html", "b/index.html"]
+    links = [link for key, (job, kept) in stream.done.items() for link in kept.facts["links"][job.outputs[0]]]
+    assert len(links) == 4 and len({id(link) for link in links}) == 2
