@@ -13,12 +13,13 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from liaison.content.loader import Loc, RawRecord
+from liaison.content.loader import Loc, RawRecord, load_content
 from liaison.content.problems import Problem
 from liaison.model import urls
 from liaison.render import Context, Output, Rendered
@@ -140,14 +141,21 @@ def check_links(ctx: Context, jobs: Sequence[Rendered], more_files: Iterable[str
     site = SiteFiles(files=set(more_files), absent=set(absent))
     for job in jobs:
         site.add(job.facts, carried=bool(job.facts.get("carried")))
-    return Rendered((), problems=tuple(broken_links(site, ctx.site.settings.base_url, records=ctx.records,
+    return Rendered((), problems=tuple(broken_links(site, ctx.site.settings.base_url, records=_records(ctx.content),
                                                     theme=ctx.theme)))
+
+
+def _records(content: Path) -> Iterator[RawRecord]:
+    """The content's records as loaded, read again only when a broken link is to be located in them: no process of
+    the build holds them (and their marks) for the rare build that has one."""
+    yield from load_content(content).every()
 
 
 def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord] = (),
                  theme: Theme) -> list[Problem]:
-    """Every broken link of the site in one list, each located in the content or the theme."""
-    sources = list(records)
+    """Every broken link of the site in one list, each located in the content or the theme (`records` are read
+    at the first link that may be the content's)."""
+    sources: list[RawRecord] | None = None
     problems = []
     for path in sorted(site.links):
         for link in site.links[path]:
@@ -156,6 +164,7 @@ def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord]
                 carried = _CARRIED.format(page=path) if path in site.carried else ""
                 problems.append(Problem(theme.folders[0] / "templates", 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{carried}"))
             elif why:
+                sources = list(records) if sources is None else sources
                 problems.append(_locate(path, link, why, sources, theme))
     return problems
 

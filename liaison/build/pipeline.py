@@ -88,20 +88,20 @@ def environment(site: Site, config: Config) -> jinja2.Environment:
     return theme.environment(dating(site, config), site_theme(site, config))
 
 
-def context(site: Site, typed: Typed, config: Config) -> Context:
-    """What every job reads besides its arguments: the model, the templates, the content's dates."""
+def context(site: Site, config: Config) -> Context:
+    """What every job reads besides its arguments: the model, the templates, the content's dates. Not the records
+    as loaded: the model holds what the outputs show, and render workers inherit the context."""
     content_dates = dating(site, config)
-    records = (typed.site_raw, *typed.raw.values()) if typed.site_raw else tuple(typed.raw.values())
     themed = site_theme(site, config)
     env = theme.environment(content_dates, themed, compiled=user_cache("templates"))  # for every render worker
-    return Context(site, env, content_dates, config.content, themed, records)
+    return Context(site, env, content_dates, config.content, themed)
 
 
 def worker_context(config: Config) -> Context:
     """The context made again from the content in a process that did not plan the build (a Dask worker): the
     client has checked the content, so this only reads it; `config` names the day and the theme folder."""
     typed, _ = validate(load_content(config.content), config.content)
-    return context(_site(typed, config), typed, config)
+    return context(_site(typed, config), config)
 
 
 REGISTER = "register"  # the site tree's manifest note holding the record pages published and the tombstones
@@ -129,7 +129,7 @@ def prepare(config: Config, previous: tombstones.Register = tombstones.EMPTY) ->
     site = _site(typed, config)
     _check_stations(site, config)
     register = _register(config, site, tombstones.update(previous, site))
-    return Prepared(context(site, typed, config), plan(site, config, register), warnings, register)
+    return Prepared(context(site, config), plan(site, config, register), warnings, register)
 
 
 def published_register(config: Config) -> tombstones.Register:
@@ -320,13 +320,14 @@ class _Stream:
         self.tally = tally
         self.next: tuple[Job, Rendered] | None = next(results, None)
         self.done: dict[str, tuple[Job, Rendered]] = {}  # every job's result, its outputs left out
+        self.texts: dict[str, str] = {}  # every text of their facts, held once (state.held_once)
 
     def outputs(self, name: str) -> Iterator[Output]:
         while self.next is not None and self.next[0].tree == name:
             job, result = self.next
             if result.problems:
                 raise ContentError(list(result.problems))
-            self.done[job.key] = (job, Rendered((), result.facts, (), result.loaded))
+            self.done[job.key] = (job, Rendered((), state.held_once(result.facts, self.texts), (), result.loaded))
             yield from result.outputs
             if self.tally:
                 self.tally.done(job)

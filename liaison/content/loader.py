@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import difflib
 import errno
 import re
@@ -81,14 +82,48 @@ _FAST = yaml.__with_libyaml__
 _MAX_FLOW = 200  # flow brackets beyond which a text goes to ContentLoader (its depth limit is Python's)
 
 
-@dataclass(frozen=True)
-class Marks:
-    """Line/column (1-based) of every value and mapping key in one file, and where each text value is written."""
-
+@dataclass
+class _Tables:
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)  # scalar -> (start, end) index in text
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Line/column (1-based) of every value and mapping key in one file, and where each text value is written.
+
+    Found when first asked, by parsing the file's text again: only a problem asks, and a county's content (ten
+    thousand files and more) takes more memory in marks than in values, for every process of a build."""
+
     text: str = ""  # the whole file
+    yaml: tuple[int, int, int] | None = None  # the YAML (start, end) in text, and the lines before its start
+    libyaml: bool = False  # the YAML was read by _FastLoader, else by ContentLoader
+    body: tuple[int, int] | None = None  # a Markdown body's (start, end) in text
+    _found: list[_Tables] = field(default_factory=list, compare=False, repr=False)  # the tables once found
+
+    @property
+    def values(self) -> dict[Loc, tuple[int, int]]:
+        return self._tables().values
+
+    @property
+    def keys(self) -> dict[Loc, tuple[int, int]]:
+        return self._tables().keys
+
+    @property
+    def spans(self) -> dict[Loc, tuple[int, int]]:
+        return self._tables().spans
+
+    def _tables(self) -> _Tables:
+        if not self._found:
+            tables = _Tables()
+            if self.yaml is not None:
+                _walk_again(self.text, *self.yaml, _FastLoader if self.libyaml else ContentLoader, tables)
+            if self.body is not None:
+                tables.values[("body",)] = position(self.text, self.body[0])
+                tables.spans[("body",)] = self.body
+            self._found.append(tables)
+        return self._found[0]
 
     def of_value(self, loc: Loc) -> tuple[int, int]:
         return self._nearest(self.values, loc)
@@ -163,6 +198,10 @@ class LoadResult:
     problems: list[Problem]
     ids: dict[str, set[str]] = field(default_factory=dict)  # every file's id, even one that did not parse
     unread: list[Path] = field(default_factory=list)  # files and folders no record kind reads
+
+    def every(self) -> list[RawRecord]:
+        """Every record read: the site settings' first, then each kind's in KINDS order."""
+        return [*([self.site] if self.site else []), *(raw for raws in self.records.values() for raw in raws)]
 
 
 def load_content(content_dir: Path) -> LoadResult:
@@ -405,8 +444,7 @@ def _load_markdown(kind: str, record_id: str, path: Path, text: str,
     rest = "".join(lines[end + 1:])
     data["body"] = rest.strip("\n")
     body_start = front_end + len(lines[end]) + (len(rest) - len(rest.lstrip("\n")))
-    marks.values[("body",)] = position(text, body_start)
-    marks.spans[("body",)] = (body_start, body_start + len(data["body"]))
+    marks = dataclasses.replace(marks, body=(body_start, body_start + len(data["body"])))
     return RawRecord(kind, record_id, path, data, marks)
 
 
@@ -424,7 +462,7 @@ def _parse_yaml(path: Path, source: str, start: int, end: int, line_offset: int,
         problems.append(Problem(path, line + line_offset, col, "", f"文件含有不允许的控制字符（U+{exc.character:04X}），请删除"))
         return None
     try:
-        read = _read(loader, path, source, start, line_offset)
+        read = _read(loader, path, source, start, end, line_offset)
         if isinstance(read, list):  # keys written twice
             problems.extend(read)
             return None
@@ -444,37 +482,55 @@ def _parse_yaml(path: Path, source: str, start: int, end: int, line_offset: int,
         loader.dispose()
 
 
-def _read(loader: ContentLoader | _FastLoader, path: Path, source: str, start: int,
+def _read(loader: ContentLoader | _FastLoader, path: Path, source: str, start: int, end: int,
           line_offset: int) -> tuple[Any, Marks] | list[Problem]:
-    """The values of the text the loader holds and the marks of every node, or the keys written twice."""
+    """The values of the text the loader holds, source[start:end], and its marks (found when asked), or the keys
+    written twice."""
     node = loader.get_single_node()
-    marks = Marks(text=source)
+    marks = Marks(source, (start, end, line_offset), isinstance(loader, _FastLoader))
     if node is None:
         return None, marks
-    walk = _Walk(marks, [], path, line_offset, start)
+    walk = _Walk(None, source, [], path, line_offset, start)
     walk.collect(node, ())
     if walk.duplicates:
         return walk.duplicates
     return loader.construct_document(node), marks
 
 
+def _walk_again(source: str, start: int, end: int, line_offset: int,
+                loader_class: type[ContentLoader | _FastLoader], tables: _Tables) -> None:
+    """The marks of source[start:end], which `loader_class` read without a problem, into `tables`."""
+    loader = loader_class(source[start:end])
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _Walk(tables, source, [], Path(), line_offset, start).collect(node, ())
+    finally:
+        loader.dispose()
+
+
 def _parse_fast(path: Path, source: str, start: int, end: int, line_offset: int) -> tuple[Any, Marks] | None:
     """_parse_yaml by libyaml where that reads the text as ContentLoader would (see _FastLoader), else None:
     the caller reads it with ContentLoader, which reports whatever is wrong."""
     text = source[start:end]
-    if not (_FAST and "&" not in text and "*" not in text and text.count("[") + text.count("{") <= _MAX_FLOW):
+    if not _fast(text):
         return None
     try:
         loader = _FastLoader(text)
     except yaml.YAMLError:
         return None
     try:
-        read = _read(loader, path, source, start, line_offset)
+        read = _read(loader, path, source, start, end, line_offset)
     except (yaml.YAMLError, _Refused, RecursionError, ValueError):
         return None
     finally:
         loader.dispose()
     return None if isinstance(read, list) else read
+
+
+def _fast(text: str) -> bool:
+    """Whether libyaml reads the text as ContentLoader would."""
+    return _FAST and "&" not in text and "*" not in text and text.count("[") + text.count("{") <= _MAX_FLOW
 
 
 class _Refused(Exception):
@@ -484,9 +540,11 @@ class _Refused(Exception):
 
 @dataclass
 class _Walk:
-    """Records the marks of every node of one parsed YAML text (which starts at char_offset of the file)."""
+    """Checks every node of one parsed YAML text (which starts at char_offset of the file), and records their marks
+    in `tables` unless None."""
 
-    marks: Marks
+    tables: _Tables | None
+    text: str  # the whole file
     duplicates: list[Problem]
     path: Path
     line_offset: int
@@ -495,10 +553,12 @@ class _Walk:
     def collect(self, node: yaml.Node, loc: Loc) -> None:
         if len(loc) > MAX_DEPTH:
             raise _Refused(node.start_mark, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")
-        self.marks.values[loc] = (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+        if self.tables is not None:
+            self.tables.values[loc] = (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             span = (node.start_mark.index + self.char_offset, node.end_mark.index + self.char_offset)
-            self.marks.spans[loc] = span
+            if self.tables is not None:
+                self.tables.spans[loc] = span
             if not node.style:  # plain: None from PyYAML's parser, "" from libyaml's
                 self._misaligned_item(span)
         elif isinstance(node, yaml.MappingNode):
@@ -509,7 +569,8 @@ class _Walk:
                 if key in keys:
                     self.duplicates.append(Problem(self.path, *key_pos, field_path(loc + (key,)), f"字段“{key}”重复出现"))
                 keys.add(key)
-                self.marks.keys[loc + (key,)] = key_pos
+                if self.tables is not None:
+                    self.tables.keys[loc + (key,)] = key_pos
                 self.collect(value_node, loc + (key,))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
@@ -518,9 +579,9 @@ class _Walk:
 
     def _misaligned_item(self, span: tuple[int, int]) -> None:
         """`- a` then `   - b` one column further in reads as the one item "a - b": refuse it instead."""
-        found = _CONTINUED_ITEM.search(self.marks.text, span[0], span[1])
+        found = _CONTINUED_ITEM.search(self.text, span[0], span[1])
         if found:
-            line, col = position(self.marks.text, found.end(1))
+            line, col = position(self.text, found.end(1))
             mark = yaml.Mark("", found.end(1), line - 1 - self.line_offset, col - 1, None, 0)
             raise _Refused(mark, f"第 {line} 行的列表项“- ”没有与上一项对齐：同一列表的“- ”应在同一列")
 

@@ -51,7 +51,7 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
                 typed.records[kind][raw.id] = record
                 typed.raw[(kind, raw.id)] = raw
     problems.extend(Rules(typed, content_dir).run())
-    raws = [raw for raw in [loaded.site, *(r for rs in loaded.records.values() for r in rs)] if raw is not None]
+    raws = loaded.every()
     referenced = {target for raw in raws for name in schema.file_references(kinds.of(raw.kind).model, raw.data)
                   if (target := paths.inside(content_dir, name)) is not None}
     problems.extend(unread_warnings(loaded.unread, content_dir, referenced))

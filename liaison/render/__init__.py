@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from liaison.content.loader import RawRecord
 from liaison.content.problems import Problem
 from liaison.model.dates import Dating
 from liaison.model.site import Site
@@ -35,7 +34,6 @@ class Context:
     dating: Dating
     content: Path  # the content folder: photos, fonts, the emblem
     theme: Theme  # the default theme with the user's folder over it: static files
-    records: tuple[RawRecord, ...] = ()  # the records as loaded, where a check locates what it finds
     # Files the published build made from a source (the web's portraits), by output path: a job making one again
     # from the same source bytes takes it as it is (`Made`) instead of encoding it again. Empty in a clean build.
     made: Mapping[str, Made] = field(default_factory=dict)

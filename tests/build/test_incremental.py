@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from liaison.build import state
 from liaison.build.pipeline import Config, build, prepare
 from liaison.build.plan import LINK_CHECK
 from liaison.build.writer import STATE, store_of
@@ -244,7 +245,7 @@ def test_moving_the_day_renders_only_what_shows_a_time_window(built: tuple[Path,
 
 # One in the fast loop (a full build each); there tests/build/test_partial.py reads each kind of damage cheaply.
 @pytest.mark.parametrize("damage", [
-    pytest.param(lambda record: record.replace(b'"version":2', b'"version":1'), id="another-version"),
+    pytest.param(lambda record: record.replace(b'"version":%d' % state.VERSION, b'"version":1'), id="another-version"),
     pytest.param(lambda record: b"{not json", id="corrupted", marks=pytest.mark.slow),
     pytest.param(lambda record: b"", id="empty", marks=pytest.mark.slow),
 ])

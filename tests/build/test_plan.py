@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from liaison.build import state
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, select
 from liaison.build.writer import MANIFEST, STATE
 from liaison.cli import main
@@ -32,8 +33,9 @@ def test_every_file_a_full_build_writes_is_in_the_plan_and_vice_versa(mini_build
         patterned = written - planned  # what only rendering counts: poster sheets, rare-glyph font faces
         assert all(any(job.more and job.owns(path) for job in jobs) for path in patterned)
     # The build's record says the same, job by job.
-    state = json.loads((mini_build / "site").resolve().parent.joinpath(STATE).read_text(encoding="utf-8"))
-    recorded = {key: entry["facts"]["paths"] for key, entry in state["jobs"].items()}
+    jobs_recorded = state.read((mini_build / "site").resolve().parent.joinpath(STATE).read_bytes(), "")
+    assert jobs_recorded is not None
+    recorded = {key: entry["facts"]["paths"] for key, entry in jobs_recorded.items()}
     assert set(recorded) == {job.key for job in jobs if job.outputs}
     for job in jobs:
         if job.outputs:

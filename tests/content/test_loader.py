@@ -22,6 +22,15 @@ def test_marks_locate_nested_values(mini: Path) -> None:
     assert deputy.marks.of_value(("seats", 0, "nope")) == (4, 5)
 
 
+def test_marks_are_found_only_when_asked_for(mini: Path) -> None:
+    """A record keeps its text, not the line and column of every value: those are found again from the text when a
+    problem asks (a county's content took more memory in marks than in values, in every process of a build)."""
+    records = load_content(mini).every()
+    assert len(records) > 10 and not any(raw.marks._found for raw in records)
+    notice = next(r for r in records if r.kind == "notices" and r.path.suffix == ".md")
+    assert notice.marks.of_value(("body",)) > notice.marks.of_value(("title",)) and notice.marks._found
+
+
 def test_yaml_syntax_error_is_located(mini: Path) -> None:
     write(mini / "stations" / "broken.yaml", "name: 甲\nkind: [联络站\n")
     assert "stations/broken.yaml:2:7: -: YAML 语法错误：第 2 行的“[”没有配对的“]”，或其中的项之间缺少英文逗号“,”" \
