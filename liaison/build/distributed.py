@@ -21,7 +21,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,7 +73,7 @@ def require() -> None:
 
 def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | None = None, *,
         address: str, config: Config, make_context: Callable[[Config], Context],
-        workers: int | None = None) -> Iterator[tuple[Job, Rendered]]:
+        workers: int | None = None) -> Generator[tuple[Job, Rendered], None, None]:
     """Each job's result, in plan order, rendered on the Dask cluster at `address` (or a LocalCluster of
     `workers` processes, every core by default, for "local"). `context` is the client's, for the build's day
     and theme; a worker makes its own with `make_context` from the spec."""

@@ -35,7 +35,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
@@ -85,7 +85,7 @@ def _cgroup_quota(root: Path) -> float | None:
 
 
 def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | None = None,
-        workers: int | None = None) -> Iterator[tuple[Job, Rendered]]:
+        workers: int | None = None) -> Generator[tuple[Job, Rendered], None, None]:
     """Each job's result, in plan order, rendered on `workers` processes (every core by default) where the
     platform forks. `given`: by key, the results of jobs not run this time that an aggregate fans in from
     (their facts, kept from the last build)."""

@@ -9,6 +9,7 @@ aggregates read the kept jobs' facts as if they had run.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -175,10 +176,13 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
                                    make_context=worker_context, workers=config.jobs) if config.dask
                    else executor.run(run.jobs, context, run.given, workers=config.jobs))
         tally = _Tally(prepared.selected(config), run.jobs, progress) if progress else None
-        stream = _Stream(results, tally)
-        notes = {"site": {REGISTER: register.state()}}  # the register goes wherever the published site goes
-        written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()),
-                                           notes=notes.get(name)) for name in FOLDERS}
+        # Closed however the build ends: a run left suspended by an error raised here (a check's problems)
+        # would keep its workers and the parent's frozen collector until its error was forgotten.
+        with contextlib.closing(results):
+            stream = _Stream(results, tally)
+            notes = {"site": {REGISTER: register.state()}}  # the register goes wherever the published site goes
+            written = {name: publication.stage(name, stream.outputs(name), keep=run.keep.get(name, ()),
+                                               notes=notes.get(name)) for name in FOLDERS}
         publication.stage_state(state.encode(run.entries(stream.done, fingerprints), environment))
         publication.publish()
     return BuildReport(prepared.context.site, prepared.warnings, written, rendered=len(run.jobs), kept=len(run.kept))

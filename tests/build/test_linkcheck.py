@@ -1,8 +1,10 @@
+import gc
 import re
 from pathlib import Path
 
 import pytest
 
+from liaison.build import executor
 from liaison.build.linkcheck import SiteFiles, broken_links, css_urls, links_in
 from liaison.build.pipeline import Config, build
 from liaison.content.loader import load_content
@@ -142,6 +144,9 @@ def test_the_build_names_the_theme_for_a_templates_broken_link_and_writes_nothin
     assert {re.search(r"网页 (\S+) 中的链接", p.message).group(1) for p in problems} == expected
     assert len(problems) == len(expected)
     assert not (tmp_path / "site").exists() and not (tmp_path / "signage").exists()
+    # The run the error stopped is over while the error is still held (here by `raised`): were it left suspended,
+    # the next build of this process (serve) would run on one core, its collector frozen for good.
+    assert executor._TASK is None and not gc.get_freeze_count()
 
 
 @pytest.mark.parametrize(("markdown", "found"), [
