@@ -140,9 +140,8 @@ class _Schedule:
                 future = next(self.finished)
                 index = self.running.pop(future)
                 if future.status == "finished":
-                    done[index] = future.result()
+                    done[index] = self.results.add(self.jobs[index], future.result())
                     future.release()  # the worker may forget it
-                    self.results.add(self.jobs[index], done[index])
                 else:
                     failed[index] = future
             if wanted in failed:

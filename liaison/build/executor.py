@@ -24,6 +24,7 @@ with the corpus or the number of jobs it ran.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import gc
 import math
 import mmap
@@ -40,7 +41,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
 
-from liaison.build import signals
+from liaison.build import signals, state
 from liaison.build.plan import Job
 from liaison.render import Context, Rendered
 
@@ -136,6 +137,7 @@ class Results:
 
     def __init__(self, jobs: Sequence[Job], given: Mapping[str, Rendered]) -> None:
         self.done = {key: result.facts for key, result in given.items()}
+        self.texts: dict[Any, Any] = {}  # every text of the facts of the jobs run, held once
         # Counted, not looked up: the schedule asks whether the aggregates are ready on every hand-out, and the
         # link check fans in from every job of the site (a look-up each time grew with the square of the jobs).
         self.missing: dict[str, int] = {}  # key -> jobs of its fan-in not done yet
@@ -150,10 +152,13 @@ class Results:
     def ready(self, job: Job) -> bool:
         return not self.missing.get(job.key)
 
-    def add(self, job: Job, result: Rendered) -> None:
-        self.done[job.key] = result.facts
+    def add(self, job: Job, result: Rendered) -> Rendered:
+        """The result with its facts as held here, equal texts once (`state.held_once`): the one copy the parent
+        keeps of them, to the end of the build, for the aggregates and the build's record."""
+        facts = self.done[job.key] = state.held_once(result.facts, self.texts)
         for waiter in self.waiting.pop(job.key, ()):
             self.missing[waiter] -= 1
+        return dataclasses.replace(result, facts=facts)
 
     def upstream(self, job: Job) -> tuple[Rendered, ...]:
         """What a job gets of its fan-in: their facts, in the order it declares them."""
@@ -166,8 +171,7 @@ def _in_process(jobs: Sequence[Job], context: Context, given: Mapping[str, Rende
     for job in jobs:
         result = job.run(context, results.upstream(job))
         collector.after_job()
-        results.add(job, result)
-        yield job, result
+        yield job, results.add(job, result)
 
 
 def resident() -> int | None:
@@ -296,9 +300,7 @@ class _Schedule:
                         del self.busy[pipe]
                     if worn_out:
                         retiring.add(pipe)
-                    waiting[index] = (ok, value)
-                    if ok:
-                        self.results.add(self.jobs[index], value)
+                    waiting[index] = (ok, self.results.add(self.jobs[index], value) if ok else value)
                 for pipe in [pipe for pipe in retiring if not held[pipe]]:
                     retiring.discard(pipe)
                     del held[pipe]

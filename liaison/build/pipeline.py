@@ -324,14 +324,13 @@ class _Stream:
         self.tally = tally
         self.next: tuple[Job, Rendered] | None = next(results, None)
         self.done: dict[str, tuple[Job, Rendered]] = {}  # every job's result, its outputs left out
-        self.texts: dict[str, str] = {}  # every text of their facts, held once (state.held_once)
 
     def outputs(self, name: str) -> Iterator[Output]:
         while self.next is not None and self.next[0].tree == name:
             job, result = self.next
             if result.problems:
                 raise ContentError(list(result.problems))
-            self.done[job.key] = (job, Rendered((), state.held_once(result.facts, self.texts), (), result.loaded))
+            self.done[job.key] = (job, Rendered((), result.facts, (), result.loaded))  # the runner's one copy
             yield from result.outputs
             if self.tally:
                 self.tally.done(job)

@@ -7,7 +7,7 @@ import json
 import types
 from collections.abc import Iterator
 
-from liaison.build import state
+from liaison.build import executor, state
 from liaison.build.config import Config
 from liaison.build.pipeline import _Stream, prepare
 from liaison.build.plan import Job
@@ -70,13 +70,17 @@ def test_the_build_record_is_read_a_job_at_a_time_with_equal_texts_held_once() -
 
 def test_the_facts_kept_of_every_job_run_hold_equal_texts_once() -> None:
     """The parent keeps what each job run told of its outputs (paths, links, anchors) to the end of the build, for
-    the build's record: results come from the workers each with texts of its own, and are kept with equal ones
-    held once."""
+    the aggregates and the build's record: results come from the workers each with texts of its own, and are kept
+    once, with equal texts held once, and what the build is given of them is that copy."""
     def result(path: str) -> tuple[Job, Rendered]:
         facts = {"paths": [path], "links": {path: ["../static/style.css", "../index.html"]}}
         return Job("web", (path,), Rendered), Rendered((Output(path, b""),), json.loads(json.dumps(facts)))
 
-    stream = _Stream(iter([result("a/index.html"), result("b/index.html")]), None)
+    made = [result("a/index.html"), result("b/index.html")]
+    results = executor.Results([job for job, _ in made], {})
+    given = [(job, results.add(job, rendered)) for job, rendered in made]
+    stream = _Stream(iter(given), None)
     assert [output.path for output in stream.outputs("site")] == ["a/index.html", "b/index.html"]
     links = [link for key, (job, kept) in stream.done.items() for link in kept.facts["links"][job.outputs[0]]]
     assert len(links) == 4 and len({id(link) for link in links}) == 2
+    assert all(kept.facts is results.done[key] for key, (_, kept) in stream.done.items())  # one copy, not two
