@@ -153,7 +153,7 @@ class Entry:
     def lines(self) -> str:
         """The VEVENT's content lines, folded, each ended by CRLF; the properties in icalendar's order."""
         lines = ["BEGIN:VEVENT", f"SUMMARY:{_escaped(self.summary)}", f"DTSTART{_moment(self.start)}",
-                 f"DTEND{_moment(self.end)}", f"DTSTAMP:{self.stamp.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
+                 f"DTEND{_moment(self.end)}", f"DTSTAMP:{_wall(self.stamp.astimezone(dt.UTC))}Z",
                  f"UID:{_escaped(self.uid)}", f"CATEGORIES:{_escaped(self.category)}",
                  f"DESCRIPTION:{_escaped(self.description)}",
                  *([f"LOCATION:{_escaped(self.location)}"] if self.location is not None else []),
@@ -167,12 +167,18 @@ UTC = "UTC"  # icalendar's TZID of UTC, which it writes as a Z after the time in
 def _moment(moment: dt.datetime) -> str:
     """A DTSTART or DTEND after its name: the TZID parameter and the wall time, or the time in UTC."""
     tzid = tzid_from_dt(moment)
-    wall = f"{moment:%Y%m%dT%H%M%S}"
+    wall = _wall(moment)
     if tzid == UTC:
         return f":{wall}Z"
     if tzid is None or any(char in tzid for char in ',;:"'):
         raise ValueError(f"no time zone id to write for {moment!r}")  # never: a zone setting is an IANA name
     return f";TZID={tzid}:{wall}"
+
+
+def _wall(moment: dt.datetime) -> str:
+    """The date and time as written, every field zero-padded (strftime's %Y is not, before the year 1000)."""
+    return (f"{moment.year:04}{moment.month:02}{moment.day:02}"
+            f"T{moment.hour:02}{moment.minute:02}{moment.second:02}")
 
 
 def _escaped(text: str) -> str:
