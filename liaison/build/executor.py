@@ -56,6 +56,7 @@ WORN = 96 * 2**20
 # CPU seconds a worker runs between two readings of its own memory: a reading walks its page tables (10-30 ms at
 # 300 stations), and the pages it copies of what it inherited grow without prompting any collection.
 WEAR_SECONDS = 1.0
+RETIRE_SECONDS = 5.0  # a retired worker's time to end by itself before it is killed and another takes its place
 
 
 class WorkerDied(RuntimeError):
@@ -247,14 +248,18 @@ class Wear:
     """Whether a worker holds WORN bytes of its own: read after a collection, and after a job once the worker
     has run for `every` CPU seconds since the last reading. Its resident set would not do: a worker rendering
     web pages copies the model's pages as it reads them (some 200 MB each at 300 stations) and its resident set
-    does not grow, as it counted them from the start."""
+    does not grow, as it counted them from the start. Where the system does not tell a process's own memory
+    (Linux before 4.14), what its resident set has grown by since the start, read after a collection."""
 
     def __init__(self, every: float, measure: Callable[[], int | None] = private,
-                 clock: Callable[[], float] = time.process_time) -> None:
+                 clock: Callable[[], float] = time.process_time,
+                 size: Callable[[], int | None] = resident) -> None:
         self.every = every
         self.measure = measure
         self.clock = clock
         self.due = clock() + every
+        self.size = size
+        self.start = size()
 
     def after_job(self, collected: bool) -> bool:
         now = self.clock()
@@ -262,6 +267,9 @@ class Wear:
             return False
         self.due = now + self.every
         held = self.measure()
+        if held is None and collected and self.start is not None:
+            size = self.size()
+            held = None if size is None else size - self.start
         return held is not None and held >= WORN
 
 
@@ -370,7 +378,12 @@ def _replace(processes: dict[Connection, multiprocessing.process.BaseProcess], g
     """A worker in the place of the one whose pipe `gone` was closed, forked once that one has ended: until it
     has, the memory it held and the new one's would count together (it reads end-of-file at once, as it holds no
     job, but on a loaded machine it may wait a while for a processor)."""
-    processes.pop(gone).join()
+    retired = processes[gone]  # listed until it has ended: a stop during the wait kills it with the others
+    retired.join(RETIRE_SECONDS)
+    if retired.is_alive():  # its exit stalls (a library's finaliser): it holds no job, and is not waited for
+        retired.kill()
+        retired.join()
+    del processes[gone]
     return _start(processes, others)
 
 

@@ -466,6 +466,20 @@ def test_wear_is_read_after_a_collection_and_once_a_worker_has_run_its_seconds_s
     assert not wear.after_job(collected=False) and readings == [0.5, 1.6]  # below WORN
 
 
+def test_where_the_system_does_not_tell_a_workers_own_memory_its_growth_after_a_collection_wears_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linux before 4.14 has no smaps_rollup: a worker must still retire, on what it grew by since it started."""
+    monkeypatch.setattr(executor, "WORN", 100)
+    size = [1_000]
+    wear = executor.Wear(every=1.0, measure=lambda: None, clock=lambda: 5.0, size=lambda: size[0])
+    size[0] = 1_150
+    assert not wear.after_job(collected=False)  # its resident set before a collection counts garbage too
+    assert wear.after_job(collected=True)
+    size[0] = 1_050
+    assert not wear.after_job(collected=True)
+    assert not executor.Wear(every=1.0, measure=lambda: None, size=lambda: None).after_job(collected=True)
+
+
 _EXITS_SLOWLY = [False]  # whether this worker has made its exit slow
 
 
@@ -489,3 +503,24 @@ def test_a_retired_worker_has_ended_before_another_takes_its_place(monkeypatch: 
     results = run([Job("web", (f"n/{n}.txt",), seen_alive, (n, str(tmp_path))) for n in range(8)], workers=2)
     assert len(list(tmp_path.iterdir())) > 2  # workers retired
     assert all(len(result.facts["alive"]) <= 1 for _, result in results), [r.facts["alive"] for _, r in results]
+
+
+def _stall_then_note(folder: str) -> None:
+    time.sleep(10)
+    Path(folder, f"ended-{os.getpid()}").touch()
+
+
+def stalls_on_exit(ctx: Any, n: int, folder: str) -> Rendered:
+    """Make this worker's exit stall for ten seconds, after which it notes that it ended by itself."""
+    multiprocessing.util.Finalize(None, _stall_then_note, args=(folder,), exitpriority=0)
+    return Rendered((Output(f"n/{n}.txt", str(n).encode()),))
+
+
+def test_a_retired_worker_whose_exit_stalls_is_killed_not_waited_for(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    monkeypatch.setattr(executor, "WORN", 0)  # every worker retires after its first answer
+    monkeypatch.setattr(executor, "WEAR_SECONDS", 0.0)
+    monkeypatch.setattr(executor, "RETIRE_SECONDS", 0.2)
+    results = run([Job("web", (f"n/{n}.txt",), stalls_on_exit, (n, str(tmp_path))) for n in range(4)], workers=2)
+    assert [result.outputs[0].data for _, result in results] == [b"0", b"1", b"2", b"3"]
+    assert not list(tmp_path.iterdir())  # none was waited for until it ended by itself
