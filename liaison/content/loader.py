@@ -100,7 +100,7 @@ class Marks:
     yaml: tuple[int, int, int] | None = None  # the YAML (start, end) in text, and the lines before its start
     libyaml: bool = False  # the YAML was read by _FastLoader, else by ContentLoader
     body: tuple[int, int] | None = None  # a Markdown body's (start, end) in text
-    _found: list[_Tables] = field(default_factory=list, compare=False, repr=False)  # the tables once found
+    _found: list[_Tables] = field(default_factory=list, init=False, compare=False, repr=False)  # tables once found
 
     @property
     def values(self) -> dict[Loc, tuple[int, int]]:
