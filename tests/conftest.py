@@ -1,6 +1,7 @@
 """Shared fixtures: the small readable fixture site, a writable copy of it, and helpers."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import functools
@@ -167,6 +168,25 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A test's HTTP server: no traceback on the test's output when a browser drops a connection."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[QuietServer]:
+    """A folder served over HTTP on a free local port, in a thread, while the block runs."""
+    server = QuietServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def base_url(demo) -> Iterator[str]:
     """The built demo site served over HTTP on a free local port: its address, ending in /."""
@@ -176,13 +196,8 @@ def base_url(demo) -> Iterator[str]:
 
 def served(folder: Path) -> Iterator[str]:
     """A folder served over HTTP on a free local port, while the generator runs: its address, ending in /."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(folder) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,14 @@ standby, burn-in drift, and how it picks up a republished page (or keeps going w
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import io
 import json
 import math
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from html import unescape
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,7 @@ from PIL import Image
 from liaison.model.site import Site, Station
 from liaison.render.kiosk.screen import VERSION_TOKEN, kiosk_page
 from liaison.render.portraits import portrait_jpeg
-from tests.conftest import MINI, ROOT, model, rendered
+from tests.conftest import MINI, ROOT, QuietServer, model, rendered, serving
 from tests.html_links import parse
 
 SIZES = [(1920, 1080), (1080, 1920), (1366, 768)]
@@ -151,22 +148,12 @@ def mini_site(mini_build: Path) -> Path:
     return mini_build / "site"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def served(mini_site: Path, tmp_path: Path) -> Iterator[tuple[str, Path, ThreadingHTTPServer]]:
+def served(mini_site: Path, tmp_path: Path) -> Iterator[tuple[str, Path, QuietServer]]:
     root = tmp_path / "www"
     shutil.copytree(mini_site, root / "lianluozhan")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(root) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/lianluozhan/kiosk/centre/", root / "lianluozhan", server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def crowded_kiosks(out: Path, settings: str = "") -> tuple[Site, Path]:

@@ -1,22 +1,19 @@
 """The public website built from the small fixture: golden output, links, sub-path serving."""
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
-import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from liaison.build.writer import MANIFEST
 from liaison.rules.six_items import TITLES
-from tests.conftest import ROOT, snapshot
+from tests.conftest import ROOT, serving, snapshot
 from tests.html_links import broken_local_links, external_resources, is_external, parse
 
 GOLDEN = ROOT / "tests" / "golden" / "mini"
@@ -105,23 +102,12 @@ def test_404_links_are_absolute(built: Path) -> None:
                if not url.startswith("#"))
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served_under_subpath(built: Path, tmp_path: Path) -> Iterator[str]:
     root = tmp_path / "www"
     shutil.copytree(built / "site", root / "gov" / "rd" / "lianluozhan")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(root) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/gov/rd/lianluozhan/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # What no page links: each lobby screen's TV opens its own address, the server sends 404.html on a miss,
