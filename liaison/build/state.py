@@ -68,6 +68,8 @@ def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
 
 
 def _lines(data: bytes) -> Iterator[bytes]:
+    """The non-empty lines of `data`, one at a time: bytes.splitlines() would hold a copy of every line at once
+    (a county's record is 25 MB)."""
     start = 0
     while start < len(data):
         end = data.find(b"\n", start)
