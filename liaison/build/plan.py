@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from liaison.build import linkcheck
+from liaison.build import interning, linkcheck
 from liaison.build.config import Config, site_theme
 from liaison.content.kinds import KINDS
 from liaison.model import tombstones, urls
@@ -118,7 +118,7 @@ def plan(site: Site, config: Config, register: tombstones.Register = tombstones.
     """Every job of a full build, in the order their outputs are written: the site's folder (web pages, the
     open data, the lobby screens, then what fans in from them), then the print shop's. `register` tells the
     pages of records that are gone (tombstones)."""
-    table: dict[Any, Any] = {}
+    table: interning.Table = {}
     token = _HELD.set(table)
     try:
         web = _web(site, config, register)
@@ -129,37 +129,19 @@ def plan(site: Site, config: Config, register: tombstones.Register = tombstones.
         jobs = [*site_jobs, check, *_print(site)]
     finally:
         _HELD.reset(token)
-    return [dataclasses.replace(job, outputs=_names(job.outputs, table), fan_in=_names(job.fan_in, table))
+    return [dataclasses.replace(job, outputs=interning.held(job.outputs, table),
+                                fan_in=interning.held(job.fan_in, table))
             for job in jobs]
 
 
-# While a plan is made: every equal name, list of names and set of inputs its jobs hold, held once. A county's plan
-# names the same ids, files and jobs in thousands of jobs (26,166 jobs at 300 stations: 34 MB of objects, 16 MB
-# held once), and every render worker starts with the plan. A context variable: planning in two threads at once
-# (`liaison serve`) holds two tables.
-_HELD: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("held", default=None)
-
-
-def _names(values: tuple[str, ...], table: dict[Any, Any]) -> tuple[str, ...]:
-    found = table.get(values)
-    if found is None:  # held by an equal key made of held names, so that the given tuple is not kept
-        found = tuple(table.setdefault(value, value) for value in values)
-        table[found] = found
-    return found
+# While a plan is made: the table of every equal name, list of names and set of inputs its jobs hold, held once
+# (`interning`). A context variable: planning in two threads at once (`liaison serve`) holds two tables.
+_HELD: contextvars.ContextVar[interning.Table | None] = contextvars.ContextVar("held", default=None)
 
 
 def _held_once(given: Inputs) -> Inputs:
     table = _HELD.get()
-    if table is None:
-        return given
-    found = table.get(given)
-    if found is None:
-        records = tuple((table.setdefault(kind, kind), _names(ids, table)) for kind, ids in given.records)
-        found = dataclasses.replace(
-            given, records=table.setdefault(records, records), templates=_names(given.templates, table),
-            files=_names(given.files, table), settings=_names(given.settings, table))
-        table[found] = found
-    return found
+    return given if table is None else interning.held(given, table)
 
 
 def select(jobs: Sequence[Job], only: Iterable[str] = (), stations: Iterable[str] = ()) -> list[Job]:

@@ -29,7 +29,7 @@ from typing import Any
 
 import jinja2
 
-from liaison.build import fingerprint
+from liaison.build import fingerprint, interning
 from liaison.build.plan import Job
 from liaison.content import paths
 from liaison.model import dates, schedule
@@ -56,7 +56,7 @@ def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
         jobs = {}
         for line in lines:
             key, entry = json.loads(line)
-            jobs[key] = held_once(entry, shared)
+            jobs[key] = interning.held(entry, shared)
     except (ValueError, TypeError):
         return None
     if not all(_well_formed(entry) for entry in jobs.values()):
@@ -77,18 +77,6 @@ def _lines(data: bytes) -> Iterator[bytes]:
         if end > start:
             yield data[start:end]
         start = end + 1
-
-
-def held_once(value: Any, table: dict[Any, Any]) -> Any:
-    """A JSON value with every text that is in `table` taken from there, and the others put there: the facts of
-    thousands of jobs, as read or as they come from the workers, repeat the same links, paths and digests."""
-    if isinstance(value, str):
-        return table.setdefault(value, value)
-    if isinstance(value, list):
-        return [held_once(item, table) for item in value]
-    if isinstance(value, dict):
-        return {table.setdefault(key, key): held_once(item, table) for key, item in value.items()}
-    return value
 
 
 def _well_formed(entry: Any) -> bool:
