@@ -78,6 +78,13 @@ class Job:
     # a small build does not wait for it at the end with the other workers idle.
     heavy: bool = False
 
+    def __post_init__(self) -> None:
+        """A job made while a plan is made holds the names and inputs equal to another job's as that job does."""
+        table = _HELD.get()
+        if table is not None:
+            for name in ("outputs", "fan_in", "inputs"):
+                object.__setattr__(self, name, interning.held(getattr(self, name), table))
+
     @property
     def tree(self) -> str:
         return TREES[self.target]
@@ -129,19 +136,12 @@ def plan(site: Site, config: Config, register: tombstones.Register = tombstones.
         jobs = [*site_jobs, check, *_print(site)]
     finally:
         _HELD.reset(token)
-    return [dataclasses.replace(job, outputs=interning.held(job.outputs, table),
-                                fan_in=interning.held(job.fan_in, table))
-            for job in jobs]
+    return jobs
 
 
 # While a plan is made: the table of every equal name, list of names and set of inputs its jobs hold, held once
-# (`interning`). A context variable: planning in two threads at once (`liaison serve`) holds two tables.
+# (`interning`) as each job is made. A context variable: planning in two threads at once (`liaison serve`) holds two tables.
 _HELD: contextvars.ContextVar[interning.Table | None] = contextvars.ContextVar("held", default=None)
-
-
-def _held_once(given: Inputs) -> Inputs:
-    table = _HELD.get()
-    return given if table is None else interning.held(given, table)
 
 
 def select(jobs: Sequence[Job], only: Iterable[str] = (), stations: Iterable[str] = ()) -> list[Job]:
@@ -410,8 +410,7 @@ def _print(site: Site) -> list[Job]:
     # No zip packs: `liaison pack` makes them from the published files, for the stations the shop needs.
     jobs = [job for station in site.stations.values() for job in _station_print(site, station)]
     # A print file shows who serves and which receptions are ahead, never the rule's next days.
-    jobs = [dataclasses.replace(job, inputs=_held_once(dataclasses.replace(job.inputs, rule_days=False)))
-            for job in jobs]
+    jobs = [dataclasses.replace(job, inputs=dataclasses.replace(job.inputs, rule_days=False)) for job in jobs]
     printed = tuple(job.key for job in jobs)
     return [*jobs, *(Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS)]
 
@@ -485,5 +484,5 @@ def _inputs(records: Mapping[str, Iterable[str]] | None = None, templates: Itera
     templates = tuple(dict.fromkeys(templates))
     if templates:  # colours and type sizes, QR colours and chart palettes come from the theme's tokens
         files = [*files, f"theme:{theme.TOKENS}"]
-    return _held_once(Inputs(tuple((kind, ids) for kind, ids in sorted(kinds.items()) if ids), templates,
-                             tuple(dict.fromkeys(files)), tuple(dict.fromkeys(settings)), rule_days, today))
+    return Inputs(tuple((kind, ids) for kind, ids in sorted(kinds.items()) if ids), templates,
+                  tuple(dict.fromkeys(files)), tuple(dict.fromkeys(settings)), rule_days, today)
