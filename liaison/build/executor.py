@@ -100,6 +100,9 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         return
     _TASK = (jobs, context)
     thaw = not gc.get_freeze_count()  # freezes that others made are theirs to undo
+    # What preparing the build left in reference cycles (the records as loaded, the validation's), freed now: the
+    # first fork freezes all this process holds, garbage too, out of the collector's sight to the end of the run.
+    gc.collect()
     processes: dict[Connection, multiprocessing.process.BaseProcess] = {}  # by the parent's end of its pipe
     try:
         pipes: list[Connection] = []
