@@ -36,7 +36,7 @@ from liaison.model import dates, schedule
 from liaison.model.site import Site
 from liaison.render import SOURCE, Context, Made, theme
 
-VERSION = 3
+VERSION = 4  # 4: the build's line says how many job lines follow
 Entry = dict[str, Any]  # a job's record: tree, target, station, facts, fingerprint, reads
 
 
@@ -44,22 +44,24 @@ def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
     """The jobs recorded by the last build, or None when there is no usable record (none, unreadable, another
     version of the record, another environment).
 
-    The record is a line of JSON for the build, then a line for each job: read a job at a time, with every equal
-    text held once (the links of pages, the digests of templates), a county's record (25 MB at 300 stations) takes
-    40 MB in the build's process instead of 75, and never the whole text decoded at once besides."""
+    The record is a line of JSON for the build, with the number of job lines that follow, then a line for each
+    job: one cut short or added to is no record. Read a job at a time, with every equal text held once (the links
+    of pages, the digests of templates), a county's record (25 MB at 300 stations) takes 40 MB in the build's
+    process instead of 75, and never the whole text decoded at once besides."""
     lines = _lines(data or b"")
     try:
         header = json.loads(next(lines, b"null"))
         if not isinstance(header, dict) or header.get("version") != VERSION:
             return None
-        shared: dict[Any, Any] = {}
-        jobs = {}
+        shared: interning.Table = {}
+        jobs, count = {}, 0
         for line in lines:
             key, entry = json.loads(line)
             jobs[key] = interning.held(entry, shared)
+            count += 1
     except (ValueError, TypeError):
         return None
-    if not all(_well_formed(entry) for entry in jobs.values()):
+    if header.get("jobs") != count or len(jobs) != count or not all(_well_formed(entry) for entry in jobs.values()):
         return None
     if header.get("environment") != environment:
         for entry in jobs.values():  # still good for keeping files (a partial build), never for reuse
@@ -101,8 +103,9 @@ def made(jobs: Mapping[str, Entry], tree: Path | None, files: Mapping[str, str])
 
 
 def encode(jobs: Mapping[str, Entry], environment: str) -> bytes:
-    """The record `read` reads: a line for the build, then a line for each job, [key, entry], by key."""
-    lines = [{"generator": "liaison", "version": VERSION, "environment": environment},
+    """The record `read` reads: a line for the build (with the number of jobs), then a line for each job,
+    [key, entry], by key."""
+    lines = [{"generator": "liaison", "version": VERSION, "environment": environment, "jobs": len(jobs)},
              *([key, jobs[key]] for key in sorted(jobs))]
     return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines).encode()
 
