@@ -41,7 +41,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
 
-from liaison.build import signals, state
+from liaison.build import interning, signals
 from liaison.build.plan import Job
 from liaison.render import Context, Rendered
 
@@ -100,6 +100,9 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         return
     _TASK = (jobs, context)
     thaw = not gc.get_freeze_count()  # freezes that others made are theirs to undo
+    # What preparing the build left in reference cycles (the records as loaded, the validation's), freed now: the
+    # first fork freezes all this process holds, garbage too, out of the collector's sight to the end of the run.
+    gc.collect()
     processes: dict[Connection, multiprocessing.process.BaseProcess] = {}  # by the parent's end of its pipe
     try:
         pipes: list[Connection] = []
@@ -154,9 +157,9 @@ class Results:
         return not self.missing.get(job.key)
 
     def add(self, job: Job, result: Rendered) -> Rendered:
-        """The result with its facts as held here, equal texts once (`state.held_once`): the one copy the parent
+        """The result with its facts as held here, equal texts once (`interning.held`): the one copy the parent
         keeps of them, to the end of the build, for the aggregates and the build's record."""
-        facts = self.done[job.key] = state.held_once(result.facts, self.texts)
+        facts = self.done[job.key] = interning.held(result.facts, self.texts)
         for waiter in self.waiting.pop(job.key, ()):
             self.missing[waiter] -= 1
         return dataclasses.replace(result, facts=facts)

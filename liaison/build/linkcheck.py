@@ -9,6 +9,7 @@ and field that hold the link, or else the theme's templates.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -35,6 +36,7 @@ _OUTSIDE = "指向网站根目录之外"
 _MISSING = "指向不存在的页面或文件"
 _ABSENT = "指向的页面或文件本次没有生成（只生成了部分内容，请完整生成一次）"
 _CARRIED = "（网页 {page} 是上次生成的，本次只生成了部分内容；完整生成一次即可更新它）"
+_EDITED = "；内容在生成过程中有改动，无法判断这个链接出自内容文件还是主题模板，请重新生成一次"
 
 
 @dataclass
@@ -141,8 +143,9 @@ def check_links(ctx: Context, jobs: Sequence[Rendered], more_files: Iterable[str
     site = SiteFiles(files=set(more_files), absent=set(absent))
     for job in jobs:
         site.add(job.facts, carried=bool(job.facts.get("carried")))
+    loaded = Loaded(ctx.content, ctx.loaded) if ctx.loaded is not None else None
     return Rendered((), problems=tuple(broken_links(site, ctx.site.settings.base_url, records=_records(ctx.content),
-                                                    theme=ctx.theme)))
+                                                    theme=ctx.theme, loaded=loaded)))
 
 
 def _records(content: Path) -> Iterator[RawRecord]:
@@ -151,11 +154,31 @@ def _records(content: Path) -> Iterator[RawRecord]:
     yield from load_content(content).every()
 
 
+def stamp(*records: RawRecord | None) -> str:
+    """The records' kinds, ids and values in one digest, whatever their order: those the build made its model from,
+    and those the link check reads again, are the same content if their stamps are (a comment edited is no
+    change)."""
+    digest = hashlib.sha256()
+    for record in sorted((r for r in records if r is not None), key=lambda r: (r.kind, r.id)):
+        digest.update(repr((record.kind, record.id, record.data)).encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The content folder, and the stamp of its records as the build loaded them."""
+
+    folder: Path
+    stamp: str
+
+
 def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord] = (),
-                 theme: Theme) -> list[Problem]:
+                 theme: Theme, loaded: Loaded | None = None) -> list[Problem]:
     """Every broken link of the site in one list, each located in the content or the theme (`records` are read
-    at the first link that may be the content's)."""
+    at the first link that may be the content's). When they are not the content `loaded` tells the build was
+    made from (edited while it ran), such a link is located nowhere: the problem says to build again."""
     sources: list[RawRecord] | None = None
+    edited = False
     problems = []
     for path in sorted(site.links):
         for link in site.links[path]:
@@ -164,8 +187,13 @@ def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord]
                 carried = _CARRIED.format(page=path) if path in site.carried else ""
                 problems.append(Problem(theme.folders[0] / "templates", 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{carried}"))
             elif why:
-                sources = list(records) if sources is None else sources
-                problems.append(_locate(path, link, why, sources, theme))
+                if sources is None:
+                    sources = list(records)
+                    edited = loaded is not None and stamp(*sources) != loaded.stamp
+                if edited and loaded is not None:
+                    problems.append(Problem(loaded.folder, 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{_EDITED}"))
+                else:
+                    problems.append(_locate(path, link, why, sources, theme))
     return problems
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from liaison.build import distributed, executor, state
+from liaison.build import distributed, executor, linkcheck, state
 from liaison.build.config import Config, site_theme, user_cache
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, read_notes, shown
@@ -89,20 +89,22 @@ def environment(site: Site, config: Config) -> jinja2.Environment:
     return theme.environment(dating(site, config), site_theme(site, config))
 
 
-def context(site: Site, config: Config) -> Context:
-    """What every job reads besides its arguments: the model, the templates, the content's dates. Not the records
-    as loaded: the model holds what the outputs show, and render workers inherit the context."""
+def context(site: Site, config: Config, typed: Typed | None = None) -> Context:
+    """What every job reads besides its arguments: the model, the templates, the content's dates, and a stamp of
+    the records `typed` as loaded (for the link check). Not the records as loaded: the model holds what the
+    outputs show, and render workers inherit the context."""
     content_dates = dating(site, config)
     themed = site_theme(site, config)
     env = theme.environment(content_dates, themed, compiled=user_cache("templates"))  # for every render worker
-    return Context(site, env, content_dates, config.content, themed)
+    loaded = linkcheck.stamp(typed.site_raw, *typed.raw.values()) if typed else None
+    return Context(site, env, content_dates, config.content, themed, loaded=loaded)
 
 
 def worker_context(config: Config) -> Context:
     """The context made again from the content in a process that did not plan the build (a Dask worker): the
     client has checked the content, so this only reads it; `config` names the day and the theme folder."""
     typed, _ = validate(load_content(config.content), config.content)
-    return context(_site(typed, config), config)
+    return context(_site(typed, config), config, typed)
 
 
 REGISTER = "register"  # the site tree's manifest note holding the record pages published and the tombstones
@@ -130,7 +132,7 @@ def prepare(config: Config, previous: tombstones.Register = tombstones.EMPTY) ->
     site = _site(typed, config)
     _check_stations(site, config)
     register = _register(config, site, tombstones.update(previous, site))
-    return Prepared(context(site, config), plan(site, config, register), warnings, register)
+    return Prepared(context(site, config, typed), plan(site, config, register), warnings, register)
 
 
 def published_register(config: Config) -> tombstones.Register:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from liaison.build import linkcheck
+from liaison.build import interning, linkcheck
 from liaison.build.config import Config, site_theme
 from liaison.content.kinds import KINDS
 from liaison.model import tombstones, urls
@@ -78,6 +78,13 @@ class Job:
     # a small build does not wait for it at the end with the other workers idle.
     heavy: bool = False
 
+    def __post_init__(self) -> None:
+        """A job made while a plan is made holds the names and inputs equal to another job's as that job does."""
+        table = _HELD.get()
+        if table is not None:
+            for name in ("outputs", "fan_in", "inputs"):
+                object.__setattr__(self, name, interning.held(getattr(self, name), table))
+
     @property
     def tree(self) -> str:
         return TREES[self.target]
@@ -118,7 +125,7 @@ def plan(site: Site, config: Config, register: tombstones.Register = tombstones.
     """Every job of a full build, in the order their outputs are written: the site's folder (web pages, the
     open data, the lobby screens, then what fans in from them), then the print shop's. `register` tells the
     pages of records that are gone (tombstones)."""
-    table: dict[Any, Any] = {}
+    table: interning.Table = {}
     token = _HELD.set(table)
     try:
         web = _web(site, config, register)
@@ -129,37 +136,12 @@ def plan(site: Site, config: Config, register: tombstones.Register = tombstones.
         jobs = [*site_jobs, check, *_print(site)]
     finally:
         _HELD.reset(token)
-    return [dataclasses.replace(job, outputs=_names(job.outputs, table), fan_in=_names(job.fan_in, table))
-            for job in jobs]
+    return jobs
 
 
-# While a plan is made: every equal name, list of names and set of inputs its jobs hold, held once. A county's plan
-# names the same ids, files and jobs in thousands of jobs (26,166 jobs at 300 stations: 34 MB of objects, 16 MB
-# held once), and every render worker starts with the plan. A context variable: planning in two threads at once
-# (`liaison serve`) holds two tables.
-_HELD: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("held", default=None)
-
-
-def _names(values: tuple[str, ...], table: dict[Any, Any]) -> tuple[str, ...]:
-    found = table.get(values)
-    if found is None:  # held by an equal key made of held names, so that the given tuple is not kept
-        found = tuple(table.setdefault(value, value) for value in values)
-        table[found] = found
-    return found
-
-
-def _held_once(given: Inputs) -> Inputs:
-    table = _HELD.get()
-    if table is None:
-        return given
-    found = table.get(given)
-    if found is None:
-        records = tuple((table.setdefault(kind, kind), _names(ids, table)) for kind, ids in given.records)
-        found = dataclasses.replace(
-            given, records=table.setdefault(records, records), templates=_names(given.templates, table),
-            files=_names(given.files, table), settings=_names(given.settings, table))
-        table[found] = found
-    return found
+# While a plan is made: the table of every equal name, list of names and set of inputs its jobs hold, held once
+# (`interning`) as each job is made. A context variable: planning in two threads at once (`liaison serve`) holds two tables.
+_HELD: contextvars.ContextVar[interning.Table | None] = contextvars.ContextVar("held", default=None)
 
 
 def select(jobs: Sequence[Job], only: Iterable[str] = (), stations: Iterable[str] = ()) -> list[Job]:
@@ -428,8 +410,7 @@ def _print(site: Site) -> list[Job]:
     # No zip packs: `liaison pack` makes them from the published files, for the stations the shop needs.
     jobs = [job for station in site.stations.values() for job in _station_print(site, station)]
     # A print file shows who serves and which receptions are ahead, never the rule's next days.
-    jobs = [dataclasses.replace(job, inputs=_held_once(dataclasses.replace(job.inputs, rule_days=False)))
-            for job in jobs]
+    jobs = [dataclasses.replace(job, inputs=dataclasses.replace(job.inputs, rule_days=False)) for job in jobs]
     printed = tuple(job.key for job in jobs)
     return [*jobs, *(Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS)]
 
@@ -503,5 +484,5 @@ def _inputs(records: Mapping[str, Iterable[str]] | None = None, templates: Itera
     templates = tuple(dict.fromkeys(templates))
     if templates:  # colours and type sizes, QR colours and chart palettes come from the theme's tokens
         files = [*files, f"theme:{theme.TOKENS}"]
-    return _held_once(Inputs(tuple((kind, ids) for kind, ids in sorted(kinds.items()) if ids), templates,
-                             tuple(dict.fromkeys(files)), tuple(dict.fromkeys(settings)), rule_days, today))
+    return Inputs(tuple((kind, ids) for kind, ids in sorted(kinds.items()) if ids), templates,
+                  tuple(dict.fromkeys(files)), tuple(dict.fromkeys(settings)), rule_days, today)

@@ -29,14 +29,14 @@ from typing import Any
 
 import jinja2
 
-from liaison.build import fingerprint
+from liaison.build import fingerprint, interning
 from liaison.build.plan import Job
 from liaison.content import paths
 from liaison.model import dates, schedule
 from liaison.model.site import Site
 from liaison.render import SOURCE, Context, Made, theme
 
-VERSION = 3
+VERSION = 4  # 4: the build's line says how many job lines follow
 Entry = dict[str, Any]  # a job's record: tree, target, station, facts, fingerprint, reads
 
 
@@ -44,22 +44,24 @@ def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
     """The jobs recorded by the last build, or None when there is no usable record (none, unreadable, another
     version of the record, another environment).
 
-    The record is a line of JSON for the build, then a line for each job: read a job at a time, with every equal
-    text held once (the links of pages, the digests of templates), a county's record (25 MB at 300 stations) takes
-    40 MB in the build's process instead of 75, and never the whole text decoded at once besides."""
+    The record is a line of JSON for the build, with the number of job lines that follow, then a line for each
+    job: one cut short or added to is no record. Read a job at a time, with every equal text held once (the links
+    of pages, the digests of templates), a county's record (25 MB at 300 stations) takes 40 MB in the build's
+    process instead of 75, and never the whole text decoded at once besides."""
     lines = _lines(data or b"")
     try:
         header = json.loads(next(lines, b"null"))
         if not isinstance(header, dict) or header.get("version") != VERSION:
             return None
-        shared: dict[Any, Any] = {}
-        jobs = {}
+        shared: interning.Table = {}
+        jobs, count = {}, 0
         for line in lines:
             key, entry = json.loads(line)
-            jobs[key] = held_once(entry, shared)
+            jobs[key] = interning.held(entry, shared)
+            count += 1
     except (ValueError, TypeError):
         return None
-    if not all(_well_formed(entry) for entry in jobs.values()):
+    if header.get("jobs") != count or len(jobs) != count or not all(_well_formed(entry) for entry in jobs.values()):
         return None
     if header.get("environment") != environment:
         for entry in jobs.values():  # still good for keeping files (a partial build), never for reuse
@@ -77,18 +79,6 @@ def _lines(data: bytes) -> Iterator[bytes]:
         if end > start:
             yield data[start:end]
         start = end + 1
-
-
-def held_once(value: Any, table: dict[Any, Any]) -> Any:
-    """A JSON value with every text that is in `table` taken from there, and the others put there: the facts of
-    thousands of jobs, as read or as they come from the workers, repeat the same links, paths and digests."""
-    if isinstance(value, str):
-        return table.setdefault(value, value)
-    if isinstance(value, list):
-        return [held_once(item, table) for item in value]
-    if isinstance(value, dict):
-        return {table.setdefault(key, key): held_once(item, table) for key, item in value.items()}
-    return value
 
 
 def _well_formed(entry: Any) -> bool:
@@ -113,8 +103,9 @@ def made(jobs: Mapping[str, Entry], tree: Path | None, files: Mapping[str, str])
 
 
 def encode(jobs: Mapping[str, Entry], environment: str) -> bytes:
-    """The record `read` reads: a line for the build, then a line for each job, [key, entry], by key."""
-    lines = [{"generator": "liaison", "version": VERSION, "environment": environment},
+    """The record `read` reads: a line for the build (with the number of jobs), then a line for each job,
+    [key, entry], by key."""
+    lines = [{"generator": "liaison", "version": VERSION, "environment": environment, "jobs": len(jobs)},
              *([key, jobs[key]] for key in sorted(jobs))]
     return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines).encode()
 

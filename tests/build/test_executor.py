@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -384,6 +385,30 @@ def test_the_parents_collections_during_a_run_leave_what_the_workers_inherited_s
     assert copied[0] < 4, f"{copied[0]:.0f} MB of the model copied"
     assert gc.get_freeze_count() == frozen  # collected as before once the run is over
     del model
+
+
+class Cyclic:
+    def __init__(self) -> None:
+        self.itself = self
+
+
+@pytest.mark.skipif(not executor.forks_safely(), reason="workers are forked on Linux only")
+def test_garbage_left_before_a_run_is_collected_not_frozen_with_what_the_workers_inherit() -> None:
+    """What preparing a build leaves in reference cycles (the records as loaded, the validation's) is freed before
+    the first fork freezes what the parent holds, not kept out of the collector's sight to the end of the run."""
+    gc.disable()  # no collection of Python's own between here and the run: the run's is what is shown
+    try:
+        garbage = Cyclic()
+        gone = weakref.ref(garbage)
+        del garbage
+        alive = []
+        for index, _ in enumerate(executor.run(jobs(), NO_CONTEXT, workers=2)):
+            if index == 0:  # the workers are forked and what the parent held is frozen
+                gc.collect()
+                alive.append(gone() is not None)
+    finally:
+        gc.enable()
+    assert alive == [False]
 
 
 _PINNED: list[bytes] = []  # blocks a job keeps, each between two it freed

@@ -248,6 +248,9 @@ def test_moving_the_day_renders_only_what_shows_a_time_window(built: tuple[Path,
     pytest.param(lambda record: record.replace(b'"version":%d' % state.VERSION, b'"version":1'), id="another-version"),
     pytest.param(lambda record: b"{not json", id="corrupted", marks=pytest.mark.slow),
     pytest.param(lambda record: b"", id="empty", marks=pytest.mark.slow),
+    pytest.param(lambda record: record[:record.rindex(b"\n", 0, -1) + 1], id="one-line-short", marks=pytest.mark.slow),
+    pytest.param(lambda record: record + record.splitlines(keepends=True)[-1], id="one-line-added",
+                 marks=pytest.mark.slow),
 ])
 def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(
         built: tuple[Path, Path], damage: Callable[[bytes], bytes]) -> None:

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from liaison.build import executor
-from liaison.build.linkcheck import SiteFiles, broken_links, css_urls, links_in
+from liaison.build import executor, linkcheck
+from liaison.build.linkcheck import Loaded, SiteFiles, broken_links, css_urls, links_in, stamp
 from liaison.build.pipeline import Config, build
-from liaison.content.loader import load_content
-from liaison.content.problems import ContentError
+from liaison.content.loader import LoadResult, load_content
+from liaison.content.problems import ContentError, Problem
 from liaison.content.validate import validate
 from liaison.render import Output
 from liaison.render.theme import Theme
@@ -124,6 +124,70 @@ def test_a_broken_link_from_a_template_is_a_theme_problem(mini: Path) -> None:
     [problem] = broken_links(SiteFiles.of(outputs), BASE, records=typed.raw.values(), theme=Theme(default=THEME))
     assert problem.path == THEME / "templates"
     assert problem.message.startswith("主题模板有误：网页 stations/centre/index.html 中的链接“../../no-such-section/”")
+
+
+RECEPTION = "---\ntitle: 代表进站接待制度\norder: 1\n---\n## 接待时间\n\n每月第一个周二上午{}。\n"
+LINKED = "，详见[意见办理制度](../opinion-handling/)"
+
+
+def located(mini: Path, loaded: Loaded) -> Problem:
+    """The problem of a page's link to a page that is not there, the records read again as they are now."""
+    outputs = [page("systems/reception/index.html", '<a href="../opinion-handling/">意见办理制度</a>')]
+    [problem] = broken_links(SiteFiles.of(outputs), BASE, records=load_content(mini).every(),
+                             theme=Theme(default=THEME), loaded=loaded)
+    return problem
+
+
+@pytest.mark.parametrize(("edit", "edited"), [
+    ("每月第一个周二上午。", True),  # the link taken out: the theme would have been blamed
+    ("每月第一个周三上午，详见[意见办理制度](../opinion-handling/)。", True),  # the record changed, the link still in it
+    ("每月第一个周二上午，详见[意见办理制度](../opinion-handling/)。\n<!-- 备注 -->", True),
+    (None, False),  # as loaded: the content's file, line and field
+])
+def test_a_broken_link_is_located_only_in_the_content_the_build_was_made_from(
+        mini: Path, edit: str | None, edited: bool) -> None:
+    reception = mini / "systems" / "reception.md"
+    write(reception, RECEPTION.format(LINKED))
+    loaded = Loaded(mini, stamp(*load_content(mini).every()))
+    if edit is not None:  # edited while the build ran
+        write(reception, RECEPTION.format("").replace("每月第一个周二上午。\n", edit + "\n"))
+    problem = located(mini, loaded)
+    if edited:
+        assert (problem.path, problem.line) == (mini, 0)
+        assert problem.message == ("网页 systems/reception/index.html 中的链接“../opinion-handling/”指向不存在的页面或文件；"
+                                   "内容在生成过程中有改动，无法判断这个链接出自内容文件还是主题模板，请重新生成一次")
+    else:
+        assert (problem.path, problem.line, problem.field) == (reception, 7, "body")
+
+
+def test_a_comment_edited_in_a_yaml_record_during_the_build_is_no_change_to_its_content(mini: Path) -> None:
+    write(mini / "systems" / "reception.md", RECEPTION.format(LINKED))
+    loaded = Loaded(mini, stamp(*load_content(mini).every()))
+    station = mini / "stations" / "centre.yaml"
+    station.write_text("# 一条注释\n" + station.read_text(encoding="utf-8"), encoding="utf-8")
+    assert located(mini, loaded).path == mini / "systems" / "reception.md"
+
+
+@pytest.mark.slow
+def test_a_build_whose_content_is_edited_before_its_link_check_says_to_build_again(
+        mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken link typed into content, taken out again while the build runs: the check, which reads the content
+    again to locate it, finds it nowhere, and says the content changed instead of blaming the theme."""
+    reception = mini / "systems" / "reception.md"
+    write(reception, RECEPTION.format(LINKED))
+
+    def edited_then_loaded(content: Path) -> LoadResult:
+        write(reception, RECEPTION.format(""))
+        return load_content(content)
+
+    monkeypatch.setattr(linkcheck, "load_content", edited_then_loaded)
+    config = Config(content=mini, site_dir=tmp_path / "site", signage_dir=tmp_path / "signage", today=TODAY, jobs=2)
+    with pytest.raises(ContentError) as raised:
+        build(config)
+    [problem] = raised.value.problems
+    assert (problem.path, problem.message) == (mini, "网页 systems/reception/index.html 中的链接“../opinion-handling/”"
+                                                     "指向不存在的页面或文件" + linkcheck._EDITED)
+    assert not (tmp_path / "site").exists()
 
 
 @pytest.mark.slow
