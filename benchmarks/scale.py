@@ -156,9 +156,11 @@ class Size:
 
 def liaison_steps(size: Size, work: Path, liaison: list[str], env: dict[str, str], round_: int,
                   web_only: bool) -> None:
-    """One round of the five steps from empty outputs, and where the CLI has it a web-only build over the last one
-    (a partial build needs a published build to keep the rest of; it renders every web page again)."""
+    """One round of the five steps from empty outputs and an empty user cache, and where the CLI has it a web-only
+    build over the last one (a partial build needs a published build to keep the rest of; it renders every web page
+    again)."""
     content = ["--content", str(size.corpus.content)]
+    env = {**env, "XDG_CACHE_HOME": str(_empty(work / "user-cache"))}  # cold means no cache of the user's either
     today, tomorrow = ["--today", TODAY.isoformat()], ["--today", (TODAY + dt.timedelta(days=1)).isoformat()]
 
     def step(name: str, *arguments: str, into: Path | None = None) -> None:
