@@ -30,6 +30,9 @@ class Typed:
     ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # every loaded id, valid or not
     records: dict[str, dict[str, BaseModel]] = field(default_factory=lambda: defaultdict(dict))
     raw: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
+    # each photo a deputy names (as written) and its pixel size as its header declares it, None where that cannot be
+    # read or must not be decoded (photos.refusal): what validation found, for print preflight not to open it again
+    photo_sizes: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
     def of(self, kind: str) -> dict[str, Any]:
         return self.records.get(kind, {})
@@ -366,6 +369,7 @@ class Rules:
         """The pixel size of an image in content, or None after reporting why it cannot be used."""
         if relative is None:
             return None
+        self.t.photo_sizes[relative] = None
         path = paths.inside(self.content_dir, relative)
         if path is None or not path.is_file():
             return None  # reported by the path check
@@ -378,6 +382,7 @@ class Rules:
                 if refused:
                     self._add(*record, loc, f"{label}“{relative}”{refused}")
                     return None
+                self.t.photo_sizes[relative] = (width, height)  # whether or not the whole file decodes
                 photos.decode_at_least(image, (1, 1))  # every byte is read (a truncated file fails), at 1/8 scale
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
             if path.suffix.lower() in photos.UNSUPPORTED:

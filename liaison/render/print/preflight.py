@@ -79,6 +79,8 @@ class _Preflight:
         """The pixel size of a photo content validation accepted; None for one it reported or none at all."""
         if relative is None:
             return None
+        if relative in self.t.photo_sizes:
+            return self.t.photo_sizes[relative]  # validation read its header
         path = paths.inside(self.content_dir, relative)
         if path is None or not path.is_file():
             return None  # reported by content validation
