@@ -63,18 +63,27 @@ def type_members(annotation: object) -> list[object]:
 
 
 def _refuse_conversion(annotation: object, value: object) -> object:
-    kinds = type_members(annotation)
-    numeric = int in kinds or float in kinds
+    kinds, numeric, containers = _shape(annotation)
     if isinstance(value, bool):
         return Mistyped(value) if numeric and bool not in kinds else value
     if isinstance(value, (int, float)):
         return Mistyped(value) if not numeric and (dt.date in kinds or dt.time in kinds) else value
-    for kind in kinds:
-        if get_origin(kind) is list and isinstance(value, list):
-            return [_refuse_conversion(get_args(kind)[0], item) for item in value]
-        if get_origin(kind) is dict and isinstance(value, dict):
-            return {key: _refuse_conversion(get_args(kind)[1], item) for key, item in value.items()}
+    for origin, item_type in containers:
+        if origin is list and isinstance(value, list):
+            return [_refuse_conversion(item_type, item) for item in value]
+        if origin is dict and isinstance(value, dict):
+            return {key: _refuse_conversion(item_type, item) for key, item in value.items()}
     return value
+
+
+@functools.cache  # every value of every record asks, of a hundred annotations
+def _shape(annotation: object) -> tuple[tuple[object, ...], bool, tuple[tuple[object, object], ...]]:
+    """The types a field takes (type_members), whether a number is one, and its lists and mappings with the type
+    of their items, in order."""
+    kinds = tuple(type_members(annotation))
+    containers = tuple((get_origin(kind), get_args(kind)[0 if get_origin(kind) is list else 1]) for kind in kinds
+                       if get_origin(kind) in (list, dict))
+    return kinds, int in kinds or float in kinds, containers
 
 
 # ---- formats ---------------------------------------------------------------
