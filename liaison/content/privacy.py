@@ -39,13 +39,7 @@ def problems(record: RawRecord) -> Iterator[Finding]:
         plain = _normalised(text)
         if not _CANDIDATE.search(plain):
             continue  # no digit and no @ (most text): nothing below can match
-        origin: list[int] = []
-
-        def piece(match: re.Match[str]) -> tuple[str, int, int]:
-            if not origin:
-                origin.extend(_origin(text))  # noqa: B023 - called in this iteration only
-            return text, origin[match.start()], origin[match.end() - 1] + 1  # noqa: B023 - as above
-
+        piece = _Pieces(text)
         for match in _ID.finditer(plain):
             if _is_identity_number(_digits(match.group(0))):
                 yield loc, f"疑似居民身份证号（{_mask(_digits(match.group(0)))}），不得公开：请删除", piece(match)
@@ -56,6 +50,20 @@ def problems(record: RawRecord) -> Iterator[Finding]:
             for match in _EMAIL.finditer(plain):
                 address = match.group(0)
                 yield loc, f"疑似电子邮箱（{address[0]}***{address[address.index('@'):]}）：{_PRIVATE}", piece(match)
+
+
+class _Pieces:
+    """Where in a text a match in its folded form is: (the text, start, end). Most texts have no match: the
+    index map is made when one asks."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.origin: list[int] | None = None
+
+    def __call__(self, match: re.Match[str]) -> tuple[str, int, int]:
+        if self.origin is None:
+            self.origin = _origin(self.text)
+        return self.text, self.origin[match.start()], self.origin[match.end() - 1] + 1
 
 
 class _Folded(dict[int, str]):
