@@ -72,11 +72,13 @@ def test_rare_characters_that_a_fallback_font_has_are_covered(mini: Path) -> Non
     assert messages(mini) == [] and messages(mini, "warning") == []
 
 
-def test_photos_are_opened_once_by_the_check(mini: Path, monkeypatch) -> None:
+def test_photos_are_opened_once_by_the_check(mini: Path, tmp_path: Path, monkeypatch) -> None:
     """Preflight takes a photo's size from content validation, which has opened it already."""
     from liaison.content import photos
 
-    opened: list[Path] = []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no photo known from an earlier check
+
+    opened: list[object] = []
     real = photos.open_photo
 
     def counted(path):  # type: ignore[no-untyped-def]
@@ -89,7 +91,7 @@ def test_photos_are_opened_once_by_the_check(mini: Path, monkeypatch) -> None:
 
     Image.new("RGB", (120, 160), "grey").save(mini / "photos" / "small.png")
     assert len(messages(mini, "warning")) == 1  # the size is still checked
-    assert [path.name for path in opened] == ["small.png"]
+    assert len(opened) == 1  # by validation, from the bytes it read
 
 
 def test_a_photo_that_does_not_decode_whole_is_an_error_and_still_checked_for_print(mini: Path) -> None:
