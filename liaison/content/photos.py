@@ -71,7 +71,7 @@ class Decoded:
     cache: missing, damaged or from elsewhere, it is as if empty."""
 
     MAX_ENTRIES = 50_000  # some 4 MB of JSON: a province's portraits; the oldest go first
-    MAX_BYTES = 64 * 1024 * 1024  # a larger file is decoded from disk each time rather than held to be hashed
+    MAX_BYTES = 32 * 1024 * 1024  # a larger file is decoded from disk each time rather than held to be hashed
 
     def __init__(self, file: Path | None = None):
         self.file = file
@@ -89,17 +89,20 @@ class Decoded:
             return {}
         return sizes
 
-    def size(self, data: bytes) -> tuple[int, int] | None:
-        """The pixel size of these bytes if they decoded whole before, else None."""
-        digest = hashlib.sha256(data).hexdigest()
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    def size(self, digest: str) -> tuple[int, int] | None:
+        """The pixel size of the bytes of this digest if they decoded whole before, else None."""
         size = self.known.get(digest)
         if size is not None:
             self.seen[digest] = size
         return size
 
-    def add(self, data: bytes, size: tuple[int, int]) -> None:
-        """These bytes decoded whole, to an image of this size."""
-        self.seen[hashlib.sha256(data).hexdigest()] = size
+    def add(self, digest: str, size: tuple[int, int]) -> None:
+        """The bytes of this digest decoded whole, to an image of this size."""
+        self.seen[digest] = size
 
     def save(self) -> None:
         """Keep this process's photos for the next, with as many earlier ones as there is room for. A file that

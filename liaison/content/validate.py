@@ -379,7 +379,8 @@ class Rules:
         if path is None or not path.is_file():
             return None  # reported by the path check
         data = self._photo_bytes(path)
-        if data is not None and (known := self.decoded.size(data)) and not photos.refusal(known, len(data)):
+        digest = photos.Decoded.digest(data) if data is not None else ""
+        if data is not None and (known := self.decoded.size(digest)) and not photos.refusal(known, len(data)):
             self.t.photo_sizes[relative] = known
             return known  # these bytes decoded whole before
         loc = ("photo",)
@@ -395,7 +396,7 @@ class Rules:
                 self.t.photo_sizes[relative] = (width, height)  # whether or not the whole file decodes
                 photos.decode_at_least(image, (1, 1))  # every byte is read (a truncated file fails), at 1/8 scale
             if data is not None:
-                self.decoded.add(data, (width, height))
+                self.decoded.add(digest, (width, height))
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
             if path.suffix.lower() in photos.UNSUPPORTED:
                 what = photos.UNSUPPORTED[path.suffix.lower()]

@@ -103,11 +103,11 @@ def test_the_cache_keeps_the_newest(tmp_path: Path) -> None:
     file = tmp_path / "photos.json"
     first = photos.Decoded(file)
     for index in range(5):
-        first.add(b"%d" % index, (index + 1, 1))
+        first.add(f"{index}", (index + 1, 1))
     first.save()
     second = photos.Decoded(file)
     second.MAX_ENTRIES = 4
-    assert second.size(b"0") == (1, 1)  # seen again: kept before those not seen
-    second.add(b"new", (9, 9))
+    assert second.size("0") == (1, 1)  # seen again: kept before those not seen
+    second.add("new", (9, 9))
     second.save()
     assert sorted(photos.Decoded(file).known.values()) == [(1, 1), (4, 1), (5, 1), (9, 9)]
