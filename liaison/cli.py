@@ -65,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     p.add_argument("command", nargs="?", choices=["build", "check", "plan", "pack"], default="build",
-                   help="build：校验并生成（默认）；check：只校验，不写任何文件；"
+                   help="build：校验并生成（默认）；check：只校验，不生成任何文件；"
                         "plan：列出生成计划中的每个文件和它依据的记录、模板、文件和设置，不写任何文件；"
                         "pack：把已生成的制作文件按联络站打成 zip 包交给制作单位（不重新生成）。"
                         "另有 import FILE（导入 Excel/CSV 表格）和 export FILE（导出为 Excel），见 import --help")

@@ -23,6 +23,7 @@ from liaison.build import distributed, executor, linkcheck, state
 from liaison.build.config import Config, site_theme, user_cache
 from liaison.build.plan import LINK_CHECK, TARGETS, Job, plan, select
 from liaison.build.writer import OutputError, Publication, WriteReport, read_notes, shown
+from liaison.content import photos
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
 from liaison.content.validate import Typed, validate
@@ -62,7 +63,9 @@ def check(config: Config) -> tuple[Site, list[Problem]]:
 def content_problems(content: Path) -> tuple[Typed, list[Problem]]:
     """The typed records and every problem of the content, in one list: the records themselves, the rules
     that read them (the star table's scores) and what the print files need of them (preflight)."""
-    typed, found = validate(load_content(content), content)
+    decoded = photos.Decoded(user_cache("photos.json"))  # photos decoded whole by an earlier check
+    typed, found = validate(load_content(content), content, decoded)
+    decoded.save()
     return typed, [*found, *rating.assessment_problems(typed), *preflight(typed, content)]
 
 

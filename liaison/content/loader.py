@@ -494,7 +494,38 @@ def _read(loader: ContentLoader | _FastLoader, path: Path, source: str, start: i
     walk.collect(node, ())
     if walk.duplicates:
         return walk.duplicates
-    return loader.construct_document(node), marks
+    try:
+        return _values(loader, node), marks
+    except Exception:  # noqa: BLE001 - whatever it is, the constructor alone says what to raise first
+        return _constructed(type(loader), source[start:end]), marks
+
+
+def _constructed(loader_class: type[ContentLoader | _FastLoader], text: str) -> Any:
+    """The text's values made by PyYAML's constructor alone, from a parse of its own (the constructor changes the
+    nodes it reads: a mapping's merge keys are taken out, for one)."""
+    loader = loader_class(text)
+    try:
+        return loader.construct_document(loader.get_single_node())
+    finally:
+        loader.dispose()
+
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _values(loader: ContentLoader | _FastLoader, node: yaml.Node) -> Any:
+    """What loader.construct_document(node) gives: texts, and lists and mappings by text, are made here (most of
+    every record; PyYAML's constructor took a third of loading them), any other node by the constructor. A node
+    the constructor refuses raises here too, though not necessarily the refusal the constructor would meet first:
+    the caller then has the constructor alone read the whole text (_constructed), for the one the user is told of."""
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value
+    if node.tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        return [_values(loader, item) for item in node.value]
+    if node.tag == _MAP and isinstance(node, yaml.MappingNode) and all(
+            key.tag == _STR and isinstance(key, yaml.ScalarNode) for key, _ in node.value):
+        return {key.value: _values(loader, value) for key, value in node.value}
+    return loader.construct_document(node)  # a number, a date, a merge key (<<) ...
 
 
 def _walk_again(source: str, start: int, end: int, line_offset: int,

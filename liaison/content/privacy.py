@@ -19,6 +19,7 @@ from liaison.content.loader import Loc, RawRecord
 _SEP = r"[ \-]{0,3}"  # between digits, after _normalised: spaces and dashes of every width
 _ID = re.compile(rf"(?<![0-9])[1-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9X](?![0-9])", re.IGNORECASE)
 _MOBILE = re.compile(rf"(?:(?<![0-9])|(?<=\+86)|(?<=0086))1{_SEP}[3-9](?:{_SEP}[0-9]){{9}}(?![0-9])")
+_CANDIDATE = re.compile(r"[0-9@]")  # what every match below holds
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\u30fc"), "-")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -33,35 +34,62 @@ Finding = tuple[Loc, str, tuple[str, int, int]]  # where, message, (value text, 
 
 
 def problems(record: RawRecord) -> Iterator[Finding]:
+    emails = kinds.of(record.kind).emails
     for loc, text in _strings(record.data, ()):
-        plain, origin = _normalised(text)
-
-        def piece(match: re.Match[str]) -> tuple[str, int, int]:
-            return text, origin[match.start()], origin[match.end() - 1] + 1  # noqa: B023 - called in this iteration only
-
+        plain = _normalised(text)
+        if not _CANDIDATE.search(plain):
+            continue  # no digit and no @ (most text): nothing below can match
+        piece = _Pieces(text)
         for match in _ID.finditer(plain):
             if _is_identity_number(_digits(match.group(0))):
                 yield loc, f"疑似居民身份证号（{_mask(_digits(match.group(0)))}），不得公开：请删除", piece(match)
         if not _contact_field(record.kind, loc):
             for match in _MOBILE.finditer(plain):
                 yield loc, f"疑似手机号码（{_mask(_digits(match.group(0)))}）：{_PRIVATE}", piece(match)
-        if not kinds.of(record.kind).emails:
+        if not emails:
             for match in _EMAIL.finditer(plain):
                 address = match.group(0)
                 yield loc, f"疑似电子邮箱（{address[0]}***{address[address.index('@'):]}）：{_PRIVATE}", piece(match)
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
-    """Full-width forms folded to ASCII and every dash to '-', with the index in text of each character."""
-    if unicodedata.is_normalized("NFKC", text) and text.translate(_DASHES) == text:
-        return text, list(range(len(text)))  # nothing to fold (most text): as below, at a fraction of the time
-    chars: list[str] = []
+class _Pieces:
+    """Where in a text a match in its folded form is: (the text, start, end). Most texts have no match: the
+    index map is made when one asks."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.origin: list[int] | None = None
+
+    def __call__(self, match: re.Match[str]) -> tuple[str, int, int]:
+        if self.origin is None:
+            self.origin = _origin(self.text)
+        return self.text, self.origin[match.start()], self.origin[match.end() - 1] + 1
+
+
+class _Folded(dict[int, str]):
+    """Each character as _normalised folds it, found the first time it is asked for (a str.translate table)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = char if char.isascii() else unicodedata.normalize("NFKC", char).translate(_DASHES)
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _Folded()
+
+
+def _normalised(text: str) -> str:
+    """Full-width forms folded to ASCII and every dash to '-', character by character."""
+    return text if text.isascii() else text.translate(_FOLDED)
+
+
+def _origin(text: str) -> list[int]:
+    """The index in text of each character of _normalised(text) (a character may fold to several)."""
     origin: list[int] = []
     for index, char in enumerate(text):
-        folded = char if char.isascii() else unicodedata.normalize("NFKC", char).translate(_DASHES)
-        chars.append(folded)
-        origin.extend([index] * len(folded))
-    return "".join(chars), origin
+        origin.extend([index] * len(_FOLDED[ord(char)]))
+    return origin
 
 
 def _digits(text: str) -> str:

@@ -38,7 +38,7 @@ class Record(BaseModel):
     @classmethod
     def _no_silent_conversion(cls, value: object, info: ValidationInfo) -> object:
         assert info.field_name is not None  # set for every field validator
-        return _refuse_conversion(cls.model_fields[info.field_name].annotation, value)
+        return _refuse_conversion(_field_shape(cls, info.field_name), value)
 
 
 class Mistyped:
@@ -62,19 +62,41 @@ def type_members(annotation: object) -> list[object]:
     return [annotation]
 
 
-def _refuse_conversion(annotation: object, value: object) -> object:
-    kinds = type_members(annotation)
-    numeric = int in kinds or float in kinds
+def _refuse_conversion(shape: _Shape, value: object) -> object:
+    kinds = shape.kinds
     if isinstance(value, bool):
-        return Mistyped(value) if numeric and bool not in kinds else value
+        return Mistyped(value) if shape.numeric and bool not in kinds else value
     if isinstance(value, (int, float)):
-        return Mistyped(value) if not numeric and (dt.date in kinds or dt.time in kinds) else value
-    for kind in kinds:
-        if get_origin(kind) is list and isinstance(value, list):
-            return [_refuse_conversion(get_args(kind)[0], item) for item in value]
-        if get_origin(kind) is dict and isinstance(value, dict):
-            return {key: _refuse_conversion(get_args(kind)[1], item) for key, item in value.items()}
+        return Mistyped(value) if not shape.numeric and (dt.date in kinds or dt.time in kinds) else value
+    for origin, items in shape.containers:
+        if origin is list and isinstance(value, list):
+            return [_refuse_conversion(items, item) for item in value]
+        if origin is dict and isinstance(value, dict):
+            return {key: _refuse_conversion(items, item) for key, item in value.items()}
     return value
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What _refuse_conversion needs of a field's annotation, worked out once: every value of every record asks."""
+
+    kinds: tuple[object, ...]  # the types it takes (type_members)
+    numeric: bool  # whether a number is one of them
+    containers: tuple[tuple[object, _Shape], ...]  # its lists and mappings (list, dict) with their items' shape
+
+
+@functools.cache
+def _shape(annotation: object) -> _Shape:
+    kinds = tuple(type_members(annotation))
+    containers = tuple((get_origin(kind), _shape(get_args(kind)[0 if get_origin(kind) is list else 1]))
+                       for kind in kinds if get_origin(kind) in (list, dict))
+    return _Shape(kinds, int in kinds or float in kinds, containers)
+
+
+@functools.cache  # by model and field name, which hash fast: typing's annotations hash in Python
+def _field_shape(model: type[BaseModel], name: str) -> _Shape:
+    annotation: object = model.model_fields[name].annotation
+    return _shape(annotation)
 
 
 # ---- formats ---------------------------------------------------------------

@@ -5,6 +5,7 @@ All problems of a run are collected; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -30,12 +31,18 @@ class Typed:
     ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # every loaded id, valid or not
     records: dict[str, dict[str, BaseModel]] = field(default_factory=lambda: defaultdict(dict))
     raw: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
+    # each photo a deputy names (as written) and its pixel size as its header declares it, None where that cannot be
+    # read or must not be decoded (photos.refusal): what validation found, for print preflight not to open it again
+    photo_sizes: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
     def of(self, kind: str) -> dict[str, Any]:
         return self.records.get(kind, {})
 
 
-def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem]]:
+def validate(loaded: LoadResult, content_dir: Path,
+             decoded: photos.Decoded | None = None) -> tuple[Typed, list[Problem]]:
+    """The typed records and every problem of the content; `decoded`: the photos known to decode whole, which
+    learns those decoded here."""
     problems = list(loaded.problems)
     typed = Typed()
     for kind, found in loaded.ids.items():
@@ -50,7 +57,7 @@ def validate(loaded: LoadResult, content_dir: Path) -> tuple[Typed, list[Problem
             if record is not None:
                 typed.records[kind][raw.id] = record
                 typed.raw[(kind, raw.id)] = raw
-    problems.extend(Rules(typed, content_dir).run())
+    problems.extend(Rules(typed, content_dir, decoded).run())
     raws = loaded.every()
     referenced = {target for raw in raws for name in schema.file_references(kinds.of(raw.kind).model, raw.data)
                   if (target := paths.inside(content_dir, name)) is not None}
@@ -199,9 +206,10 @@ def theme_folder_problem(folder: Path, shown: str) -> str | None:
 class Rules:
     """Rules that need more than one record. Each method appends to self.problems."""
 
-    def __init__(self, typed: Typed, content_dir: Path):
+    def __init__(self, typed: Typed, content_dir: Path, decoded: photos.Decoded | None = None):
         self.t = typed
         self.content_dir = content_dir.resolve()
+        self.decoded = decoded or photos.Decoded()
         self.problems: list[Problem] = []
 
     def run(self) -> list[Problem]:
@@ -366,19 +374,29 @@ class Rules:
         """The pixel size of an image in content, or None after reporting why it cannot be used."""
         if relative is None:
             return None
+        self.t.photo_sizes[relative] = None
         path = paths.inside(self.content_dir, relative)
         if path is None or not path.is_file():
             return None  # reported by the path check
+        data = self._photo_bytes(path)
+        digest = photos.Decoded.digest(data) if data is not None else ""
+        if data is not None and (known := self.decoded.size(digest)) and not photos.refusal(known, len(data)):
+            self.t.photo_sizes[relative] = known
+            return known  # these bytes decoded whole before
         loc = ("photo",)
         lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint turns it on
         try:
-            with photos.open_photo(path) as image:
+            # what is decoded is the bytes that were hashed, where they were read
+            with photos.open_photo(path if data is None else io.BytesIO(data)) as image:
                 width, height = image.size
-                refused = photos.refusal(image.size, path.stat().st_size)
+                refused = photos.refusal(image.size, path.stat().st_size if data is None else len(data))
                 if refused:
                     self._add(*record, loc, f"{label}“{relative}”{refused}")
                     return None
+                self.t.photo_sizes[relative] = (width, height)  # whether or not the whole file decodes
                 photos.decode_at_least(image, (1, 1))  # every byte is read (a truncated file fails), at 1/8 scale
+            if data is not None:
+                self.decoded.add(digest, (width, height))
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
             if path.suffix.lower() in photos.UNSUPPORTED:
                 what = photos.UNSUPPORTED[path.suffix.lower()]
@@ -389,6 +407,17 @@ class Rules:
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = lenient
         return width, height
+
+    def _photo_bytes(self, path: Path) -> bytes | None:
+        """The photo's bytes, to be hashed and decoded; None for one too large to hold, or that cannot be read
+        (decoding it from the file tells why)."""
+        try:
+            if path.stat().st_size > photos.Decoded.MAX_BYTES:
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None
+
 
 def _member_on(deputy: schema.Deputy, station: str, day: Any) -> bool:
     return any(m.station == station and m.since <= day and (m.until is None or day <= m.until)

@@ -1,7 +1,11 @@
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from liaison.content import loader
 from liaison.content.loader import load_content
@@ -306,3 +310,46 @@ def test_remembered_loads_parse_only_the_files_saved_since_and_give_what_a_fresh
     renamed = load()
     assert parsed == ["d.yaml"] and renamed == load_content(content)
     assert sorted(path.name for _, _, path in memory.files) == ["a.yaml", "b.yaml", "d.yaml", "site.yaml"]
+
+
+# Values whose reading takes each of the loader's ways: texts, numbers, dates (an impossible one stays text), nulls,
+# flow and block collections, merge keys, explicit tags, and some the constructor refuses (`=`, `!!map []`, a
+# timestamp tag on a non-date, a merge of a scalar).
+_VALUES = ["1", "0x1f", "1.5", ".nan", "yes", "null", "~", "2026-01-01", "2026-13-40", "10:30", '"q"', "中文", "",
+           "!!str 1", "[a, 1, {b: 2}]", "{<<: {a: 1}, c: 3}", "!!set {a}", "!!binary aGk=", "=", "!!map []",
+           "!!timestamp x", "{<<: 1}", "|\n    two\n    lines"]
+_KEYS = ["a", "b", "1", "true", "null", "2026-01-01", "中文", "<<", "? [x]"]
+
+
+@pytest.mark.parametrize("loader_class", [loader._FastLoader, loader.ContentLoader])
+@given(entries=st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from(_VALUES), st.integers(0, 2)),
+                        max_size=6, unique_by=lambda entry: entry[0]))
+@example(entries=[("a", "=", 2), ("b", "=", 0)])  # the constructor meets b's refusal first: a's mapping waits
+@example(entries=[("a", "!!timestamp x", 1), ("<<", "{<<: 1}", 0)])
+@settings(max_examples=300, deadline=None)
+def test_values_are_what_the_constructor_makes(loader_class: type, entries: list[tuple[str, str, int]]) -> None:
+    """The loader makes texts, lists and mappings by text itself, and the rest with PyYAML's constructor: the
+    values, and the error the constructor meets first, are the constructor's alone."""
+    lines: list[str] = []
+    for key, value, shape in entries:
+        nested = value.replace("\n", "\n  ")
+        lines += [f"{key}: {value}"] if shape == 0 else [f"{key}:", f"  - {nested}", "  - 2"] if shape == 1 else [
+            f"{key}:", f"  k: {nested}", "  j: 2"]
+    text = "\n".join(lines) + "\n"
+
+    def outcome(read: Callable[[Any], Any]) -> tuple[str, str]:
+        reader = loader_class(text)
+        try:
+            return "values", repr(read(reader))
+        except Exception as exc:  # noqa: BLE001 - whichever the constructor raises first is the one to raise
+            return type(exc).__name__, str(exc)
+        finally:
+            reader.dispose()
+
+    ours = outcome(lambda reader: loader._read(reader, Path("x.yaml"), text, 0, len(text), 0)[0])
+
+    def constructed(reader: Any) -> Any:
+        node = reader.get_single_node()
+        return None if node is None else reader.construct_document(node)
+
+    assert ours == outcome(constructed), text

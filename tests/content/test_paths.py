@@ -27,6 +27,31 @@ def test_inside(tmp_path: Path) -> None:
             paths.named_file(content, outside)
 
 
+def test_inside_resolves_as_the_system_does(tmp_path: Path) -> None:
+    """The parts below the content folder are looked at one by one: a link anywhere on the way, to a file or a
+    folder, inside or outside, is followed as resolving the whole path follows it."""
+    root = tmp_path / "root"
+    content = root / "content"
+    (content / "photos" / "deep").mkdir(parents=True)
+    (root / "elsewhere").mkdir()
+    (content / "photos" / "deep" / "a.png").write_bytes(b"x")
+    os.symlink(content / "photos" / "deep", content / "photos" / "in-folder")  # a folder link staying inside
+    os.symlink("deep/a.png", content / "photos" / "relative.png")
+    os.symlink(root / "elsewhere", content / "photos" / "out-folder")
+    os.symlink("../../elsewhere/b.png", content / "photos" / "out-relative.png")
+    linked = tmp_path / "linked-content"
+    os.symlink(content, linked)  # the content folder itself reached through a link
+    inner = ("photos/deep/a.png", "photos/in-folder/a.png", "photos/relative.png", "./photos//deep/./a.png",
+             "photos/deep/", "photos/missing/a.png", "photos/deep/a.png/x", "photos/in-folder/missing.png",
+             Path("photos/in-folder/a.png"), "photos/deep/../deep/a.png", "../content/photos/deep/a.png")
+    for folder in (content, linked):
+        for relative in inner:
+            assert paths.inside(folder, relative) == (content / relative).resolve(), (folder, relative)
+        for relative in ("photos/out-folder/b.png", "photos/out-relative.png", "photos/out-folder",
+                         "photos/in-folder/../../..", f"{root}/elsewhere/b.png"):
+            assert paths.inside(folder, relative) is None, (folder, relative)
+
+
 # Every field naming a file in content, with its label; (file, text to find, text with the field written).
 NAMED_FILES = {
     "photo": ("deputies/li-yan.yaml", "name: 李䶮", "name: 李䶮\nphoto: {}", "照片"),

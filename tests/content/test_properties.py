@@ -296,10 +296,11 @@ def test_any_value_in_any_field_gives_located_chinese_problems(case, value) -> N
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
-def test_text_with_nothing_to_fold_is_read_as_it_is(text: str) -> None:
-    """privacy._normalised's shortcut (text already NFKC with no dash) gives what folding each character gives."""
+def test_text_is_folded_character_by_character(text: str) -> None:
+    """privacy._normalised's table (each character folded once a process) and shortcut (ASCII text) give what folding
+    each character gives, and _origin where in the text each folded character came from."""
     from liaison.content import privacy
 
     folded = [unicodedata.normalize("NFKC", char).translate(privacy._DASHES) for char in text]
     expected = "".join(folded), [index for index, part in enumerate(folded) for _ in part]
-    assert privacy._normalised(text) == expected
+    assert (privacy._normalised(text), privacy._origin(text)) == expected

@@ -6,6 +6,7 @@ reported with the content's own (build.pipeline.content_problems), located in th
 """
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 
 from liaison.content import paths, photos, schema
@@ -79,6 +80,8 @@ class _Preflight:
         """The pixel size of a photo content validation accepted; None for one it reported or none at all."""
         if relative is None:
             return None
+        if relative in self.t.photo_sizes:
+            return self.t.photo_sizes[relative]  # validation read its header
         path = paths.inside(self.content_dir, relative)
         if path is None or not path.is_file():
             return None  # reported by content validation
@@ -112,7 +115,7 @@ class _Preflight:
                           f"“{char}”（U+{ord(char):04X}）没有任何已安装的字体能显示，{'、'.join(lacking)}上会是空框或缺字："
                           "请安装含此字的字体（见 README“生僻字与字体”）", severity)
 
-    def _signboard_font(self, site: schema.Site) -> tuple[str, frozenset[int] | None]:
+    def _signboard_font(self, site: schema.Site) -> tuple[str, Container[int] | None]:
         assert self.t.site_raw is not None  # run() returns early without site settings
         if site.signage.font:
             path = paths.inside(self.content_dir, site.signage.font)

@@ -70,3 +70,52 @@ def test_rare_characters_that_a_fallback_font_has_are_covered(mini: Path) -> Non
     replace_in(mini / "deputies" / "li-yan.yaml", "name: 李䶮", "name: 司马𪚥")
     replace_in(mini / "stations" / "east-village.yaml", "{name: 孙三, role: 站长}", "{name: 欧阳𠮷𫖯堃昇喆, role: 站长}")
     assert messages(mini) == [] and messages(mini, "warning") == []
+
+
+def test_photos_are_opened_once_by_the_check(mini: Path, tmp_path: Path, monkeypatch) -> None:
+    """Preflight takes a photo's size from content validation, which has opened it already."""
+    from liaison.content import photos
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no photo known from an earlier check
+
+    opened: list[object] = []
+    real = photos.open_photo
+
+    def counted(path):  # type: ignore[no-untyped-def]
+        opened.append(path)
+        return real(path)
+
+    monkeypatch.setattr(photos, "open_photo", counted)
+    replace_in(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/small.png")
+    from PIL import Image
+
+    Image.new("RGB", (120, 160), "grey").save(mini / "photos" / "small.png")
+    assert len(messages(mini, "warning")) == 1  # the size is still checked
+    assert len(opened) == 1  # by validation, from the bytes it read
+
+
+def test_a_photo_that_does_not_decode_whole_is_an_error_and_still_checked_for_print(mini: Path) -> None:
+    """A cut-off JPEG has a readable header: validation refuses it, and print preflight still tells its size."""
+    from PIL import Image
+
+    jpeg = mini / "photos" / "wang-kun.jpg"
+    Image.effect_noise((120, 160), 60).convert("RGB").save(jpeg, quality=95)
+    jpeg.write_bytes(jpeg.read_bytes()[:-2000])
+    replace_in(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
+    assert messages(mini) == [
+        "deputies/wang-kun.yaml:2:8: photo: 照片“photos/wang-kun.jpg”无法读取：不是图片，或文件已损坏、不完整"]
+    assert messages(mini, "warning") == [
+        "deputies/wang-kun.yaml:2:8: photo: 警告: 王堃的照片只有 120×160 像素，印在公示栏上不够清晰："
+        "至少需要 236×315 像素（150 ppi）"]
+
+
+def test_a_refused_photo_is_not_checked_for_print(mini: Path) -> None:
+    """A header declaring more pixels than the file could hold is reported once, by validation."""
+    from liaison.content import photos
+    from tests.content.test_security import _jpeg_declaring
+
+    (mini / "photos" / "wang-kun.jpg").write_bytes(_jpeg_declaring(30000, 30000))
+    replace_in(mini / "deputies" / "wang-kun.yaml", "photo: photos/wang-kun.png", "photo: photos/wang-kun.jpg")
+    found = messages(mini)
+    assert len(found) == 1 and "这不可能是正常的图片" in found[0] and photos.RESAVE in found[0], found
+    assert messages(mini, "warning") == []
