@@ -62,6 +62,15 @@ def examples(full: int) -> int:
     return full if _all_examples else max(1, full // 4)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tests' own user cache (compiled templates, photos that decoded whole), in this process and the builds it
+    starts: a run neither reads what an earlier run left in ~/.cache nor writes there."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder := tmp_path_factory.mktemp("user-cache")))
+        yield folder
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects anything
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [f"{item.nodeid} uses the fixture {fixture!r} but is not marked @pytest.mark.{marker}"
