@@ -193,26 +193,23 @@ FOLD_AT = 75  # octets: a content line is cut before the character that would re
 def _folded(line: str) -> str:
     """The line folded as icalendar folds it: cut before the character that brings a piece to 75 octets, a
     backslash or caret that would end a piece of more than one character moved to the next, pieces joined by
-    CRLF and a space. A line under 75 octets, most of them, is left as it is without looking at each character."""
+    CRLF and a space. A line under 75 octets, most of them, is left as it is without looking at each character;
+    a longer one is cut in its UTF-8 bytes (a feed's descriptions, a third of its time when cut a character at
+    a time)."""
     if len(line) < FOLD_AT and (line.isascii() or len(line.encode()) < FOLD_AT):
         return line
+    data = line.encode()
     pieces: list[str] = []
-    current: list[str] = []
-    count = 0
-    for char in line:
-        size = 1 if char < "\x80" else len(char.encode())
-        if current and count + size >= FOLD_AT:
-            if len(current) > 1 and current[-1] in "\\^":
-                carried = current.pop()
-                pieces.append("".join(current))
-                current, count = [carried], 1
-            else:
-                pieces.append("".join(current))
-                current, count = [], 0
-        current.append(char)
-        count += size
-    if current:
-        pieces.append("".join(current))
+    start = 0
+    while len(data) - start >= FOLD_AT:
+        end = start + FOLD_AT - 1
+        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        if data[end - 1] in b"\\^":  # the piece holds more characters than this one, which goes with the next
+            end -= 1
+        pieces.append(data[start:end].decode())
+        start = end
+    pieces.append(data[start:].decode())
     return "\r\n ".join(pieces)
 
 
