@@ -167,7 +167,8 @@ def rare_characters(text: str) -> str:
     """Han characters outside GB 2312, which many phone and PC fonts lack (䶮, 堃, 𠮷 …)."""
     # The GB 2312 encoder skims a page in C and hands over only what it cannot encode (a handful of characters a
     # page), where a set of a page's characters took most of the time; a rare character is one of those.
-    _outside_gb2312.found = found = []
+    found: list[str] = []
+    _outside_gb2312.found = found
     text.encode("gb2312", errors=_OUTSIDE_GB2312)
     return "".join(sorted({char for run in found for char in run if _rare(char)}))
 
@@ -177,7 +178,8 @@ _outside_gb2312 = threading.local()  # the characters of the encoding under way 
 
 
 def _collect(error: UnicodeError) -> tuple[str, int]:
-    assert isinstance(error, UnicodeEncodeError)
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
     _outside_gb2312.found.append(error.object[error.start:error.end])
     return "", error.end
 
