@@ -107,7 +107,12 @@ def encode(jobs: Mapping[str, Entry], environment: str) -> bytes:
     [key, entry], by key."""
     lines = [{"generator": "liaison", "version": VERSION, "environment": environment, "jobs": len(jobs)},
              *([key, jobs[key]] for key in sorted(jobs))]
-    return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines).encode()
+    return "".join(_RECORD_JSON.encode(line) + "\n" for line in lines).encode()
+
+
+# One encoder for every line and digest: json.dumps with options makes a new one at each call.
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DIGEST_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 def entry(job: Job, facts: Mapping[str, Any], fingerprint: str | None, reads: Mapping[str, str]) -> Entry:
@@ -157,6 +162,7 @@ class Fingerprints:
         self._records: dict[tuple[str, str], str | None] = {}
         self._moments: dict[tuple[str, str], Any] = {}
         self._groups: dict[tuple[str, tuple[str, ...], bool], str] = {}  # _records_of, by kind, ids and rule_days
+        self._items: dict[tuple[str, str, bool], str] = {}  # _item, by kind, id and rule_days
         self._files: dict[str, Any] = {}
         self._reads: dict[str, str] = {}
         self._jobs: dict[str, str] = {}  # by job key; asked when deciding what to render, and again when recording it
@@ -209,9 +215,17 @@ class Fingerprints:
         list (every station, every event), hashed once per build instead of once per job."""
         key = (kind, ids, rule_days)
         if key not in self._groups:
-            self._groups[key] = _digest([[rid, self._record(kind, rid), self._moment(kind, rid, rule_days)]
-                                         for rid in ids])
+            # _digest of the list [[id, record, moment], …], its JSON made of each record's, made once per build:
+            # JSON joins a list's items with ", ".
+            self._groups[key] = _digest("[" + ", ".join([self._item(kind, rid, rule_days) for rid in ids]) + "]")
         return self._groups[key]
+
+    def _item(self, kind: str, rid: str, rule_days: bool) -> str:
+        """A record's [id, record, moment] as JSON (`_json`)."""
+        key = (kind, rid, rule_days)
+        if key not in self._items:
+            self._items[key] = _json([rid, self._record(kind, rid), self._moment(kind, rid, rule_days)])
+        return self._items[key]
 
     def _record(self, kind: str, rid: str) -> Any:
         key = (kind, rid)
@@ -271,8 +285,12 @@ def _plain(value: Any) -> Any:
 
 
 def _digest(value: Any) -> str:
-    data = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    data = value if isinstance(value, str) else _json(value)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    return _DIGEST_JSON.encode(value)
 
 
 def stale(jobs: Iterable[Job], previous: Mapping[str, Entry], fingerprints: Fingerprints) -> set[str]:

@@ -11,9 +11,11 @@ fonts-babelstone-han for the rare characters of names that Noto CJK lacks).
 """
 from __future__ import annotations
 
+import codecs
 import functools
 import io
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Container
 from dataclasses import dataclass
@@ -163,7 +165,26 @@ def _harfbuzz_face(font: FontFile) -> harfbuzz.Face:
 
 def rare_characters(text: str) -> str:
     """Han characters outside GB 2312, which many phone and PC fonts lack (䶮, 堃, 𠮷 …)."""
-    return "".join(sorted(char for char in set(text) if _rare(char)))
+    # The GB 2312 encoder skims a page in C and hands over only what it cannot encode (a handful of characters a
+    # page), where a set of a page's characters took most of the time; a rare character is one of those.
+    found: list[str] = []
+    _outside_gb2312.found = found
+    text.encode("gb2312", errors=_OUTSIDE_GB2312)
+    return "".join(sorted({char for run in found for char in run if _rare(char)}))
+
+
+_OUTSIDE_GB2312 = "liaison.outside-gb2312"
+_outside_gb2312 = threading.local()  # the characters of the encoding under way in this thread
+
+
+def _collect(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    _outside_gb2312.found.append(error.object[error.start:error.end])
+    return "", error.end
+
+
+codecs.register_error(_OUTSIDE_GB2312, _collect)
 
 
 @functools.cache  # every page asks of the same few thousand characters

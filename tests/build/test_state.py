@@ -52,3 +52,17 @@ def test_a_record_without_the_count_is_no_record() -> None:
     header = json.loads(first)
     del header["jobs"]
     assert state.read(json.dumps(header).encode() + b"\n" + rest, ENVIRONMENT) is None
+
+
+def test_a_list_of_records_is_fingerprinted_as_the_digest_of_its_items_json(config) -> None:
+    """Each record's JSON is made once per build and joined for every list that holds it: the digests must be
+    those of the whole list as JSON (as recorded before), for every list of every job and either rule_days."""
+    from liaison.build import pipeline
+
+    prepared = pipeline.prepare(config)
+    fingerprints = state.Fingerprints(prepared.context)
+    lists = {(kind, ids) for job in prepared.jobs for kind, ids in job.inputs.records}
+    assert any(len(ids) > 1 for _, ids in lists)
+    for (kind, ids), rule_days in [(group, days) for group in sorted(lists) for days in (True, False)]:
+        whole = [[rid, fingerprints._record(kind, rid), fingerprints._moment(kind, rid, rule_days)] for rid in ids]
+        assert fingerprints._records_of(kind, ids, rule_days) == state._digest(whole)

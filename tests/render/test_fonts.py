@@ -3,6 +3,8 @@ import io
 import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liaison.render import fonts
 from liaison.render.kiosk.screen import FACES
@@ -10,6 +12,25 @@ from liaison.render.kiosk.screen import FACES
 
 def test_rare_characters_are_han_outside_gb2312() -> None:
     assert fonts.rare_characters("王堃、李䶮和张三（𠮷）abc") == "".join(sorted("堃䶮𠮷"))
+
+
+def _rare_by_definition(text: str) -> str:
+    return "".join(sorted(char for char in set(text) if fonts._rare(char)))
+
+
+def test_rare_characters_of_every_code_point_are_those_of_the_definition() -> None:
+    every = "".join(map(chr, range(0x110000)))  # lone surrogates too: the encoder hands them over, none is rare
+    found = fonts.rare_characters(every)
+    assert found == _rare_by_definition(every) and {"堃", "䶮", "𠮷"} <= set(found) and "王" not in found
+
+
+# Runs of characters GB 2312 lacks (rare or not) between those it has, as pages hold them.
+_MIXED = st.text(st.sampled_from("王张a<&\n·–›—•😀\ud800堃䶮𠮷\u9fff\U00030000\uf9f1") | st.characters())
+
+
+@given(_MIXED)
+def test_rare_characters_of_any_text_are_those_of_the_definition(text: str) -> None:
+    assert fonts.rare_characters(text) == _rare_by_definition(text)
 
 
 def test_find_refuses_a_substitute_family() -> None:
