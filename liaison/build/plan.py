@@ -106,7 +106,9 @@ class Job:
         if unplanned or missing:
             raise RuntimeError(f"job {self.key} wrote {unplanned} beyond its plan and not {missing}")
         facts = {**rendered.facts, "paths": paths}
-        if symbols:  # kept for the next build (Context.symbols)
+        # Kept for the next build (Context.symbols) by the site's jobs: the print files draw the same codes, and a
+        # PDF costs a thousand codes, so theirs would only grow the record (by two thirds again).
+        if symbols and self.tree == "site":
             facts[qr.FACT] = dict(sorted(symbols.items()))
         if self.tree == "site":
             facts.update(linkcheck.page_facts(rendered.outputs))

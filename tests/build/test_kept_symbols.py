@@ -85,6 +85,9 @@ def test_every_code_a_build_draws_is_kept_in_its_record(origin: Path) -> None:
     assert any(data.endswith("/deputies/wang-kun/") for data in kept)
     for data, text in kept.items():
         assert qr._unkept(data, text) == qr._encoded(data)
+    lines = (store_of(origin / "out" / "site") / "current" / STATE).read_text().splitlines()[1:]
+    # the print files draw the site's codes again: the site's jobs alone keep them
+    assert all(qr.FACT not in entry["facts"] for _, entry in map(json.loads, lines) if entry["tree"] == "signage")
 
 
 def test_a_build_over_kept_symbols_encodes_none_of_them_and_writes_the_same_bytes(work: Path,
