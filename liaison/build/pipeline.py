@@ -174,9 +174,9 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         if any(job.tree == "signage" for job in run.jobs):
             pdf.load()
         context = prepared.context
-        if previous is not None and not config.clean:  # portraits the published build made, to take again
+        if previous is not None and not config.clean:  # portraits and QR symbols the published build made, taken again
             made = state.made(previous, publication.previous("site"), publication.published_files("site"))
-            context = dataclasses.replace(context, made=made)
+            context = dataclasses.replace(context, made=made, symbols=state.symbols(previous))
         results = (distributed.run(run.jobs, context, run.given, address=config.dask, config=config,
                                    make_context=worker_context, workers=config.jobs) if config.dask
                    else executor.run(run.jobs, context, run.given, workers=config.jobs))

@@ -26,7 +26,7 @@ from liaison.build.config import Config, site_theme
 from liaison.content.kinds import KINDS
 from liaison.model import tombstones, urls
 from liaison.model.site import Entity, Site, Station
-from liaison.render import Context, Rendered, theme
+from liaison.render import Context, Rendered, qr, theme
 from liaison.render.kiosk import screen as kiosk
 from liaison.render.portraits import PORTRAIT_WIDTHS
 from liaison.render.print import signage, signboards
@@ -98,7 +98,7 @@ class Job:
 
     def run(self, context: Context, upstream: Sequence[Rendered] = ()) -> Rendered:
         """Render the job; its facts gain the paths it wrote and, in the site's folder, their links and anchors."""
-        with theme.recording() as loaded:
+        with theme.recording() as loaded, qr.recording(context.symbols) as symbols:
             rendered = self.render(context, upstream, *self.args) if self.fan_in else self.render(context, *self.args)
         paths = [output.path for output in rendered.outputs]
         unplanned = [path for path in paths if not self.owns(path)]
@@ -106,6 +106,10 @@ class Job:
         if unplanned or missing:
             raise RuntimeError(f"job {self.key} wrote {unplanned} beyond its plan and not {missing}")
         facts = {**rendered.facts, "paths": paths}
+        # Kept for the next build (Context.symbols) by the site's jobs: the print files draw the same codes, and a
+        # PDF costs a thousand codes, so theirs would only grow the record (by two thirds again).
+        if symbols and self.tree == "site":
+            facts[qr.FACT] = dict(sorted(symbols.items()))
         if self.tree == "site":
             facts.update(linkcheck.page_facts(rendered.outputs))
         # As JSON values, the same whether made now or read from the last build's record (partial builds).

@@ -34,7 +34,7 @@ from liaison.build.plan import Job
 from liaison.content import paths
 from liaison.model import dates, schedule
 from liaison.model.site import Site
-from liaison.render import SOURCE, Context, Made, theme
+from liaison.render import SOURCE, Context, Made, qr, theme
 
 VERSION = 4  # 4: the build's line says how many job lines follow
 Entry = dict[str, Any]  # a job's record: tree, target, station, facts, fingerprint, reads
@@ -99,6 +99,18 @@ def made(jobs: Mapping[str, Entry], tree: Path | None, files: Mapping[str, str])
         if entry["tree"] == "site" and entry.get("fingerprint") is not None and isinstance(source, str):
             found.update((path, Made(source, tree / path, files[path])) for path in entry["facts"]["paths"]
                          if path in files)
+    return found
+
+
+def symbols(jobs: Mapping[str, Entry]) -> dict[str, str]:
+    """The QR symbols the recorded jobs drew, by payload (their facts' qr.FACT), for the next build's jobs to take
+    instead of encoding them again. Each carries a check of its encoder and payload (`qr.kept`): one of another
+    version, or damaged, is encoded again, so any record will do."""
+    found: dict[str, str] = {}
+    for entry in jobs.values():
+        drawn = entry["facts"].get(qr.FACT)
+        if isinstance(drawn, dict):
+            found.update(drawn)
     return found
 
 

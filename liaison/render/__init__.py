@@ -37,6 +37,9 @@ class Context:
     # Files the published build made from a source (the web's portraits), by output path: a job making one again
     # from the same source bytes takes it as it is (`Made`) instead of encoding it again. Empty in a clean build.
     made: Mapping[str, Made] = field(default_factory=dict)
+    # The QR symbols the published build's jobs drew, by payload (`qr.recording`): not encoded again. Empty in a
+    # clean build, and on a Dask worker.
+    symbols: Mapping[str, str] = field(default_factory=dict)
     # The content's records as the model was made from them, in one digest (`build.linkcheck.stamp`): the link
     # check reads them again to locate a broken link, and they may have been edited since. None where not known.
     loaded: str | None = None

@@ -1,6 +1,7 @@
 import functools
 import re
 
+import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
@@ -73,7 +74,7 @@ def test_every_kind_of_payload_decodes_to_itself() -> None:
 
 
 def _uncached(url: str, label: str, symbol_mm: float | None = None) -> str:
-    qr._modules.cache_clear()
+    qr._symbol.cache_clear()
     qr._drawing.cache_clear()
     return str(svg_of(url, label, symbol_mm))
 
@@ -95,15 +96,38 @@ def test_distinct_payloads_never_share_an_entry() -> None:
     # near neighbours: a trailing slash, case, one character, the same length
     near = ["https://rd.example.cn/a/", "https://rd.example.cn/a", "https://rd.example.cn/A/",
             "https://rd.example.cn/b/", "https://rd.example.cn/a/ "]
-    qr._modules.cache_clear()
+    qr._symbol.cache_clear()
     qr._drawing.cache_clear()
     for url in near + near[::-1]:
         [result] = zxingcpp.read_barcodes(rasterise(svg_of(url, "码")))
         assert result.text == url
-    assert qr._modules.cache_info().currsize == qr._drawing.cache_info().currsize == len(near)
+    assert qr._symbol.cache_info().currsize == qr._drawing.cache_info().currsize == len(near)
 
 
 def test_a_cached_matrix_is_not_shared_with_the_caller() -> None:
     rows = qr.matrix(PAYLOADS[0])
     rows[4][4] = not rows[4][4]
     assert qr.matrix(PAYLOADS[0])[4][4] != rows[4][4]
+
+
+def test_a_kept_symbol_draws_what_encoding_draws_without_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    with qr.recording({}) as drawn:
+        fresh = {url: _uncached(url, "码", 30) for url in PAYLOADS}
+    assert set(drawn) == set(PAYLOADS)
+    monkeypatch.setattr(qr.zxingcpp, "create_barcode", _refused)
+    with qr.recording(drawn) as again:
+        assert {url: _uncached(url, "码", 30) for url in PAYLOADS} == fresh
+    assert again == drawn
+
+
+def test_a_kept_symbol_of_another_payload_is_not_taken() -> None:
+    with qr.recording({}) as drawn:
+        fresh = {url: _uncached(url, "码") for url in PAYLOADS}
+    swapped = dict(zip(PAYLOADS, [drawn[url] for url in PAYLOADS[1:] + PAYLOADS[:1]], strict=True))
+    with qr.recording(swapped) as again:
+        assert {url: _uncached(url, "码") for url in PAYLOADS} == fresh
+    assert again == drawn
+
+
+def _refused(*args: object, **kwargs: object) -> None:
+    raise AssertionError("encoded a payload whose symbol was kept")

@@ -1,0 +1,141 @@
+"""QR codes kept across builds (issue 14): each job's facts carry the symbols it drew, and the next build's jobs
+take them instead of encoding those payloads again. The kept symbols are only a speed-up: without them, with
+damaged ones or with those of another encoder version, the bytes are the same."""
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from liaison.build.pipeline import Config, build
+from liaison.build.writer import STATE, store_of
+from liaison.render import qr
+from tests.build.test_incremental import DAY, MINI, _config, _trees
+
+
+@pytest.fixture
+def encoded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The payloads zxing-cpp encodes, in this process (the builds here run in it: jobs=1), each process's own
+    cache emptied before and after."""
+    calls: list[str] = []
+    create = qr.zxingcpp.create_barcode
+
+    def counted(data: str, *args: object, **kwargs: object) -> object:
+        calls.append(data)
+        return create(data, *args, **kwargs)
+
+    monkeypatch.setattr(qr.zxingcpp, "create_barcode", counted)
+    qr._symbol.cache_clear()
+    qr._drawing.cache_clear()
+    yield calls
+    qr._symbol.cache_clear()
+    qr._drawing.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini content and an empty theme folder beside it, built once."""
+    work = tmp_path_factory.mktemp("kept-symbols")
+    shutil.copytree(MINI, work / "content")
+    (work / "theme").mkdir()
+    build(_config(work / "content", work / "out", DAY, jobs=1))
+    qr._symbol.cache_clear()
+    qr._drawing.cache_clear()
+    return work
+
+
+@pytest.fixture
+def work(origin: Path, tmp_path: Path) -> Path:
+    """A copy of `origin` at the same path (the record names the content's files by their paths)."""
+    saved = tmp_path / "origin"
+    shutil.copytree(origin, saved, symlinks=True)
+    yield origin
+    shutil.rmtree(origin)
+    shutil.copytree(saved, origin, symlinks=True)
+
+
+def _web_only(work: Path) -> Config:
+    return _config(work / "content", work / "out", DAY, jobs=1, only=("web",))
+
+
+def _kept(out: Path) -> dict[str, str]:
+    """Every symbol the published build's record keeps, by payload."""
+    lines = (store_of(out / "site") / "current" / STATE).read_text().splitlines()[1:]
+    return {data: text for line in lines for data, text in json.loads(line)[1]["facts"].get(qr.FACT, {}).items()}
+
+
+def _rewrite_symbols(out: Path, change: Callable[[str], str]) -> None:
+    path = store_of(out / "site") / "current" / STATE
+    header, *lines = path.read_text().splitlines()
+    jobs = [json.loads(line) for line in lines]
+    for _, entry in jobs:
+        drawn = entry["facts"].get(qr.FACT, {})
+        drawn.update((data, change(text)) for data, text in drawn.items())
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in [json.loads(header), *jobs]))
+
+
+def test_every_code_a_build_draws_is_kept_in_its_record(origin: Path) -> None:
+    kept = _kept(origin / "out")
+    station = yaml.safe_load((MINI / "stations" / "centre.yaml").read_text(encoding="utf-8"))
+    assert station["scenarios"][0]["url"] in kept
+    assert any(data.endswith("/deputies/wang-kun/") for data in kept)
+    for data, text in kept.items():
+        assert qr._unkept(data, text) == qr._encoded(data)
+    lines = (store_of(origin / "out" / "site") / "current" / STATE).read_text().splitlines()[1:]
+    # the print files draw the site's codes again: the site's jobs alone keep them
+    assert all(qr.FACT not in entry["facts"] for _, entry in map(json.loads, lines) if entry["tree"] == "signage")
+
+
+def test_a_build_over_kept_symbols_encodes_none_of_them_and_writes_the_same_bytes(work: Path,
+                                                                                  encoded: list[str]) -> None:
+    before = _trees(work / "out")
+    report = build(_web_only(work))
+    assert report.rendered > 10
+    assert encoded == []
+    assert _trees(work / "out") == before
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda text: text.replace("A", "B", 1) if "A" in text else text.replace("B", "A", 1), id="a-module"),
+    pytest.param(lambda text: text[:-1], id="cut-short"),
+    pytest.param(lambda text: "", id="empty"),
+    pytest.param(lambda text: 7, id="not-text"),  # type: ignore[arg-type,return-value]
+])
+def test_damaged_symbols_are_encoded_again_and_change_no_byte(work: Path, encoded: list[str],
+                                                              damage: Callable[[str], str]) -> None:
+    kept = _kept(work / "out")
+    before = _trees(work / "out")
+    _rewrite_symbols(work / "out", damage)
+    build(_web_only(work))
+    assert encoded and set(encoded) <= set(kept)
+    assert len(encoded) == len(set(encoded)), "each payload once"
+    assert _trees(work / "out") == before
+
+
+def test_symbols_of_another_encoder_version_are_encoded_again(work: Path, encoded: list[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _trees(work / "out")
+    monkeypatch.setattr(qr, "ENCODER", qr.ENCODER.replace("zxing-cpp ", "zxing-cpp 0.") + "-other")
+    build(_web_only(work))
+    assert encoded and len(encoded) == len(set(encoded))
+    assert _trees(work / "out") == before
+
+
+def test_a_changed_payload_is_encoded_and_the_others_are_taken(work: Path, encoded: list[str]) -> None:
+    """A scenario of the centre station gets another address: that code alone is encoded, in the jobs that draw
+    it (the station's page, lobby screen and poster), and the build equals a clean one."""
+    path = work / "content" / "stations" / "centre.yaml"
+    station = yaml.safe_load(path.read_text(encoding="utf-8"))
+    [scenario] = station["scenarios"]
+    scenario["url"] += "/changed"
+    path.write_text(yaml.safe_dump(station, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build(_config(work / "content", work / "out", DAY, jobs=1))
+    assert encoded == [scenario["url"]]
+    clean = work / "clean"
+    build(_config(work / "content", clean, DAY, jobs=1, clean=True))
+    assert _trees(work / "out") == _trees(clean)
+    assert scenario["url"] in _kept(work / "out")
