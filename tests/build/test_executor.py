@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+import types
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,7 +20,8 @@ from liaison.build import executor
 from liaison.build.plan import Job
 from liaison.render import Output, Rendered
 
-NO_CONTEXT: Any = None  # these jobs read nothing of a build
+# These jobs read nothing of a build; Job.run reads the QR symbols kept from the last build (none).
+NO_CONTEXT: Any = types.SimpleNamespace(symbols={})
 
 
 def number(ctx: Any, n: int, delay: float = 0.0) -> Rendered:
