@@ -45,7 +45,7 @@ def site_theme(site: Site, config: Config) -> theme.Theme:
 
 def user_cache(*parts: str) -> Path:
     """A folder of the user's cache (XDG_CACHE_HOME, else ~/.cache), where liaison keeps what it can make again:
-    the preview's builds, compiled templates."""
+    the preview's builds, compiled templates, the photos a check saw decode whole (photos.json)."""
     cache = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"
     return root.joinpath("liaison", *parts)

@@ -18,7 +18,9 @@ T = TypeVar("T")
 def held(value: T, table: Table) -> T:
     """`value` with every text, tuple and frozen dataclass in it taken from `table`, or put there (made of held
     parts) when no equal one is there yet (a frozen dataclass's fields must hash); lists and dicts are copied
-    with their items and keys held (a JSON value). Anything else is kept as it is."""
+    with their items and keys held (a JSON value). Anything else is kept as it is. Values are matched by
+    equality, as a dict matches keys: hold only values whose equal ones are alike (texts, tuples of texts,
+    JSON), since 1, 1.0 and True are equal in Python."""
     if isinstance(value, str):
         return table.setdefault(value, value)  # type: ignore[no-any-return]
     if isinstance(value, list):

@@ -103,13 +103,14 @@ def made(jobs: Mapping[str, Entry], tree: Path | None, files: Mapping[str, str])
 
 
 def symbols(jobs: Mapping[str, Entry]) -> dict[str, str]:
-    """The QR symbols the recorded jobs drew, by payload (their facts' qr.FACT), for the next build's jobs to take
-    instead of encoding them again. Each carries a check of its encoder and payload (`qr.kept`): one of another
-    version, or damaged, is encoded again, so any record will do."""
+    """The QR symbols the recorded jobs of this environment drew, by payload (their facts' qr.FACT), for the next
+    build's jobs to take instead of encoding them again. A record of another environment has no fingerprint
+    (`read`): none of those, since other code may have kept them otherwise. Each also carries a check of its
+    encoder, payload and modules (`qr.kept`): a damaged one is encoded again."""
     found: dict[str, str] = {}
     for entry in jobs.values():
         drawn = entry["facts"].get(qr.FACT)
-        if isinstance(drawn, dict):
+        if entry.get("fingerprint") is not None and isinstance(drawn, dict):
             found.update(drawn)
     return found
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -93,9 +94,13 @@ class Decoded:
     def digest(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
 
-    def size(self, digest: str) -> tuple[int, int] | None:
-        """The pixel size of the bytes of this digest if they decoded whole before, else None."""
+    def size(self, digest: str, data: bytes) -> tuple[int, int] | None:
+        """The pixel size of `data` (of this digest) if they decoded whole before, else None. The size kept must be
+        the one their header declares: the file is the user's to write, and the size is what the check refuses
+        a decompression bomb by, so it is not taken on trust (reading the header costs little)."""
         size = self.known.get(digest)
+        if size is not None and _declared(data) != size:
+            return None
         if size is not None:
             self.seen[digest] = size
         return size
@@ -122,6 +127,15 @@ class Decoded:
             except OSError:
                 os.unlink(name)
                 raise
+
+
+def _declared(data: bytes) -> tuple[int, int] | None:
+    """The pixel size an image's header declares, or None where it is no image Pillow knows."""
+    try:
+        with open_photo(io.BytesIO(data)) as image:
+            return image.size
+    except (OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+        return None
 
 
 def _bytes(count: int) -> str:

@@ -380,7 +380,7 @@ class Rules:
             return None  # reported by the path check
         data = self._photo_bytes(path)
         digest = photos.Decoded.digest(data) if data is not None else ""
-        if data is not None and (known := self.decoded.size(digest)) and not photos.refusal(known, len(data)):
+        if data is not None and (known := self.decoded.size(digest, data)) and not photos.refusal(known, len(data)):
             self.t.photo_sizes[relative] = known
             return known  # these bytes decoded whole before
         loc = ("photo",)

@@ -125,6 +125,18 @@ def test_symbols_of_another_encoder_version_are_encoded_again(work: Path, encode
     assert _trees(work / "out") == before
 
 
+def test_symbols_kept_by_another_environment_are_not_taken(work: Path, encoded: list[str]) -> None:
+    """Another version of liaison may have kept its symbols otherwise: its record gives none, though each symbol's
+    own check, which covers the encoder but not how the symbol was packed, would hold."""
+    path = store_of(work / "out" / "site") / "current" / STATE
+    header, rest = path.read_text().split("\n", 1)
+    path.write_text(json.dumps({**json.loads(header), "environment": "another liaison"}) + "\n" + rest)
+    before = _trees(work / "out")
+    build(_web_only(work))
+    assert set(encoded) == set(_kept(work / "out")) and len(encoded) == len(set(encoded))
+    assert _trees(work / "out") == before
+
+
 def test_a_changed_payload_is_encoded_and_the_others_are_taken(work: Path, encoded: list[str]) -> None:
     """A scenario of the centre station gets another address: that code alone is encoded, in the jobs that draw
     it (the station's page, lobby screen and poster), and the build equals a clean one."""

@@ -2,6 +2,7 @@
 bytes are the same is not decoded again, and any other is checked as if nothing were remembered."""
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -93,6 +94,22 @@ def test_a_remembered_size_from_another_pillow_is_not_taken(mini: Path, cache: P
     assert messages(mini) == [] and len(decodes) == 2
 
 
+def test_a_remembered_size_that_is_not_the_headers_is_not_taken(mini: Path, photo: Path, cache: Path,
+                                                                 decodes: list) -> None:
+    """The size is what the check refuses a decompression bomb by: one written into the cache by hand is not
+    taken on trust, the photo is decoded again."""
+    assert messages(mini) == [] and decodes == [(300, 400)]
+    kept = json.loads(cache.read_text())
+    cache.write_text(json.dumps({**kept, "sizes": {key: [1, 1] for key in kept["sizes"]}}))
+    assert messages(mini) == [] and decodes == [(300, 400), (300, 400)]
+
+
+def _image_bytes(size: tuple[int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", size).save(out, "PNG")
+    return out.getvalue()
+
+
 def test_a_cache_that_cannot_be_written_changes_nothing(mini: Path, cache: Path, decodes: list) -> None:
     cache.parent.parent.mkdir(parents=True)
     cache.parent.write_text("a file where the folder should be")
@@ -107,7 +124,7 @@ def test_the_cache_keeps_the_newest(tmp_path: Path) -> None:
     first.save()
     second = photos.Decoded(file)
     second.MAX_ENTRIES = 4
-    assert second.size("0") == (1, 1)  # seen again: kept before those not seen
+    assert second.size("0", _image_bytes((1, 1))) == (1, 1)  # seen again: kept before those not seen
     second.add("new", (9, 9))
     second.save()
     assert sorted(photos.Decoded(file).known.values()) == [(1, 1), (4, 1), (5, 1), (9, 9)]
