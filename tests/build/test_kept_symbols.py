@@ -137,6 +137,7 @@ def test_symbols_kept_by_another_environment_are_not_taken(work: Path, encoded: 
     assert _trees(work / "out") == before
 
 
+@pytest.mark.slow  # a build and a clean build
 def test_a_changed_payload_is_encoded_and_the_others_are_taken(work: Path, encoded: list[str]) -> None:
     """A scenario of the centre station gets another address: that code alone is encoded, in the jobs that draw
     it (the station's page, lobby screen and poster), and the build equals a clean one."""

@@ -18,6 +18,7 @@ def _rare_by_definition(text: str) -> str:
     return "".join(sorted(char for char in set(text) if fonts._rare(char)))
 
 
+@pytest.mark.slow  # all 1,114,112 code points; the property test below runs in the fast loop
 def test_rare_characters_of_every_code_point_are_those_of_the_definition() -> None:
     every = "".join(map(chr, range(0x110000)))  # lone surrogates too: the encoder hands them over, none is rare
     found = fonts.rare_characters(every)
