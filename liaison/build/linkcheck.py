@@ -32,6 +32,9 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
                       re.I)
 _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
+# A relative path that urlsplit and unquote leave as it is: no scheme, query, fragment or escape, no leading
+# slash, and no character urlsplit strips (controls and spaces).
+_PLAIN_RELATIVE = re.compile(r"[^/:?#%\x00-\x20][^:?#%\x00-\x20]*\Z")
 _OUTSIDE = "指向网站根目录之外"
 _MISSING = "指向不存在的页面或文件"
 _ABSENT = "指向的页面或文件本次没有生成（只生成了部分内容，请完整生成一次）"
@@ -106,7 +109,7 @@ def page_facts(outputs: Iterable[Output]) -> dict[str, Any]:
 
 def _kept(urls: list[str]) -> list[str]:
     """Each URL once; inline data (a lobby screen's fonts and photos) is no file and is left out."""
-    return [url for url in dict.fromkeys(urls) if urlsplit(url).scheme.lower() != "data"]
+    return [url for url in dict.fromkeys(urls) if ":" not in url or urlsplit(url).scheme.lower() != "data"]
 
 
 @dataclass
@@ -181,8 +184,9 @@ def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord]
     edited = False
     problems = []
     for path in sorted(site.links):
+        directory = posixpath.dirname(path)
         for link in site.links[path]:
-            why = _why_broken(path, link, base_url, site)
+            why = _why_broken(path, link, base_url, site, directory)
             if why and (why == _ABSENT or path in site.carried):  # not the content's or the theme's doing
                 carried = _CARRIED.format(page=path) if path in site.carried else ""
                 problems.append(Problem(theme.folders[0] / "templates", 0, 0, "链接", f"网页 {path} 中的链接“{link}”{why}{carried}"))
@@ -197,8 +201,8 @@ def broken_links(site: SiteFiles, base_url: str, *, records: Iterable[RawRecord]
     return problems
 
 
-def _why_broken(source: str, link: str, base_url: str, site: SiteFiles) -> str | None:
-    target = _target(source, link, base_url)
+def _why_broken(source: str, link: str, base_url: str, site: SiteFiles, directory: str) -> str | None:
+    target = _target(source, link, base_url, directory)
     if target is None:
         return None  # another site, mail, phone, inline data
     file, anchor = target
@@ -211,9 +215,11 @@ def _why_broken(source: str, link: str, base_url: str, site: SiteFiles) -> str |
     return None
 
 
-def _target(source: str, link: str, base_url: str) -> tuple[str | None, str] | None:
+def _target(source: str, link: str, base_url: str, directory: str) -> tuple[str | None, str] | None:
     """The output file and anchor a link leads to; file None when the link leaves the site's root;
-    None when it is not a file of this site at all."""
+    None when it is not a file of this site at all. `directory` is the source's folder."""
+    if _PLAIN_RELATIVE.match(link):  # most links: what urlsplit and unquote would give back unchanged
+        return _file_at(posixpath.normpath(posixpath.join(directory, link)), link, "")
     parts = urlsplit(link)
     base_path = urlsplit(base_url).path
     if parts.scheme or parts.netloc:
@@ -227,14 +233,18 @@ def _target(source: str, link: str, base_url: str) -> tuple[str | None, str] | N
     elif not parts.path:  # "#anchor" on the same page
         return source, parts.fragment
     else:
-        directory, path = posixpath.dirname(source), parts.path
+        path = parts.path
+    return _file_at(posixpath.normpath(posixpath.join(directory, unquote(path))), path, parts.fragment)
+
+
+def _file_at(joined: str, path: str, fragment: str) -> tuple[str | None, str]:
+    """The file a link's path names, once joined to its folder and normalised; a folder's is its index.html."""
     # normpath of a relative path keeps leading "..": that is a link above the site's root
-    joined = posixpath.normpath(posixpath.join(directory, unquote(path)))
     if joined == ".." or joined.startswith("../"):
         return None, ""
     if not path or path.endswith("/") or posixpath.basename(path) in (".", ".."):
         joined = "index.html" if joined == "." else joined + "/index.html"
-    return joined, parts.fragment
+    return joined, fragment
 
 
 # ---- where to fix it ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,13 +51,15 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def content_date(files: Iterable[Path], zone: dt.tzinfo) -> dt.date | None:
+def content_date(files: Iterable[Path], zone: dt.tzinfo,
+                 modified: Callable[[Path], float] | None = None) -> dt.date | None:
     """The day an output's content is true of: SOURCE_DATE_EPOCH's when set, else the day the newest of the
-    files it is made from was last changed, in the zone; None when it is made from no file."""
+    files it is made from was last changed (`modified`, by default the file's time now), in the zone; None when
+    it is made from no file."""
     fixed = source_date_epoch()
     if fixed is not None:
         return fixed.astimezone(zone).date()
-    newest = max((_modified(path) for path in files), default=None)
+    newest = max(map(modified or _modified, files), default=None)
     return None if newest is None else dt.datetime.fromtimestamp(newest, zone).date()
 
 
@@ -77,11 +79,20 @@ class Dating:
     # A record's files, by kind and id (they follow from the record: the same for the whole build).
     _files: dict[tuple[str, str], list[Path]] = field(default_factory=dict, compare=False, repr=False)
     _sites: dict[int, tuple[schema.Site, list[Path]]] = field(default_factory=dict, compare=False, repr=False)
+    # Each file's time as first asked: the outputs of one build made from a file carry one date, even where the
+    # file is touched while the build runs (and a county's feeds ask a file's time a hundred thousand times).
+    _times: dict[Path, float] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, *items: Any) -> dt.date | None:
         """The content date of whatever is made of these records (entities, the site's settings, or
         iterables of them; None is skipped)."""
-        return content_date(self._walk(items), self.zone)  # walked only where SOURCE_DATE_EPOCH is unset
+        return content_date(self._walk(items), self.zone, self._modified)  # walked only without SOURCE_DATE_EPOCH
+
+    def _modified(self, path: Path) -> float:
+        time = self._times.get(path)
+        if time is None:
+            time = self._times[path] = _modified(path)
+        return time
 
     def files(self, *items: Any) -> list[Path]:
         return list(self._walk(items))

@@ -1,8 +1,11 @@
 import gc
 import re
 from pathlib import Path
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liaison.build import executor, linkcheck
 from liaison.build.linkcheck import Loaded, SiteFiles, broken_links, css_urls, links_in, stamp
@@ -239,3 +242,27 @@ def test_the_check_reads_facts_not_pages_and_names_what_a_partial_build_left_out
         "网页 index.html 中的链接“deputies/b/index.html”指向的页面或文件本次没有生成（只生成了部分内容，请完整生成一次）",
         "网页 notices/x/index.html 中的链接“../../stations/a/#gone”页面中没有锚点“#gone”"
         "（网页 notices/x/index.html 是上次生成的，本次只生成了部分内容；完整生成一次即可更新它）"]
+
+
+@given(st.one_of(st.from_regex(linkcheck._PLAIN_RELATIVE, fullmatch=True),
+                 st.text(alphabet="ab./:%?#@[]\\\t\n \x01\x7f名", max_size=12)))
+def test_a_link_taken_as_a_plain_relative_path_is_what_urlsplit_and_unquote_leave_unchanged(link: str) -> None:
+    """The link check resolves most links without urlsplit: only those urlsplit and unquote would give back as
+    they are."""
+    if linkcheck._PLAIN_RELATIVE.match(link):
+        assert urlsplit(link) == SplitResult("", "", link, "", "")
+        assert unquote(link) == link
+
+
+def test_plain_and_other_relative_links_resolve_alike() -> None:
+    """A link with a query, an escape or a fragment leads to the same file as its plain form."""
+    outputs = [page("a/b/index.html", '<a href="../c/">1</a><a href="../c/?q=1">2</a><a href="../%63/">3</a>'
+                                      '<a href="../../d.css">4</a><a href="../../d.css#x">5</a><a href="..">6</a>'
+                                      '<a href="../../../up">7</a><a href="e/.">8</a><a href="e/..">9</a>'),
+               page("a/c/index.html", ""), page("a/index.html", "")]
+    site = SiteFiles.of(outputs)
+    site.files.add("d.css")
+    found = [p.message for p in broken_links(site, BASE, theme=Theme(default=THEME))]
+    assert len(found) == 2
+    assert "网页 a/b/index.html 中的链接“../../../up”指向网站根目录之外" in found[0]
+    assert "网页 a/b/index.html 中的链接“e/.”指向不存在的页面或文件" in found[1]

@@ -206,3 +206,16 @@ def test_the_site_settings_are_dated_by_their_own_files_each_time(mini: Path) ->
     for _ in range(2):
         assert dating.of(site.settings) == dt.date(2026, 10, 1)
         assert dating.of(badged) == dt.date(2026, 11, 24)
+
+
+def test_one_build_dates_by_each_file_as_it_first_found_it(mini: Path) -> None:
+    """The outputs of one build made from a file carry one date, even where the file is touched while the build
+    runs; the next build dates by the file as it is then."""
+    stamp_all(mini)
+    site, _ = check(Config(content=mini, site_dir=mini.parent / "s", signage_dir=mini.parent / "p", today=TODAY))
+    deputy = site.deputies["li-yan"]
+    dating = dates.Dating(mini, BEIJING)
+    assert dating.of(deputy) == dt.date(2026, 10, 1)
+    stamp(mini / "deputies" / "li-yan.yaml", MORNING)
+    assert dating.of(deputy) == dating.of([deputy]) == dt.date(2026, 10, 1)
+    assert dates.Dating(mini, BEIJING).of(deputy) == dt.date(2026, 11, 24)
