@@ -1,6 +1,6 @@
 """What each published output was made from, so that the next build renders only what changed.
 
-A build records, beside the trees it publishes (`build-state.json` in the generation, switched with them in the
+A build records, beside the trees it publishes (`build-state.jsonl` in the generation, switched with them in the
 same rename, so the record always describes what is published), for every job: its files and facts, a
 fingerprint of what the plan says it reads, and the templates and theme files it actually loaded while
 rendering (recorded as it ran, as Lektor records dependencies: includes, imports and macros, and the
@@ -36,30 +36,33 @@ from liaison.model import dates, schedule
 from liaison.model.site import Site
 from liaison.render import SOURCE, Context, Made, qr, theme
 
-VERSION = 4  # 4: the build's line says how many job lines follow
+VERSION = 5  # 5: each QR symbol once, in a table the jobs' facts name (qr.FACT); the record is build-state.jsonl
 Entry = dict[str, Any]  # a job's record: tree, target, station, facts, fingerprint, reads
+Symbols = dict[str, tuple[str, str]]  # the record's table of QR symbols: a payload's name -> (payload, kept text)
 
 
 def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
     """The jobs recorded by the last build, or None when there is no usable record (none, unreadable, another
     version of the record, another environment).
 
-    The record is a line of JSON for the build, with the number of job lines that follow, then a line for each
-    job: one cut short or added to is no record. Read a job at a time, with every equal text held once (the links
-    of pages, the digests of templates), a county's record (25 MB at 300 stations) takes 40 MB in the build's
-    process instead of 75, and never the whole text decoded at once besides."""
+    The record is a line of JSON for the build, with the numbers of symbol and job lines that follow, then a
+    line for each QR symbol the jobs drew (`encode`), then a line for each job: one cut short or added to is no
+    record. Read a job at a time, with every equal text held once (the links of pages, the digests of
+    templates), a county's record (25 MB at 300 stations) takes 40 MB in the build's process instead of 75, and
+    never the whole text decoded at once besides."""
     lines = _lines(data or b"")
     try:
         header = json.loads(next(lines, b"null"))
-        if not isinstance(header, dict) or header.get("version") != VERSION:
+        if not isinstance(header, dict) or header.get("version") != VERSION or type(header.get("symbols")) is not int:
             return None
         shared: interning.Table = {}
+        table = _table(lines, header["symbols"], shared)
         jobs, count = {}, 0
         for line in lines:
             key, entry = json.loads(line)
-            jobs[key] = interning.held(entry, shared)
+            jobs[key] = _drawn(interning.held(entry, shared), table)
             count += 1
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, StopIteration):
         return None
     if header.get("jobs") != count or len(jobs) != count or not all(_well_formed(entry) for entry in jobs.values()):
         return None
@@ -67,6 +70,31 @@ def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
         for entry in jobs.values():  # still good for keeping files (a partial build), never for reuse
             entry["fingerprint"] = None
     return jobs
+
+
+def _table(lines: Iterator[bytes], count: int, shared: interning.Table) -> Symbols:
+    """The record's QR symbols, by name: `count` lines `[name, payload, text]`. An entry that is not that shape
+    is left out (its payload is encoded again); a symbol's own check (`qr.kept`) tells a damaged text."""
+    table: Symbols = {}
+    for _ in range(count):
+        item = json.loads(next(lines))
+        if isinstance(item, list) and len(item) == 3 and all(isinstance(part, str) for part in item):
+            name, payload, text = interning.held(item, shared)
+            table[name] = (payload, text)
+    return table
+
+
+def _drawn(entry: Any, table: Symbols) -> Any:
+    """The job's entry with the symbols its facts name (qr.FACT) taken from the table, by payload, as the job
+    drew them; a name the table lacks is left out (encoded again)."""
+    facts: Any = entry.get("facts") if isinstance(entry, dict) else None
+    names = facts.get(qr.FACT) if isinstance(facts, dict) else None
+    if names is not None:
+        found = [table[name] for name in names if name in table] if isinstance(names, list) else []
+        facts[qr.FACT] = dict(found)
+        if not found:
+            del facts[qr.FACT]
+    return entry
 
 
 def _lines(data: bytes) -> Iterator[bytes]:
@@ -116,11 +144,40 @@ def symbols(jobs: Mapping[str, Entry]) -> dict[str, str]:
 
 
 def encode(jobs: Mapping[str, Entry], environment: str) -> bytes:
-    """The record `read` reads: a line for the build (with the number of jobs), then a line for each job,
-    [key, entry], by key."""
-    lines = [{"generator": "liaison", "version": VERSION, "environment": environment, "jobs": len(jobs)},
-             *([key, jobs[key]] for key in sorted(jobs))]
-    return "".join(_RECORD_JSON.encode(line) + "\n" for line in lines).encode()
+    """The record `read` reads: a line for the build (with the numbers of symbols and jobs), a line for each
+    QR symbol the jobs drew, [name, payload, text], by name, then a line for each job, [key, entry], by key.
+
+    A symbol is drawn by several jobs (a deputy's code on their page, their station's, the lobby screen …): it is
+    written once, and each job's facts name it (`_symbol_name`). Only jobs of this environment (with a
+    fingerprint) name symbols: those of a record of another environment are never taken (`symbols`)."""
+    table: dict[str, list[str]] = {}
+    lines = [[key, _naming(jobs[key], table)] for key in sorted(jobs)]
+    header = {"generator": "liaison", "version": VERSION, "environment": environment, "symbols": len(table),
+              "jobs": len(jobs)}
+    symbols = ([name, *table[name]] for name in sorted(table))
+    return "".join(_RECORD_JSON.encode(line) + "\n" for line in (header, *symbols, *lines)).encode()
+
+
+def _naming(entry: Entry, table: dict[str, list[str]]) -> Entry:
+    """The entry with its drawn symbols (facts' qr.FACT) put in `table` and named in its facts."""
+    facts = entry["facts"]
+    drawn = facts.get(qr.FACT)
+    if drawn is None:
+        return entry
+    others = {fact: value for fact, value in facts.items() if fact != qr.FACT}
+    if entry.get("fingerprint") is None or not isinstance(drawn, dict):
+        return {**entry, "facts": others}
+    names = []
+    for payload, text in drawn.items():
+        names.append(name := _symbol_name(payload))
+        table.setdefault(name, [payload, text])
+    return {**entry, "facts": {**others, qr.FACT: names}}
+
+
+def _symbol_name(payload: str) -> str:
+    """A payload's name in the record's table: shorter than most payloads (addresses), and a clash of two would
+    only have one of them encoded again (a symbol's check covers its payload)."""
+    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
 
 
 # One encoder for every line and digest: json.dumps with options makes a new one at each call.
