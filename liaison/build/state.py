@@ -234,6 +234,7 @@ class Fingerprints:
         self._groups: dict[tuple[str, tuple[str, ...], bool], str] = {}  # _records_of, by kind, ids and rule_days
         self._items: dict[tuple[str, str, bool], str] = {}  # _item, by kind, id and rule_days
         self._files: dict[str, Any] = {}
+        self._parts: dict[Any, str] = {}  # JSON of a job's parts that many jobs share: a file, a list of settings keys
         self._reads: dict[str, str] = {}
         self._jobs: dict[str, str] = {}  # by job key; asked when deciding what to render, and again when recording it
 
@@ -243,19 +244,36 @@ class Fingerprints:
         return self._jobs[job.key]
 
     def _fingerprint(self, job: Job) -> str:
+        """The digest of a line of JSON for each part of the job (a JSON text holds no line break): the parts that
+        many jobs share (a file's state, a list of settings keys, of templates) made once per build and joined,
+        not encoded again for every job (a county's web pages: 17 MB of JSON)."""
         inputs = job.inputs
         records = [[kind, self._records_of(kind, ids, inputs.rule_days)] for kind, ids in inputs.records]
         reads_opinions = any(kind == "opinions" for kind, _ in inputs.records)
-        return _digest({
-            "render": f"{job.render.__module__}.{job.render.__qualname__}", "args": _plain(job.args),
-            "outputs": list(job.outputs), "more": job.more, "fan_in": list(job.fan_in),
-            "records": records, "files": [[name, self._file(name)] for name in inputs.files],
-            "settings": [[key, self.settings.get(key)] for key in inputs.settings],
-            "templates": list(inputs.templates),
-            # opinions by month, the last twelve months: the month moves them
-            "month": [self.site.today.year, self.site.today.month] if reads_opinions else None,
-            "today": self.site.today.isoformat() if inputs.today else None,
-        })
+        return _digest("\n".join([
+            _json([f"{job.render.__module__}.{job.render.__qualname__}", _plain(job.args), list(job.outputs),
+                   job.more, list(job.fan_in), records]),
+            "[" + ",".join([self._part(("file", name)) for name in inputs.files]) + "]",
+            self._part(("settings", inputs.settings)), self._part(("templates", inputs.templates)),
+            self._part(("day", (reads_opinions, inputs.today))),
+        ]))
+
+    def _part(self, key: tuple[str, Any]) -> str:
+        """The JSON of a part of a job's inputs that many jobs share, made once per build."""
+        if key not in self._parts:
+            what, value = key
+            if what == "file":
+                part = [value, self._file(value)]
+            elif what == "settings":
+                part = [[name, self.settings.get(name)] for name in value]
+            elif what == "day":  # opinions by month, the last twelve months: the month moves them
+                by_month, today = value
+                part = [[self.site.today.year, self.site.today.month] if by_month else None,
+                        self.site.today.isoformat() if today else None]
+            else:
+                part = list(value)
+            self._parts[key] = _json(part)
+        return self._parts[key]
 
     def current(self, job: Job, recorded: Entry | None) -> bool:
         """Whether the recorded outputs of the job are what rendering it now would make."""

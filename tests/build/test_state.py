@@ -162,3 +162,28 @@ def test_symbols_of_a_job_without_a_fingerprint_are_not_recorded() -> None:
     assert read is not None and qr.FACT not in read["site/screens/s.html"]["facts"]
     assert "https://x.cn/other/" not in state.symbols(read)
 
+
+def test_a_jobs_fingerprint_follows_each_part_of_what_it_reads(config) -> None:
+    """The parts many jobs share (a file's state, lists of settings keys and templates, the day) are made once
+    per build and joined: each still changes the fingerprint, one part's names are never taken for another's,
+    and equal inputs give the same fingerprint in a build that met them in another order."""
+    import dataclasses
+
+    from liaison.build import pipeline
+
+    prepared = pipeline.prepare(config)
+    job = next(job for job in prepared.jobs if job.inputs.files and job.inputs.settings and job.inputs.templates)
+    name = job.inputs.settings[0]
+
+    def changed(**inputs: Any) -> Any:
+        return dataclasses.replace(job, inputs=dataclasses.replace(job.inputs, **inputs))
+
+    variants = [job, changed(settings=job.inputs.settings[1:]), changed(settings=()), changed(templates=()),
+                changed(templates=(name,), settings=()), changed(settings=(name,), templates=()),
+                changed(files=()), changed(files=(f"content:{name}",)), changed(today=not job.inputs.today),
+                changed(records=(*job.inputs.records, ("opinions", ()))), changed(rule_days=not job.inputs.rule_days)]
+    fingerprints = state.Fingerprints(prepared.context)
+    digests = [fingerprints._fingerprint(variant) for variant in variants]
+    assert len(set(digests)) == len(variants)
+    again = state.Fingerprints(prepared.context)
+    assert [again._fingerprint(variant) for variant in reversed(variants)] == digests[::-1]
