@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from liaison.build.pipeline import SelectionError
 from liaison.build.writer import OutputError, canonical, read_manifest, shown
+from liaison.content import files
 from liaison.render.print import signage
 
 
@@ -39,9 +39,7 @@ def make_packs(signage_dir: Path, stations: Sequence[str], output: Path) -> list
         for station in dict.fromkeys(stations or by_station):
             data = signage.pack(by_station[station], lambda path: (tree / path).read_bytes())
             target = output / signage.pack_name(station)
-            partial = target.with_name(f".{target.name}.partial")
-            partial.write_bytes(data)
-            os.replace(partial, target)  # a reader sees the old pack or the new one, never half of one
+            files.replace(target, data)  # a reader sees the old pack or the new one, never half of one
             written.append(target)
     except OSError as exc:
         raise OutputError(f"无法写入制作包目录 {shown(output)}：{exc.strerror or exc}") from exc

@@ -1,6 +1,6 @@
 """What each published output was made from, so that the next build renders only what changed.
 
-A build records, beside the trees it publishes (`build-state.json` in the generation, switched with them in the
+A build records, beside the trees it publishes (`build-state.jsonl` in the generation, switched with them in the
 same rename, so the record always describes what is published), for every job: its files and facts, a
 fingerprint of what the plan says it reads, and the templates and theme files it actually loaded while
 rendering (recorded as it ran, as Lektor records dependencies: includes, imports and macros, and the
@@ -36,30 +36,33 @@ from liaison.model import dates, schedule
 from liaison.model.site import Site
 from liaison.render import SOURCE, Context, Made, qr, theme
 
-VERSION = 4  # 4: the build's line says how many job lines follow
+VERSION = 5  # 5: each QR symbol once, in a table the jobs' facts name (qr.FACT); the record is build-state.jsonl
 Entry = dict[str, Any]  # a job's record: tree, target, station, facts, fingerprint, reads
+Symbols = dict[str, tuple[str, str]]  # the record's table of QR symbols: a payload's name -> (payload, kept text)
 
 
 def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
     """The jobs recorded by the last build, or None when there is no usable record (none, unreadable, another
     version of the record, another environment).
 
-    The record is a line of JSON for the build, with the number of job lines that follow, then a line for each
-    job: one cut short or added to is no record. Read a job at a time, with every equal text held once (the links
-    of pages, the digests of templates), a county's record (25 MB at 300 stations) takes 40 MB in the build's
-    process instead of 75, and never the whole text decoded at once besides."""
+    The record is a line of JSON for the build, with the numbers of symbol and job lines that follow, then a
+    line for each QR symbol the jobs drew (`encode`), then a line for each job: one cut short or added to is no
+    record. Read a job at a time, with every equal text held once (the links of pages, the digests of
+    templates), a county's record (25 MB at 300 stations) takes 40 MB in the build's process instead of 75, and
+    never the whole text decoded at once besides."""
     lines = _lines(data or b"")
     try:
         header = json.loads(next(lines, b"null"))
-        if not isinstance(header, dict) or header.get("version") != VERSION:
+        if not isinstance(header, dict) or header.get("version") != VERSION or type(header.get("symbols")) is not int:
             return None
         shared: interning.Table = {}
+        table = _table(lines, header["symbols"], shared)
         jobs, count = {}, 0
         for line in lines:
             key, entry = json.loads(line)
-            jobs[key] = interning.held(entry, shared)
+            jobs[key] = _drawn(interning.held(entry, shared), table)
             count += 1
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, StopIteration):
         return None
     if header.get("jobs") != count or len(jobs) != count or not all(_well_formed(entry) for entry in jobs.values()):
         return None
@@ -67,6 +70,31 @@ def read(data: bytes | None, environment: str) -> dict[str, Entry] | None:
         for entry in jobs.values():  # still good for keeping files (a partial build), never for reuse
             entry["fingerprint"] = None
     return jobs
+
+
+def _table(lines: Iterator[bytes], count: int, shared: interning.Table) -> Symbols:
+    """The record's QR symbols, by name: `count` lines `[name, payload, text]`. An entry that is not that shape
+    is left out (its payload is encoded again); a symbol's own check (`qr.kept`) tells a damaged text."""
+    table: Symbols = {}
+    for _ in range(count):
+        item = json.loads(next(lines))
+        if isinstance(item, list) and len(item) == 3 and all(isinstance(part, str) for part in item):
+            name, payload, text = interning.held(item, shared)
+            table[name] = (payload, text)
+    return table
+
+
+def _drawn(entry: Any, table: Symbols) -> Any:
+    """The job's entry with the symbols its facts name (qr.FACT) taken from the table, by payload, as the job
+    drew them; a name the table lacks is left out (encoded again)."""
+    facts: Any = entry.get("facts") if isinstance(entry, dict) else None
+    names = facts.get(qr.FACT) if isinstance(facts, dict) else None
+    if names is not None:
+        found = [table[name] for name in names if name in table] if isinstance(names, list) else []
+        facts[qr.FACT] = dict(found)
+        if not found:
+            del facts[qr.FACT]
+    return entry
 
 
 def _lines(data: bytes) -> Iterator[bytes]:
@@ -116,11 +144,40 @@ def symbols(jobs: Mapping[str, Entry]) -> dict[str, str]:
 
 
 def encode(jobs: Mapping[str, Entry], environment: str) -> bytes:
-    """The record `read` reads: a line for the build (with the number of jobs), then a line for each job,
-    [key, entry], by key."""
-    lines = [{"generator": "liaison", "version": VERSION, "environment": environment, "jobs": len(jobs)},
-             *([key, jobs[key]] for key in sorted(jobs))]
-    return "".join(_RECORD_JSON.encode(line) + "\n" for line in lines).encode()
+    """The record `read` reads: a line for the build (with the numbers of symbols and jobs), a line for each
+    QR symbol the jobs drew, [name, payload, text], by name, then a line for each job, [key, entry], by key.
+
+    A symbol is drawn by several jobs (a deputy's code on their page, their station's, the lobby screen …): it is
+    written once, and each job's facts name it (`_symbol_name`). Only jobs of this environment (with a
+    fingerprint) name symbols: those of a record of another environment are never taken (`symbols`)."""
+    table: dict[str, list[str]] = {}
+    lines = [[key, _naming(jobs[key], table)] for key in sorted(jobs)]
+    header = {"generator": "liaison", "version": VERSION, "environment": environment, "symbols": len(table),
+              "jobs": len(jobs)}
+    symbols = ([name, *table[name]] for name in sorted(table))
+    return "".join(_RECORD_JSON.encode(line) + "\n" for line in (header, *symbols, *lines)).encode()
+
+
+def _naming(entry: Entry, table: dict[str, list[str]]) -> Entry:
+    """The entry with its drawn symbols (facts' qr.FACT) put in `table` and named in its facts."""
+    facts = entry["facts"]
+    drawn = facts.get(qr.FACT)
+    if drawn is None:
+        return entry
+    others = {fact: value for fact, value in facts.items() if fact != qr.FACT}
+    if entry.get("fingerprint") is None or not isinstance(drawn, dict):
+        return {**entry, "facts": others}
+    names = []
+    for payload, text in drawn.items():
+        names.append(name := _symbol_name(payload))
+        table.setdefault(name, [payload, text])
+    return {**entry, "facts": {**others, qr.FACT: names}}
+
+
+def _symbol_name(payload: str) -> str:
+    """A payload's name in the record's table: shorter than most payloads (addresses), and a clash of two would
+    only have one of them encoded again (a symbol's check covers its payload)."""
+    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
 
 
 # One encoder for every line and digest: json.dumps with options makes a new one at each call.
@@ -177,6 +234,7 @@ class Fingerprints:
         self._groups: dict[tuple[str, tuple[str, ...], bool], str] = {}  # _records_of, by kind, ids and rule_days
         self._items: dict[tuple[str, str, bool], str] = {}  # _item, by kind, id and rule_days
         self._files: dict[str, Any] = {}
+        self._parts: dict[Any, str] = {}  # JSON of a job's parts that many jobs share: a file, a list of settings keys
         self._reads: dict[str, str] = {}
         self._jobs: dict[str, str] = {}  # by job key; asked when deciding what to render, and again when recording it
 
@@ -186,19 +244,36 @@ class Fingerprints:
         return self._jobs[job.key]
 
     def _fingerprint(self, job: Job) -> str:
+        """The digest of a line of JSON for each part of the job (a JSON text holds no line break): the parts that
+        many jobs share (a file's state, a list of settings keys, of templates) made once per build and joined,
+        not encoded again for every job (a county's web pages: 17 MB of JSON)."""
         inputs = job.inputs
         records = [[kind, self._records_of(kind, ids, inputs.rule_days)] for kind, ids in inputs.records]
         reads_opinions = any(kind == "opinions" for kind, _ in inputs.records)
-        return _digest({
-            "render": f"{job.render.__module__}.{job.render.__qualname__}", "args": _plain(job.args),
-            "outputs": list(job.outputs), "more": job.more, "fan_in": list(job.fan_in),
-            "records": records, "files": [[name, self._file(name)] for name in inputs.files],
-            "settings": [[key, self.settings.get(key)] for key in inputs.settings],
-            "templates": list(inputs.templates),
-            # opinions by month, the last twelve months: the month moves them
-            "month": [self.site.today.year, self.site.today.month] if reads_opinions else None,
-            "today": self.site.today.isoformat() if inputs.today else None,
-        })
+        return _digest("\n".join([
+            _json([f"{job.render.__module__}.{job.render.__qualname__}", _plain(job.args), list(job.outputs),
+                   job.more, list(job.fan_in), records]),
+            "[" + ",".join([self._part(("file", name)) for name in inputs.files]) + "]",
+            self._part(("settings", inputs.settings)), self._part(("templates", inputs.templates)),
+            self._part(("day", (reads_opinions, inputs.today))),
+        ]))
+
+    def _part(self, key: tuple[str, Any]) -> str:
+        """The JSON of a part of a job's inputs that many jobs share, made once per build."""
+        if key not in self._parts:
+            what, value = key
+            if what == "file":
+                part = [value, self._file(value)]
+            elif what == "settings":
+                part = [[name, self.settings.get(name)] for name in value]
+            elif what == "day":  # opinions by month, the last twelve months: the month moves them
+                by_month, today = value
+                part = [[self.site.today.year, self.site.today.month] if by_month else None,
+                        self.site.today.isoformat() if today else None]
+            else:
+                part = list(value)
+            self._parts[key] = _json(part)
+        return self._parts[key]
 
     def current(self, job: Job, recorded: Entry | None) -> bool:
         """Whether the recorded outputs of the job are what rendering it now would make."""

@@ -14,7 +14,7 @@
       .site.liaison/lock                  held by the running build (its pid and start time)
       .site.liaison/current -> gen-7      the published generation
       .site.liaison/gen-8/site/...        the build in progress (staging)
-      .site.liaison/gen-7/build-state.json  what the build of gen-7 recorded for the next one (STATE)
+      .site.liaison/gen-7/build-state.jsonl what the build of gen-7 recorded for the next one (STATE)
       .site.liaison/spare                 the generation before gen-7, kept for the next build's staging
 
   After a kill at any moment readers see the old trees or the new ones, never a mix; whatever a
@@ -59,7 +59,7 @@ from liaison.build import signals
 from liaison.render import Output
 
 MANIFEST = ".liaison-manifest.json"
-STATE = "build-state.json"  # in a generation, beside its trees: what the next build may keep (a partial build)
+STATE = "build-state.jsonl"  # in a generation, beside its trees: what the next build may keep (a partial build)
 STATS = "file-stats.json"  # in a generation: each file's size, time and inode when published (see _foreign)
 SPARE = "spare"  # in the store: a generation no longer published, whose folders the next staging reuses
 EXIT_OUTPUT, EXIT_BUSY = 5, 6

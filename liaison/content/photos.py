@@ -13,13 +13,13 @@ import contextlib
 import hashlib
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
 import PIL
 from PIL import Image
+
+from liaison.content import files
 
 MAX_PIXELS = 250_000_000  # 200 MP phone sensors (16320×12240), with room to spare
 # Flat colour compresses best: a flat 48 MP JPEG takes 64 pixels a byte, a flat 8-bit PNG at most
@@ -119,14 +119,7 @@ class Decoded:
         text = json.dumps({"pillow": PIL.__version__, "sizes": dict(entries)}, separators=(",", ":"))
         with contextlib.suppress(OSError):
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=self.file.name, dir=self.file.parent)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(name, self.file)  # a reader sees the old file or the new, never half of one
-            except OSError:
-                os.unlink(name)
-                raise
+            files.replace(self.file, text.encode("utf-8"))
 
 
 def _declared(data: bytes) -> tuple[int, int] | None:

@@ -6,7 +6,6 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
-import os
 import pickle
 import re
 import traceback
@@ -19,6 +18,7 @@ import jinja2
 import tinycss2
 from markupsafe import Markup
 
+from liaison.content import files
 from liaison.content.problems import Problem
 from liaison.content.schema import OpinionStatus
 from liaison.model import urls
@@ -184,9 +184,7 @@ class _Compiled(jinja2.BytecodeCache):
         if self.folder is not None:
             with contextlib.suppress(OSError):  # a cache: a folder that cannot be written only costs time
                 self.folder.mkdir(parents=True, exist_ok=True)
-                partial = self.folder / f".{bucket.key}.{os.getpid()}"
-                partial.write_bytes(code)
-                os.replace(partial, self.folder / bucket.key)
+                files.replace(self.folder / bucket.key, code)
 
 
 def _options(env: jinja2.Environment, name: str) -> str:

@@ -263,6 +263,25 @@ def test_a_record_of_another_version_or_corrupted_gives_a_full_correct_build(
     assert _trees(out) == expected
 
 
+
+def test_a_record_under_its_name_before_gives_a_full_correct_build_and_is_not_kept(built: tuple[Path, Path]) -> None:
+    """The record was `build-state.json` (JSON lines all the same) up to its version 4: a store that has only that
+    builds in full, and the old file is in no generation the builds after it publish or stage."""
+    content, out = built
+    store = store_of(out / "site")
+    path = store / "current" / STATE
+    expected = _trees(out)
+    old = path.with_name("build-state.json")
+    old.write_bytes(path.read_bytes().replace(b'"version":%d' % state.VERSION, b'"version":4'))
+    path.unlink()
+    report = build(_config(content, out, DAY))
+    assert (report.rendered, report.kept) == (len(prepare(_config(content, out, DAY)).jobs), 0)
+    assert _trees(out) == expected
+    assert (store / "current" / STATE).is_file() and not (store / "current" / "build-state.json").exists()
+    phone(4321)(content)  # a build that stages into the spare: the generation that held the old record
+    assert 0 < build(_config(content, out, DAY)).rendered < report.rendered  # its own record, under the new name
+    assert list(store.glob("*/build-state.json")) == []
+
 def test_clean_renders_everything(built: tuple[Path, Path]) -> None:
     content, out = built
     full = len(list(prepare(_config(content, out, DAY)).jobs))

@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -62,20 +63,28 @@ def _web_only(work: Path) -> Config:
     return _config(work / "content", work / "out", DAY, jobs=1, only=("web",))
 
 
+def _record(out: Path) -> tuple[dict[str, Any], list[list[str]], list[list[Any]]]:
+    """The published build's record: the build's line, the table of symbols, the jobs' lines."""
+    header, *lines = (store_of(out / "site") / "current" / STATE).read_text().splitlines()
+    count = json.loads(header)["symbols"]
+    return json.loads(header), [json.loads(line) for line in lines[:count]], [json.loads(line) for line in lines[count:]]
+
+
 def _kept(out: Path) -> dict[str, str]:
     """Every symbol the published build's record keeps, by payload."""
-    lines = (store_of(out / "site") / "current" / STATE).read_text().splitlines()[1:]
-    return {data: text for line in lines for data, text in json.loads(line)[1]["facts"].get(qr.FACT, {}).items()}
+    return {data: text for _, data, text in _record(out)[1]}
+
+
+def _rewrite_table(out: Path, change: Callable[[list[list[str]]], list[Any]]) -> None:
+    header, table, jobs = _record(out)
+    table = change(table)
+    lines = [{**header, "symbols": len(table)}, *table, *jobs]
+    (store_of(out / "site") / "current" / STATE).write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
 
 
 def _rewrite_symbols(out: Path, change: Callable[[str], str]) -> None:
-    path = store_of(out / "site") / "current" / STATE
-    header, *lines = path.read_text().splitlines()
-    jobs = [json.loads(line) for line in lines]
-    for _, entry in jobs:
-        drawn = entry["facts"].get(qr.FACT, {})
-        drawn.update((data, change(text)) for data, text in drawn.items())
-    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in [json.loads(header), *jobs]))
+    _rewrite_table(out, lambda table: [[name, data, change(text)] for name, data, text in table])
 
 
 def test_every_code_a_build_draws_is_kept_in_its_record(origin: Path) -> None:
@@ -85,9 +94,13 @@ def test_every_code_a_build_draws_is_kept_in_its_record(origin: Path) -> None:
     assert any(data.endswith("/deputies/wang-kun/") for data in kept)
     for data, text in kept.items():
         assert qr._unkept(data, text) == qr._encoded(data)
-    lines = (store_of(origin / "out" / "site") / "current" / STATE).read_text().splitlines()[1:]
+    _, table, jobs = _record(origin / "out")
     # the print files draw the site's codes again: the site's jobs alone keep them
-    assert all(qr.FACT not in entry["facts"] for _, entry in map(json.loads, lines) if entry["tree"] == "signage")
+    assert all(qr.FACT not in entry["facts"] for _, entry in jobs if entry["tree"] == "signage")
+    # each symbol once, however many jobs draw it (a deputy's code: their page, their station's, the lobby screen)
+    assert len({data for _, data, _ in table}) == len(table)
+    named = [name for _, entry in jobs for name in entry["facts"].get(qr.FACT, [])]
+    assert set(named) == {name for name, _, _ in table} and len(named) > len(table)
 
 
 def test_a_build_over_kept_symbols_encodes_none_of_them_and_writes_the_same_bytes(work: Path,
@@ -114,6 +127,20 @@ def test_damaged_symbols_are_encoded_again_and_change_no_byte(work: Path, encode
     assert encoded and set(encoded) <= set(kept)
     assert len(encoded) == len(set(encoded)), "each payload once"
     assert _trees(work / "out") == before
+
+
+def test_symbols_the_table_lacks_or_cannot_read_are_encoded_again_and_change_no_byte(work: Path,
+                                                                                   encoded: list[str]) -> None:
+    """The record's table lost a symbol that jobs name, and another's entry is not of the table's shape: those two
+    payloads are encoded (once each), the others taken, and the bytes are the same."""
+    before = _trees(work / "out")
+    _, table, _ = _record(work / "out")
+    lost, garbled = table[0][1], table[1][1]
+    _rewrite_table(work / "out", lambda table: [[table[1][0], table[1][1]], *table[2:]])
+    build(_web_only(work))
+    assert sorted(encoded) == sorted([lost, garbled])
+    assert _trees(work / "out") == before
+    assert {lost, garbled} <= set(_kept(work / "out"))  # recorded again
 
 
 def test_symbols_of_another_encoder_version_are_encoded_again(work: Path, encoded: list[str],

@@ -519,14 +519,14 @@ def test_a_stale_build_record_in_the_spare_is_not_carried_over(tmp_path: Path) -
                 publication.stage(name, outputs[name])
             publication.stage_state(f'{{"build": {step}}}'.encode())
             publication.publish()
-    assert (store_of(targets["site"]) / "spare" / "build-state.json").is_file()
+    assert (store_of(targets["site"]) / "spare" / "build-state.jsonl").is_file()
     with Publication(targets) as publication:  # a build that records nothing (as a build without a record may)
         for name in targets:
             publication.stage(name, SEQUENCE[2][name])
         publication.publish()
     with Publication(targets) as publication:
         assert publication.previous_state() is None
-    assert not (targets["site"].resolve().parent / "build-state.json").exists()
+    assert not (targets["site"].resolve().parent / "build-state.jsonl").exists()
 
 
 def test_a_tree_the_spare_holds_that_is_no_longer_a_target_is_not_published(tmp_path: Path) -> None:
@@ -550,7 +550,7 @@ def test_a_killed_builds_staging_becomes_the_spare_whatever_it_holds(tmp_path: P
     (leftover / "site" / "stale.html").symlink_to("/etc/hostname")
     (leftover / "signage").symlink_to(tmp_path / "elsewhere")  # never written through
     (tmp_path / "elsewhere").mkdir()
-    (leftover / "build-state.json").write_bytes(b"stale")
+    (leftover / "build-state.jsonl").write_bytes(b"stale")
     (leftover / "report").mkdir()
     (store / "gen-3").mkdir()  # a second leftover: there is one spare (the newest), the rest goes
     (store / "gen-3" / "x").write_bytes(b"x")

@@ -2,6 +2,7 @@
 ChoiceLoader with the default's under default/, static files replaced by path, named by site.yaml or --theme."""
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
@@ -258,6 +259,21 @@ def test_templates_compiled_once_per_process_follow_their_source_and_the_environ
     custom.write_text("{% macro shown(x) %}（{{ x }}）{% endmacro %}", encoding="utf-8")
     assert rendered(False) == "（甲）"
 
+
+
+def test_compiled_code_that_cannot_be_kept_leaves_nothing_in_the_folder(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder of compiled templates fills up (the rename fails): the page still renders, and no half-written
+    file is left there for every later process to trip over."""
+    site, _ = model()
+    write(tmp_path / "theme" / "templates" / "page.html", "[{{ 1 + 1 }}]")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "replace", full_disk)
+    env = theme_environment(dating(site), Theme(tmp_path / "theme"), compiled=tmp_path / "compiled")
+    assert env.get_template("page.html").render() == "[2]"
+    assert list((tmp_path / "compiled").iterdir()) == []
 
 COMPILE_AND_RENDER = """
 import sys, jinja2

@@ -10,8 +10,6 @@ sheet carries and that differ from the file, as the schema reads them, so an unc
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from liaison.content import ids, kinds
+from liaison.content import files, ids, kinds
 from liaison.content.loader import ContentLoader, LoadResult, Marks, RawRecord, load_content
 from liaison.content.problems import Problem
 from liaison.content.sheets import tables, yamlfile
@@ -125,26 +123,15 @@ class WriteError(Exception):
 
 
 def apply(plan: ImportPlan) -> None:
-    """Writes the plan's files, each by a rename, so a file is either the old one or the new one; an updated
-    file keeps its permissions, a new one gets the usual ones (the umask's), not mkstemp's private 0600."""
-    umask = os.umask(0)
-    os.umask(umask)
+    """Writes the plan's files, each whole (`files.replace`), so a file is either the old one or the new one; an
+    updated file keeps its permissions, a new one gets the usual ones (the umask's)."""
     written: list[Path] = []
     for change in plan.changes:
-        temporary: Path | None = None
         try:
-            mode = change.path.stat().st_mode & 0o7777 if change.path.exists() else 0o666 & ~umask
             change.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=change.path.parent, prefix=".import-", suffix=".tmp")
-            temporary = Path(name)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(change.text)
-            os.chmod(temporary, mode)
-            os.replace(temporary, change.path)
+            files.replace(change.path, change.text.encode("utf-8"), keep_mode=True)
             written.append(change.path)
         except OSError as exc:
-            if temporary is not None:
-                temporary.unlink(missing_ok=True)
             raise WriteError(change.path, written, exc) from exc
 
 

@@ -1,8 +1,10 @@
 """Print files read back as a print shop's preflight would: boxes, colour, fonts, text, QR codes."""
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -158,6 +160,23 @@ def test_pack_refuses_an_unknown_station_and_a_place_inside_the_outputs(signage:
     assert main(["build", "--output", str(tmp_path)]) == 2
     assert not list(tmp_path.iterdir()) and not (signage / "packs").exists()
 
+
+
+def test_a_pack_that_cannot_be_written_leaves_the_old_one_and_no_temporary(signage: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The last step of writing a pack fails (a full disk): the pack made before is whole and nothing of the
+    failed one is left in the folder (a fixed `.name.partial` was, and two `pack` runs wrote into one)."""
+    assert main(["pack", "--signage", str(signage), "--station", "east-village", "--output", str(tmp_path)]) == 0
+    before = (tmp_path / "east-village.zip").read_bytes()
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "replace", full_disk)
+    assert main(["pack", "--signage", str(signage), "--station", "east-village", "--output", str(tmp_path)]) == 5
+    assert "无法写入制作包目录" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["east-village.zip"]
+    assert (tmp_path / "east-village.zip").read_bytes() == before
 
 def test_materials_follow_the_profile(mini: Path) -> None:
     text_ = (mini / "site.yaml").read_text()
