@@ -75,9 +75,19 @@ class _FastLoader(yaml.CSafeLoader):
     nesting, which are all a clerk writes (PyYAML's own parser took two thirds of `check`). Anything else, and
     any text libyaml refuses, is read again by ContentLoader, whose refusals and messages the user sees."""
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        # A plain text that starts with a character no implicit resolver is listed under (most texts of a record:
+        # Chinese, a letter) is a text, as PyYAML's walk over the resolvers would find it (a tenth of a load).
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _RESOLVED_FIRST and _TEXT_SHORTCUT:
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
+
 
 _FastLoader.yaml_implicit_resolvers = ContentLoader.yaml_implicit_resolvers
 _FastLoader.yaml_constructors = ContentLoader.yaml_constructors
+_RESOLVED_FIRST = frozenset(ContentLoader.yaml_implicit_resolvers)
+# The shortcut holds while no resolver looks at every text (None) and none at a node's place in the document.
+_TEXT_SHORTCUT = None not in _RESOLVED_FIRST and not _FastLoader.yaml_path_resolvers
 _FAST = yaml.__with_libyaml__
 _MAX_FLOW = 200  # flow brackets beyond which a text goes to ContentLoader (its depth limit is Python's)
 

@@ -353,3 +353,20 @@ def test_values_are_what_the_constructor_makes(loader_class: type, entries: list
         return None if node is None else reader.construct_document(node)
 
     assert ours == outcome(constructed), text
+
+
+@given(value=st.text(max_size=12) | st.sampled_from(["yes", "No", "~", "null", "1", "-1.5", ".inf", "<<", "=",
+                                                     "2026-01-01", "0x1f", "中文", "a", "Off", "+", "!"]),
+       plain=st.booleans(), quoted=st.booleans())
+@example(value="", plain=True, quoted=False)
+def test_libyaml_resolves_every_scalar_as_pyyaml_resolver_does(value: str, plain: bool, quoted: bool) -> None:
+    """The fast loader's shortcut for plain texts gives the tag PyYAML's resolver gives, for any text."""
+    import yaml
+
+    reader = loader._FastLoader("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            assert reader.resolve(kind, value, (plain, quoted)) == yaml.resolver.BaseResolver.resolve(
+                reader, kind, value, (plain, quoted))
+    finally:
+        reader.dispose()
