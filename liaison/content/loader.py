@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import difflib
 import errno
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -237,16 +238,21 @@ def load_content(content_dir: Path) -> LoadResult:
         if not directory.is_dir():
             continue
         seen: dict[str, Path] = {}
-        for path in sorted(directory.iterdir()):
-            if path.name.startswith((".", "_")):
+        folder_linked = os.path.islink(directory)
+        with os.scandir(directory) as listing:  # by name, as sorted paths of one folder are
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.name.startswith((".", "_")):
                 continue
-            if path.is_dir():
+            path = directory / entry.name
+            if entry.is_dir():
                 unread.append(path)
                 continue
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
                 continue
-            if paths.inside(content_dir, path.relative_to(content_dir)) is None:
+            # Without a link on the way the file is inside by its making (paths.inside says so too, at two lstats)
+            if (folder_linked or entry.is_symlink()) and paths.inside(content_dir, f"{kind}/{entry.name}") is None:
                 problems.append(Problem(path, 0, 0, "", paths.LINK_OUTSIDE))
                 continue
             record_id = path.stem
