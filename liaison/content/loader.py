@@ -77,11 +77,20 @@ class _FastLoader(yaml.CSafeLoader):
     any text libyaml refuses, is read again by ContentLoader, whose refusals and messages the user sees."""
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        # A plain text that starts with a character no implicit resolver is listed under (most texts of a record:
-        # Chinese, a letter) is a text, as PyYAML's walk over the resolvers would find it (a tenth of a load).
-        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _RESOLVED_FIRST and _TEXT_SHORTCUT:
+        # A scalar's tag is a function of its text alone here (no resolver looks at a node's place): a plain text
+        # that starts with a character no implicit resolver is listed under (Chinese) is a text, and the others
+        # (keys, ids, dates, 是/否 ...) are walked over the resolvers once a process (a fifth of libyaml's parse).
+        if kind is not yaml.ScalarNode or not _TEXT_SHORTCUT:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
+        if implicit[0] and value and value[0] not in _RESOLVED_FIRST:
             return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
+        key = (value, *implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            if len(_TAGS) < _MAX_TAGS and len(value) <= 40:
+                _TAGS[key] = tag
+        return tag  # type: ignore[no-any-return]
 
 
 _FastLoader.yaml_implicit_resolvers = ContentLoader.yaml_implicit_resolvers
@@ -89,6 +98,8 @@ _FastLoader.yaml_constructors = ContentLoader.yaml_constructors
 _RESOLVED_FIRST = frozenset(ContentLoader.yaml_implicit_resolvers)
 # The shortcut holds while no resolver looks at every text (None) and none at a node's place in the document.
 _TEXT_SHORTCUT = None not in _RESOLVED_FIRST and not _FastLoader.yaml_path_resolvers
+_TAGS: dict[tuple[str, bool, bool], str] = {}  # a short scalar's (text, implicit) -> its tag, as resolved before
+_MAX_TAGS = 50_000
 _FAST = yaml.__with_libyaml__
 _MAX_FLOW = 200  # flow brackets beyond which a text goes to ContentLoader (its depth limit is Python's)
 
