@@ -22,37 +22,41 @@ def held(value: T, table: Table) -> T:
     with their items and keys held (a JSON value). Anything else is kept as it is. Values are matched by
     equality, as a dict matches keys: hold only values whose equal ones are alike (texts, tuples of texts,
     JSON), since 1, 1.0 and True are equal in Python."""
-    kind = type(value)
+    return _held(value, table)  # type: ignore[no-any-return]
+
+
+def _held(value: Any, table: Table) -> Any:
+    kind: Any = type(value)  # (typeshed: a type[Any] is not Hashable for functools.cache)
     if kind is str or isinstance(value, str):
-        return table.setdefault(value, value)  # type: ignore[no-any-return]
+        return table.setdefault(value, value)
     if isinstance(value, list):
-        return _items(value, table)  # type: ignore[return-value]
+        return _items(value, table)
     if isinstance(value, dict):
-        return {_text(key, table): _text(item, table) for key, item in value.items()}  # type: ignore[return-value]
+        return {_text(key, table): _text(item, table) for key, item in value.items()}
     if kind is tuple:
         found = table.get(value)
         if found is None:  # held as an equal value made of held parts, so that the given one is not kept
             found = tuple(_items(value, table))
             table[found] = found
-        return found  # type: ignore[no-any-return]
+        return found
     names = _frozen_fields(kind)
     if names is not None:
         found = table.get(value)
         if found is None:
             found = kind(**{name: _text(getattr(value, name), table) for name in names})
             table[found] = found
-        return found  # type: ignore[no-any-return]
+        return found
     return value
 
 
 # Hot: a plan holds some 500,000 values, most of them texts; these skip a call for a text.
 
 def _text(value: Any, table: Table) -> Any:
-    return table.setdefault(value, value) if type(value) is str else held(value, table)
+    return table.setdefault(value, value) if type(value) is str else _held(value, table)
 
 
 def _items(values: Any, table: Table) -> list[Any]:
-    return [table.setdefault(item, item) if type(item) is str else held(item, table) for item in values]
+    return [table.setdefault(item, item) if type(item) is str else _held(item, table) for item in values]
 
 
 @functools.cache

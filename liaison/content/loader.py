@@ -90,7 +90,7 @@ class _FastLoader(yaml.CSafeLoader):
             tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
             if len(_TAGS) < _MAX_TAGS and len(value) <= 40:
                 _TAGS[key] = tag
-        return tag  # type: ignore[no-any-return]
+        return tag
 
 
 _FastLoader.yaml_implicit_resolvers = ContentLoader.yaml_implicit_resolvers
@@ -252,18 +252,18 @@ def load_content(content_dir: Path) -> LoadResult:
         folder_linked = os.path.islink(directory)
         with os.scandir(directory) as listing:  # by name, as sorted paths of one folder are
             entries = sorted(listing, key=lambda entry: entry.name)
-        for entry in entries:
-            if entry.name.startswith((".", "_")):
+        for listed in entries:
+            if listed.name.startswith((".", "_")):
                 continue
-            path = directory / entry.name
-            if entry.is_dir():
+            path = directory / listed.name
+            if listed.is_dir():
                 unread.append(path)
                 continue
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
                 continue
             # Without a link on the way the file is inside by its making (paths.inside says so too, at two lstats)
-            if (folder_linked or entry.is_symlink()) and paths.inside(content_dir, f"{kind}/{entry.name}") is None:
+            if (folder_linked or listed.is_symlink()) and paths.inside(content_dir, f"{kind}/{listed.name}") is None:
                 problems.append(Problem(path, 0, 0, "", paths.LINK_OUTSIDE))
                 continue
             record_id = path.stem
