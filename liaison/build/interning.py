@@ -9,6 +9,7 @@ value seen is the one kept, every later one is replaced by it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, TypeVar
 
 Table = dict[Any, Any]  # a value seen -> the equal value held
@@ -21,28 +22,47 @@ def held(value: T, table: Table) -> T:
     with their items and keys held (a JSON value). Anything else is kept as it is. Values are matched by
     equality, as a dict matches keys: hold only values whose equal ones are alike (texts, tuples of texts,
     JSON), since 1, 1.0 and True are equal in Python."""
-    if isinstance(value, str):
-        return table.setdefault(value, value)  # type: ignore[no-any-return]
+    return _held(value, table)  # type: ignore[no-any-return]
+
+
+def _held(value: Any, table: Table) -> Any:
+    kind: Any = type(value)  # (typeshed: a type[Any] is not Hashable for functools.cache)
+    if kind is str or isinstance(value, str):
+        return table.setdefault(value, value)
     if isinstance(value, list):
-        return [held(item, table) for item in value]  # type: ignore[return-value]
+        return _items(value, table)
     if isinstance(value, dict):
-        return {held(key, table): held(item, table) for key, item in value.items()}  # type: ignore[return-value]
-    if type(value) is tuple or _frozen(value):
+        return {_text(key, table): _text(item, table) for key, item in value.items()}
+    if kind is tuple:
         found = table.get(value)
         if found is None:  # held as an equal value made of held parts, so that the given one is not kept
-            found = _of_held_parts(value, table)
+            found = tuple(_items(value, table))
             table[found] = found
-        return found  # type: ignore[no-any-return]
+        return found
+    names = _frozen_fields(kind)
+    if names is not None:
+        found = table.get(value)
+        if found is None:
+            found = kind(**{name: _text(getattr(value, name), table) for name in names})
+            table[found] = found
+        return found
     return value
 
 
-def _frozen(value: object) -> bool:
-    params = getattr(type(value), "__dataclass_params__", None)
-    return params is not None and params.frozen
+# Hot: a plan holds some 500,000 values, most of them texts; these skip a call for a text.
+
+def _text(value: Any, table: Table) -> Any:
+    return table.setdefault(value, value) if type(value) is str else _held(value, table)
 
 
-def _of_held_parts(value: Any, table: Table) -> Any:
-    if type(value) is tuple:
-        return tuple(held(item, table) for item in value)
-    return dataclasses.replace(value, **{field.name: held(getattr(value, field.name), table)
-                                         for field in dataclasses.fields(value) if field.init})
+def _items(values: Any, table: Table) -> list[Any]:
+    return [table.setdefault(item, item) if type(item) is str else _held(item, table) for item in values]
+
+
+@functools.cache
+def _frozen_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields a frozen dataclass is made of (held parts make an equal one), or None for any other type."""
+    params = getattr(kind, "__dataclass_params__", None)
+    if params is None or not params.frozen:
+        return None
+    return tuple(field.name for field in dataclasses.fields(kind) if field.init)

@@ -17,6 +17,7 @@ import contextvars
 import dataclasses
 import fnmatch
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -248,10 +249,11 @@ def _search_index(site: Site) -> list[Job]:
     regions = [township for township, _ in site.townships()]
     root = {"stations": list(site.stations), "deputies": [d.id for d in site.deputies.values() if not d.memberships],
             "notices": [n.id for n in site.notices.values() if n.station is None]}
+    deputies = _deputies_by_township(site)
     jobs = [_index_job(search.INDEX, search.root_script, (tuple(t.id for t in regions),), root)]
     for township, stations in site.townships():
         at = {s.id for s in stations}
-        reads = {"stations": list(site.stations), "deputies": _deputies_at(site, at),
+        reads = {"stations": list(site.stations), "deputies": deputies[township.id],
                  "notices": [n.id for n in site.notices.values() if n.station in at]}
         jobs.append(_index_job(search.region_path(township.id), search.region_script, (township.id,), reads))
     return jobs
@@ -292,16 +294,25 @@ def _tombstones(site: Site, register: tombstones.Register) -> list[Job]:
 def _deputies_parts(site: Site) -> list[Job]:
     """A page per township of the deputies serving there. It reads every station (the townships, its neighbours)
     and the deputies with a membership, past or present, at one of its stations."""
-    jobs = []
-    for township, stations in site.townships():
+    jobs, deputies = [], _deputies_by_township(site)
+    for township, _ in site.townships():
         jobs.append(_part(urls.deputies_part_path(township.id), "deputies-part.html", township.id, None,
-                          {"stations": list(site.stations), "deputies": _deputies_at(site, {s.id for s in stations})}))
+                          {"stations": list(site.stations), "deputies": deputies[township.id]}))
     return jobs
 
 
-def _deputies_at(site: Site, stations: set[str]) -> list[str]:
-    """The deputies with a membership, past or present, at one of `stations` (what a township's lists read)."""
-    return [d.id for d in site.deputies.values() if any(m.station in stations for m in d.memberships)]
+def _deputies_by_township(site: Site) -> dict[str, list[str]]:
+    """For each township, the deputies with a membership, past or present, at one of its stations (what a
+    township's lists read), in the site's order: one pass over the deputies for all townships."""
+    townships: dict[str, list[str]] = defaultdict(list)  # a station -> the townships it is in
+    for township, stations in site.townships():
+        for station in stations:
+            townships[station.id].append(township.id)
+    found: dict[str, list[str]] = {township.id: [] for township, _ in site.townships()}
+    for deputy in site.deputies.values():
+        for township_id in dict.fromkeys(t for m in deputy.memberships for t in townships.get(m.station, ())):
+            found[township_id].append(deputy.id)
+    return found
 
 
 def _schedule_parts(site: Site) -> list[Job]:
@@ -413,8 +424,6 @@ def _kiosk(site: Site) -> list[Job]:
 def _print(site: Site) -> list[Job]:
     # No zip packs: `liaison pack` makes them from the published files, for the stations the shop needs.
     jobs = [job for station in site.stations.values() for job in _station_print(site, station)]
-    # A print file shows who serves and which receptions are ahead, never the rule's next days.
-    jobs = [dataclasses.replace(job, inputs=dataclasses.replace(job.inputs, rule_days=False)) for job in jobs]
     printed = tuple(job.key for job in jobs)
     return [*jobs, *(Job("print", (path,), signage.manifest, (path,), fan_in=printed) for path in signage.MANIFESTS)]
 
@@ -422,7 +431,7 @@ def _print(site: Site) -> list[Job]:
 def _station_print(site: Site, station: Station) -> list[Job]:
     """The station's print files, in the order the manifests (and its pack) list them."""
     sid = station.id
-    plate = _inputs(records={"stations": [sid]}, templates=["print/signboard.html"],
+    plate = _print_inputs(records={"stations": [sid]}, templates=["print/signboard.html"],
                     files=_content_files(site.settings.signage.font), settings=PRINT_SETTINGS)
     jobs = [Job("print", (signboards.production_path(sid),), signage.signboard_production, (sid,), plate, sid)]
     jobs += [Job("print", (pdf_path, png_path), signage.signboard_proof, (sid, material.value), plate, sid)
@@ -431,7 +440,7 @@ def _station_print(site: Site, station: Station) -> list[Job]:
     poster_reads = {"stations": [s.id for s in site.lineage(station)], "deputies": [d.id for d in members],
                     "systems": [s.id for s in site.systems_for(station)]}
     jobs.append(Job("print", (signage.poster_path(sid),), signage.poster, (sid,),
-                    _inputs(records=poster_reads, templates=["print/poster.html", "print/flow.svg"],
+                    _print_inputs(records=poster_reads, templates=["print/poster.html", "print/flow.svg"],
                             files=_content_files(site.settings.signage.emblem, *(d.photo for d in members)),
                             settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher", "slogan", "opinion_flow",
                                       "staff_duties", "base_url", "message_channel"]),
@@ -441,14 +450,14 @@ def _station_print(site: Site, station: Station) -> list[Job]:
         stem = signage.qr_stem(sid, deputy.id if deputy else None)
         args = (sid, deputy.id if deputy else None)
         jobs.append(Job("print", (f"{stem}.svg",), signage.qr_vector, args,
-                        _inputs(records=reads, templates=["print/qr-code.svg"], settings=["base_url", "timezone"]),
+                        _print_inputs(records=reads, templates=["print/qr-code.svg"], settings=["base_url", "timezone"]),
                         sid))
         jobs.append(Job("print", (f"{stem}.pdf",), signage.qr_card, args,
-                        _inputs(records=reads, templates=["print/qr-card.html"], settings=["base_url", "timezone"]),
+                        _print_inputs(records=reads, templates=["print/qr-card.html"], settings=["base_url", "timezone"]),
                         sid))
     for event in receptions_to_post(site, station):
         jobs.append(Job("print", (signage.reception_notice_path(sid, event.id),), signage.reception_notice,
-                        (sid, event.id), _inputs(records=_event_reads(event), templates=["print/reception-notice.html"],
+                        (sid, event.id), _print_inputs(records=_event_reads(event), templates=["print/reception-notice.html"],
                                                  settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher",
                                                            "base_url"]), sid))
     return jobs
@@ -469,6 +478,12 @@ def _station_reads(site: Site, station: Station) -> dict[str, list[str]]:
 
 def _event_reads(event: Entity[Any]) -> dict[str, list[str]]:
     return {"events": [event.id], "stations": [event.station], "deputies": list(event.deputies)}
+
+
+def _print_inputs(**given: Any) -> Inputs:
+    """A station's print file's inputs: it shows who serves and which receptions are ahead, never the rule's
+    next days."""
+    return _inputs(**given, rule_days=False)
 
 
 def _content_files(*relative: str | None) -> list[str]:

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import difflib
 import errno
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,9 +76,30 @@ class _FastLoader(yaml.CSafeLoader):
     nesting, which are all a clerk writes (PyYAML's own parser took two thirds of `check`). Anything else, and
     any text libyaml refuses, is read again by ContentLoader, whose refusals and messages the user sees."""
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        # A scalar's tag is a function of its text alone here (no resolver looks at a node's place): a plain text
+        # that starts with a character no implicit resolver is listed under (Chinese) is a text, and the others
+        # (keys, ids, dates, 是/否 ...) are walked over the resolvers once a process (a fifth of libyaml's parse).
+        if kind is not yaml.ScalarNode or not _TEXT_SHORTCUT:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
+        if implicit[0] and value and value[0] not in _RESOLVED_FIRST:
+            return self.DEFAULT_SCALAR_TAG
+        key = (value, *implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            if len(_TAGS) < _MAX_TAGS and len(value) <= 40:
+                _TAGS[key] = tag
+        return tag
+
 
 _FastLoader.yaml_implicit_resolvers = ContentLoader.yaml_implicit_resolvers
 _FastLoader.yaml_constructors = ContentLoader.yaml_constructors
+_RESOLVED_FIRST = frozenset(ContentLoader.yaml_implicit_resolvers)
+# The shortcut holds while no resolver looks at every text (None) and none at a node's place in the document.
+_TEXT_SHORTCUT = None not in _RESOLVED_FIRST and not _FastLoader.yaml_path_resolvers
+_TAGS: dict[tuple[str, bool, bool], str] = {}  # a short scalar's (text, implicit) -> its tag, as resolved before
+_MAX_TAGS = 50_000
 _FAST = yaml.__with_libyaml__
 _MAX_FLOW = 200  # flow brackets beyond which a text goes to ContentLoader (its depth limit is Python's)
 
@@ -227,16 +249,21 @@ def load_content(content_dir: Path) -> LoadResult:
         if not directory.is_dir():
             continue
         seen: dict[str, Path] = {}
-        for path in sorted(directory.iterdir()):
-            if path.name.startswith((".", "_")):
+        folder_linked = os.path.islink(directory)
+        with os.scandir(directory) as listing:  # by name, as sorted paths of one folder are
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for listed in entries:
+            if listed.name.startswith((".", "_")):
                 continue
-            if path.is_dir():
+            path = directory / listed.name
+            if listed.is_dir():
                 unread.append(path)
                 continue
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
                 continue
-            if paths.inside(content_dir, path.relative_to(content_dir)) is None:
+            # Without a link on the way the file is inside by its making (paths.inside says so too, at two lstats)
+            if (folder_linked or listed.is_symlink()) and paths.inside(content_dir, f"{kind}/{listed.name}") is None:
                 problems.append(Problem(path, 0, 0, "", paths.LINK_OUTSIDE))
                 continue
             record_id = path.stem

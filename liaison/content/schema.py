@@ -37,6 +37,8 @@ class Record(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_silent_conversion(cls, value: object, info: ValidationInfo) -> object:
+        if type(value) is str or value is None:  # most values: nothing to refuse (_refuse_conversion keeps them)
+            return value
         assert info.field_name is not None  # set for every field validator
         return _refuse_conversion(_field_shape(cls, info.field_name), value)
 

@@ -205,6 +205,31 @@ def test_record_files_linking_outside_the_content_directory_are_not_read(mini: P
     assert not any(r.id == "link" for r in load_content(mini).records["stations"])
 
 
+def test_a_record_folder_linked_outside_is_not_read_and_links_that_stay_inside_are(mini: Path, tmp_path: Path) -> None:
+    """The loader asks paths.inside only where a link is on the way: a kind's folder linked outside refuses each
+    file in it; a record file or a folder linked to a place inside the content folder is read."""
+    import os
+    import shutil
+
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(mini / "systems", outside)
+    shutil.rmtree(mini / "systems")
+    os.symlink(outside, mini / "systems")
+    kept = mini / "_kept"
+    shutil.move(mini / "notices", kept)
+    os.symlink(kept, mini / "notices")
+    os.symlink(mini / "stations" / "centre.yaml", mini / "stations" / "zz-same.yaml")
+    result = load_content(mini)
+    refused = [p.format(relative_to=mini) for p in result.problems]
+    assert refused and all(line.endswith("这是指向内容目录之外的链接，出于安全原因不予读取") for line in refused)
+    assert sorted(line.split(":")[0] for line in refused) == sorted(f"systems/{p.name}" for p in outside.iterdir())
+    assert not result.records["systems"]
+    assert sorted(r.id for r in result.records["notices"]) == sorted(p.stem for p in kept.iterdir())
+    assert result.records["notices"]
+    linked = next(r for r in result.records["stations"] if r.id == "zz-same")
+    assert linked.data == next(r for r in result.records["stations"] if r.id == "centre").data
+
+
 def test_control_characters_are_located(mini: Path) -> None:
     write(mini / "stations" / "ctl.yaml", "name: 甲\nshort_name: 乙\x1f\n")
     assert "stations/ctl.yaml:2:14: -: 文件含有不允许的控制字符（U+001F），请删除" in problems_of(mini)
@@ -353,3 +378,20 @@ def test_values_are_what_the_constructor_makes(loader_class: type, entries: list
         return None if node is None else reader.construct_document(node)
 
     assert ours == outcome(constructed), text
+
+
+@given(value=st.text(max_size=12) | st.sampled_from(["yes", "No", "~", "null", "1", "-1.5", ".inf", "<<", "=",
+                                                     "2026-01-01", "0x1f", "中文", "a", "Off", "+", "!"]),
+       plain=st.booleans(), quoted=st.booleans())
+@example(value="", plain=True, quoted=False)
+def test_libyaml_resolves_every_scalar_as_pyyaml_resolver_does(value: str, plain: bool, quoted: bool) -> None:
+    """The fast loader's shortcut for plain texts gives the tag PyYAML's resolver gives, for any text."""
+    import yaml
+
+    reader = loader._FastLoader("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            expected = yaml.resolver.BaseResolver.resolve(reader, kind, value, (plain, quoted))  # type: ignore[no-untyped-call]
+            assert reader.resolve(kind, value, (plain, quoted)) == expected
+    finally:
+        reader.dispose()

@@ -304,3 +304,19 @@ def test_text_is_folded_character_by_character(text: str) -> None:
     folded = [unicodedata.normalize("NFKC", char).translate(privacy._DASHES) for char in text]
     expected = "".join(folded), [index for index, part in enumerate(folded) for _ in part]
     assert (privacy._normalised(text), privacy._origin(text)) == expected
+
+
+@given(value=st.none() | st.text(max_size=12) | st.sampled_from(["yes", "1", "2026-01-01", "10:30", "0", "true"]))
+@settings(max_examples=50)
+def test_a_text_or_nothing_is_left_as_it_is_for_every_field(value: str | None) -> None:
+    """Record._no_silent_conversion passes a text or None on without asking the field's shape: for every field of
+    every kind, _refuse_conversion gives the value itself."""
+    models, pending = [], [schema.Record]
+    while pending:  # every record model, nested ones (a deputy's seats) too
+        model = pending.pop()
+        models.append(model)
+        pending.extend(model.__subclasses__())
+    assert {kind.model for kind in KINDS.values()} <= set(models) and len(models) > len(KINDS)
+    for model in models:
+        for name in model.model_fields:
+            assert schema._refuse_conversion(schema._field_shape(model, name), value) is value, (model, name)
