@@ -214,8 +214,7 @@ def test_an_error_in_a_message_of_several_jobs_comes_after_the_results_before_it
     plan = [Job("web", (f"n/{n}.txt",), broken_at, (n, 150)) for n in range(400)]
     results: list[tuple[Job, Rendered]] = []
     with pytest.raises(ValueError, match="job 150 exploded"):
-        for result in executor.run(plan, NO_CONTEXT, workers=2):
-            results.append(result)
+        results.extend(executor.run(plan, NO_CONTEXT, workers=2))
     assert [job for job, _ in results] == plan[:150]
 
 
