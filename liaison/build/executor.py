@@ -4,7 +4,10 @@ Workers are forked once the model and the Jinja environment are made, so each ho
 render context is built once per build and inherited, never pickled); a job travels as its index in the plan
 with the facts of the jobs it fans in from, and only its result travels back. Each output is a pure function
 of its inputs, so the order of work never changes what is written. A job whose fan-in has not finished waits;
-the others go to the worker holding the fewest, each holding up to AHEAD.
+the others go to the worker holding the fewest, each holding up to AHEAD messages. A message holds one job, or
+up to BATCH small ones (neither heavy nor fanning in) that follow one another in the plan, answered together:
+a web page takes a worker about 2 ms, and the parent's round trip for it (a message each way, a wait, the
+unpickling) cost it about as much as writing the page out, on a processor the workers share.
 
 Each worker has its own pipe and the parent alone hands out jobs, so no lock is shared between processes: a
 worker killed at any moment cannot leave another one waiting forever. Workers ignore Ctrl-C (it reaches the
@@ -49,6 +52,8 @@ _TASK: tuple[Sequence[Job], Context] | None = None  # what forked workers inheri
 # Jobs a worker holds at once: the next waits in its pipe while it renders one, so a worker never stands idle
 # while the parent is busy writing files or out of the processor on a loaded machine.
 AHEAD = 2
+# Small jobs a message holds at most: fewer when the plan has few left, so that the last ones still share out.
+BATCH = 8
 GARBAGE_STEP = 32 * 2**20  # bytes a process running jobs may grow by before it collects its cyclic garbage
 # Bytes of its own (`private`) a worker may hold before another takes its place. A fresh worker costs little (it
 # inherits the model and templates; fonts are mapped from the page cache).
@@ -302,16 +307,17 @@ class _Schedule:
                 # wait() returns some of the objects given; typeshed's return type is the union of all it accepts.
                 for pipe in cast(list[Connection], multiprocessing.connection.wait(busy)):
                     try:
-                        index, ok, value, worn_out = pickle.loads(pipe.recv_bytes())
+                        answers, worn_out = pickle.loads(pipe.recv_bytes())
                     except EOFError:
                         signals.check()  # the whole group was stopped: that is the news, not the worker
                         raise WorkerDied("渲染进程意外退出") from None
                     held[pipe] -= 1
-                    if self.busy.get(pipe) == index:
-                        del self.busy[pipe]
                     if worn_out:
                         retiring.add(pipe)
-                    waiting[index] = (ok, self.results.add(self.jobs[index], value) if ok else value)
+                    for index, ok, value in answers:
+                        if self.busy.get(pipe) == index:
+                            del self.busy[pipe]
+                        waiting[index] = (ok, self.results.add(self.jobs[index], value) if ok else value)
                 for pipe in [pipe for pipe in retiring if not held[pipe]]:
                     retiring.discard(pipe)
                     del held[pipe]
@@ -326,35 +332,60 @@ class _Schedule:
             yield self.jobs[wanted], value
 
     def _hand_out(self, held: dict[Connection, int], retiring: set[Connection]) -> None:
-        """The first ready jobs to the workers holding the fewest, up to AHEAD each, none to a retiring one. Only
-        a job without fan-in (a message of a few bytes) goes to a worker that is still busy: an aggregate's
-        upstream may be larger than the pipe holds, and a worker busy sending its result does not read. A ready
-        aggregate waiting for a free worker holds back the jobs after it: were they handed out past it, it would
-        wait for a free worker until they had all run, and this process would hold every result after it (all
-        of the print files, behind the site's last aggregates), as results are given out in plan order."""
+        """The first ready jobs to the workers holding the fewest messages, up to AHEAD each, none to a retiring
+        one; small jobs that follow one another in the plan go together, up to `_batch()` a message. Only a job
+        without fan-in (a message of a few bytes) goes to a worker that is still busy: an aggregate's upstream
+        may be larger than the pipe holds, and a worker busy sending its result does not read. A ready aggregate
+        waiting for a free worker holds back the jobs after it: were they handed out past it, it would wait for
+        a free worker until they had all run, and this process would hold every result after it (all of the
+        print files, behind the site's last aggregates), as results are given out in plan order."""
         open_ = {pipe: count for pipe, count in held.items() if pipe not in retiring and pipe not in self.busy}
         self._hand_out_heavy(open_, held, limit=len(held) - 1)
-        handed = []
+        handed: list[int] = []
+        batch: list[int] = []  # small ready jobs in plan order, not sent yet
+        size = self._batch(len(held))
         for index in self.pending:  # the first ready ones: all but a few aggregates are at the front
-            if not open_:
-                break
-            pipe = min(open_, key=open_.__getitem__)
-            if open_[pipe] >= AHEAD:
+            if not open_ or min(open_.values()) >= AHEAD:
                 break
             job = self.jobs[index]
             if not self.results.ready(job):
                 continue
+            alone = bool(job.fan_in) or job.heavy
+            if not alone:
+                batch.append(index)
+                if len(batch) < size:
+                    continue
+            if batch:
+                handed += self._send(batch, open_, held)
+                batch = []
+                if not alone:
+                    continue
+                if not open_ or min(open_.values()) >= AHEAD:
+                    break
+            pipe = min(open_, key=open_.__getitem__)
             if open_[pipe] and job.fan_in:
                 break  # the next worker to finish what it holds takes it
-            pipe.send_bytes(pickle.dumps((index, self.results.upstream(job))))
-            open_[pipe] += 1
-            held[pipe] += 1
-            handed.append(index)
+            handed += self._send([index], open_, held)
             if job.heavy:  # a worker rendering a heavy job holds nothing more until it has answered
                 self.busy[pipe] = index
                 del open_[pipe]
+        if batch and open_ and min(open_.values()) < AHEAD:
+            handed += self._send(batch, open_, held)
         for index in handed:
             del self.pending[index]
+
+    def _batch(self, workers: int) -> int:
+        """Small jobs a message holds: BATCH, or fewer once too few are left to give every worker AHEAD full
+        messages (a small plan's jobs still go one to a message, to every worker)."""
+        return max(1, min(BATCH, len(self.pending) // (workers * AHEAD * 2)))
+
+    def _send(self, indices: list[int], open_: dict[Connection, int], held: dict[Connection, int]) -> list[int]:
+        """The jobs in one message to the open worker holding the fewest; the jobs."""
+        pipe = min(open_, key=open_.__getitem__)
+        pipe.send_bytes(pickle.dumps([(index, self.results.upstream(self.jobs[index])) for index in indices]))
+        open_[pipe] += 1
+        held[pipe] += 1
+        return indices
 
     def _hand_out_heavy(self, open_: dict[Connection, int], held: dict[Connection, int], limit: int) -> None:
         """Heavy jobs to idle workers before their turn, at most `limit` at once waiting to be yielded, so that
@@ -369,7 +400,7 @@ class _Schedule:
             if not idle:
                 return
             self.heavy.pop(0)
-            idle[0].send_bytes(pickle.dumps((index, self.results.upstream(self.jobs[index]))))
+            idle[0].send_bytes(pickle.dumps([(index, self.results.upstream(self.jobs[index]))]))
             held[idle[0]] += 1
             self.busy[idle[0]] = index
             del open_[idle[0]], self.pending[index]
@@ -423,17 +454,22 @@ def _serve(pipe: Connection, inherited: Sequence[Connection]) -> None:
     collector, wear = Collector(), Wear(WEAR_SECONDS)
     while True:  # a worn worker answers what it holds and reads end-of-file when the parent has replaced it
         try:
-            index, upstream = pickle.loads(pipe.recv_bytes())
+            message: list[tuple[int, tuple[Rendered, ...]]] = pickle.loads(pipe.recv_bytes())
         except EOFError:  # the parent is gone, or has replaced this worker
             return
-        try:
-            result = jobs[index].run(context, upstream)
-        except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
-            answer = _failure(index, error)
-        else:
-            answer = pickle.dumps((index, True, result, wear.after_job(collector.after_job())))
-            del result  # not held through the next job
-        del upstream
+        answers: list[tuple[int, bool, Any]] = []
+        collected = False
+        while message:
+            index, upstream = message.pop(0)  # what the message held is not held through the jobs after it
+            try:
+                answers.append((index, True, jobs[index].run(context, upstream)))
+            except Exception as error:  # noqa: BLE001 - travels back and is raised in the parent, in order
+                answers.append(_failure(index, error))
+            else:
+                collected = collector.after_job() or collected
+            del upstream
+        answer = pickle.dumps((answers, wear.after_job(collected)))
+        del answers  # not held through the next message
         try:
             pipe.send_bytes(answer)
         except (BrokenPipeError, ConnectionResetError):
@@ -447,9 +483,10 @@ class RemoteTraceback(Exception):
         return f"\n\n（渲染进程中的出错位置）\n{self.args[0]}"
 
 
-def _failure(index: int, error: Exception) -> bytes:
+def _failure(index: int, error: Exception) -> tuple[int, bool, tuple[Exception, str]]:
     remote = "".join(traceback.format_exception(error))
     try:
-        return pickle.dumps((index, False, (error, remote), False))
+        pickle.dumps(error)
     except Exception:  # noqa: BLE001 - an error that does not pickle travels as its text
-        return pickle.dumps((index, False, (RuntimeError(str(error)), remote), False))
+        return index, False, (RuntimeError(str(error)), remote)
+    return index, False, (error, remote)

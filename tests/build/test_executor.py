@@ -145,13 +145,16 @@ def test_a_ready_aggregate_runs_before_the_jobs_after_it_not_once_they_all_ran(t
     (57 MB in 1,253 results at 25 stations, growing with the corpus)."""
     log = str(tmp_path / "finished")
     pages = [Job("web", (f"n/{n}.txt",), noted, (n, log)) for n in range(4)]
-    later = [Job("web", (f"n/{n}.txt",), noted, (n, log)) for n in range(4, 64)]
+    later = [Job("web", (f"n/{n}.txt",), noted, (n, log)) for n in range(4, 204)]
     plan = [*pages, Job("web", ("total.txt",), noted_total, (log,), fan_in=tuple(job.key for job in pages)), *later]
     results = run(plan, workers=2)
     assert results[4][1].outputs == (Output("total.txt", b"[0, 1, 2, 3]"),)
     finished = Path(log).read_text(encoding="utf-8").split()
-    # Once its pages are done, it waits for what the workers hold (AHEAD each), not for the 60 jobs after it.
-    assert finished.index("total") <= len(pages) + 2 * executor.AHEAD + 2, finished  # + 2: a busy machine
+    # Once its pages are done, it waits for what the workers hold (AHEAD messages each, of up to BATCH small jobs;
+    # the message holding the last of the pages may hold jobs after it), not for the 200 jobs after it.
+    held = 2 * executor.AHEAD * executor.BATCH + executor.BATCH
+    assert finished.index("total") <= len(pages) + held, finished
+    assert held < len(later) / 4  # the bound says something
 
 
 def test_an_aggregate_reads_facts_given_for_jobs_not_run_this_time() -> None:
@@ -183,6 +186,36 @@ def test_the_schedule_goes_through_an_aggregates_fan_in_a_few_times_not_once_per
     results = run(plan, workers=2)
     assert results[3][1].outputs == (Output("total.txt", b"[0, 1, 2]"),)
     assert CountedFanIn.passes <= 4
+
+
+def broken_at(ctx: Any, n: int, bad: int) -> Rendered:
+    if n == bad:
+        raise ValueError(f"job {n} exploded")
+    return number(ctx, n)
+
+
+def test_small_jobs_travel_several_to_a_message_and_come_back_in_plan_order_as_in_one_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each message to a worker, and each answer, costs this process a system call or two and a wait; small jobs
+    go together (executor.BATCH), each still answered with its own result."""
+    sent: list[int] = []
+    real = multiprocessing.connection.Connection.send_bytes
+    monkeypatch.setattr(multiprocessing.connection.Connection, "send_bytes",
+                        lambda self, data, *args: (sent.append(os.getpid()), real(self, data, *args))[1])
+    plan = [Job("web", (f"n/{n}.txt",), number, (n,)) for n in range(400)]
+    parallel = run(plan, workers=2)
+    assert [job for job, _ in parallel] == plan
+    assert [r.outputs for _, r in parallel] == [r.outputs for _, r in run(plan, workers=1)]
+    assert len({r.facts["pid"] for _, r in parallel} - {os.getpid()}) == 2
+    assert sent.count(os.getpid()) <= len(plan) / 4  # messages this process sent
+
+
+def test_an_error_in_a_message_of_several_jobs_comes_after_the_results_before_it() -> None:
+    plan = [Job("web", (f"n/{n}.txt",), broken_at, (n, 150)) for n in range(400)]
+    results: list[tuple[Job, Rendered]] = []
+    with pytest.raises(ValueError, match="job 150 exploded"):
+        results.extend(executor.run(plan, NO_CONTEXT, workers=2))
+    assert [job for job, _ in results] == plan[:150]
 
 
 def test_an_error_in_a_worker_is_raised_here_with_where_it_happened() -> None:

@@ -92,6 +92,12 @@ def test_a_failure_while_rendering_publishes_nothing_and_leaves_no_staging(tmp_p
     (["../escape.html"], "not a path inside"),
     (["/etc/passwd"], "not a path inside"),
     ([MANIFEST], "not a path inside"),
+    # Not in the tree's own spelling (the tree would hold them as "a/b.html", "a/" as a folder): refused.
+    (["a//b.html"], "not a path inside"),
+    (["a/./b.html"], "not a path inside"),
+    (["./b.html"], "not a path inside"),
+    (["a/"], "not a path inside"),
+    ([""], "not a path inside"),
 ])
 def test_output_paths_that_collide_or_leave_the_tree_are_refused(tmp_path: Path, paths: list[str], why: str) -> None:
     with pytest.raises(ValueError, match=why), Publication({"site": tmp_path / "site"}) as publication:
@@ -437,6 +443,20 @@ SEQUENCE = [
 ]
 
 
+def assert_noted_stats_are_the_files(targets: dict[str, Path]) -> None:
+    """The published generation's STATS note every file of its trees as it is (size, time, inode): `_foreign`
+    trusts an unchanged note instead of reading the file."""
+    generation = targets["site"].resolve().parent
+    noted = json.loads((generation / "file-stats.json").read_text(encoding="utf-8"))
+    for name, path in targets.items():
+        tree = path.resolve()
+        listed = json.loads((tree / MANIFEST).read_text(encoding="utf-8"))["files"]
+        assert sorted(noted[name]) == sorted(listed)
+        for relative, status in noted[name].items():
+            real = (tree / relative).stat()
+            assert status == [real.st_size, real.st_mtime_ns, real.st_ino], relative
+
+
 def generations(targets: dict[str, Path]) -> dict[str, object]:
     """Every entry of each published tree (its manifest included), for 'the same trees'."""
     return {name: everything(path.resolve()) for name, path in targets.items()}
@@ -455,6 +475,7 @@ def test_a_recycled_spare_publishes_exactly_what_a_fresh_staging_does(tmp_path: 
         publish(fresh, outputs)
         assert generations(recycled) == generations(fresh)  # files, bytes, manifests, and no folder more
         assert published(recycled) == {name: files(outputs[name]) for name in recycled}
+        assert_noted_stats_are_the_files(recycled)
     tree = recycled["site"].resolve()
     assert (tree / "x.html").is_file() and (tree / "d").is_dir() and not (tree / "old").exists()
 
@@ -509,6 +530,28 @@ def test_a_kept_file_the_spare_already_holds_is_left_as_it_is_and_every_other_is
     for name, outputs in edited.items():  # every file the published one of the build before: nothing copied
         for output in outputs:
             assert (targets[name] / output.path).stat().st_ino == (store / "spare" / name / output.path).stat().st_ino
+    assert_noted_stats_are_the_files(targets)
+
+
+@pytest.mark.parametrize("fault", [errno.EXDEV, errno.EPERM, errno.EMLINK])
+def test_where_files_cannot_be_linked_they_are_copied_and_noted_as_the_copies(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: int) -> None:
+    targets = pair(tmp_path)
+    publish(targets, SEQUENCE[0])  # no spare yet: every kept file goes into a new folder
+
+    def refused(source, destination, *args, **kwargs):
+        raise OSError(fault, os.strerror(fault), os.fsdecode(destination))
+
+    monkeypatch.setattr(os, "link", refused)
+    with Publication(targets) as publication:
+        for name, outputs in SEQUENCE[1].items():
+            publication.stage(name, outputs)
+        publication.publish()
+    store = store_of(targets["site"])
+    assert published(targets) == {name: files(SEQUENCE[1][name]) for name in targets}
+    assert_noted_stats_are_the_files(targets)
+    same = targets["site"] / "same.css"  # a copy: the generation before (now the spare) keeps its own inode
+    assert same.stat().st_ino != (store / "spare" / "site" / "same.css").stat().st_ino
 
 
 def test_a_stale_build_record_in_the_spare_is_not_carried_over(tmp_path: Path) -> None:
@@ -600,6 +643,7 @@ def test_what_cannot_be_removed_from_the_spare_is_moved_out_of_the_tree_and_said
     assert published(targets) == {name: files(outputs[name]) for name in targets}  # a/b/z.html linked back
     assert [n.split("（")[0] for n in notices] == ["无法删除 .site.liaison/gen-3/.stale-1", "无法删除 .site.liaison/gen-3/.stale-2"]
     monkeypatch.setattr(os, "unlink", real_unlink)
+    assert_noted_stats_are_the_files(targets)  # the files linked back after their folder was moved out included
     fresh = pair(tmp_path / "fresh")
     publish(fresh, outputs)
     assert generations(targets) == generations(fresh)
@@ -653,8 +697,9 @@ def test_a_folder_made_read_only_in_the_store_does_not_stop_the_builds_that_stag
         assert said == "ok", said
 
 
-@pytest.mark.parametrize("paths", [("a", "a/b.html"), ("a/b.html", "a")])
-def test_an_output_where_another_outputs_folder_goes_is_refused(tmp_path: Path, paths: tuple[str, str]) -> None:
+@pytest.mark.parametrize("paths", [("a", "a/b.html"), ("a/b.html", "a"), ("a/b/c.html", "a/b"), ("a/b", "a/b/c/d.html"),
+                                   ("a/b/c.html", "a/b/d.html", "a/b/c.html/e.html"), ("a/b/c.html", "a/d.html", "a")])
+def test_an_output_where_another_outputs_folder_goes_is_refused(tmp_path: Path, paths: tuple[str, ...]) -> None:
     targets = pair(tmp_path)
     with pytest.raises(ValueError, match="another's folder"):
         publish(targets, {"site": [Output(path, b"x") for path in paths], "signage": []})
