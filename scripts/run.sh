@@ -184,6 +184,10 @@ test)
     "$VENV/bin/lint-imports" ||
         die "分层检查未通过：有模块引用了流水线中在它之后的阶段（见上方；规则在 pyproject.toml 的 [tool.importlinter]）。"
     say "检查 4/4：pytest（测试）"
+    # Each xdist worker, and each command or build a test starts in a process of its own, imports the package and
+    # the tests: compiled once into __pycache__ (ignored by git), not again on every run. An environment that turns
+    # bytecode off (PYTHONDONTWRITEBYTECODE, as container images often do) cost each worker some 3 s of collection.
+    unset PYTHONDONTWRITEBYTECODE
     rc=0
     # -n auto: one worker per core (pytest-xdist); a later -n in the arguments wins (-n 0: one process).
     # --dist worksteal: a worker that runs out takes tests queued for the other, so long builds do not leave

@@ -159,6 +159,22 @@ def files(outputs: Iterable[Output]) -> dict[str, bytes]:
     return {output.path: output.data for output in outputs}
 
 
+ORIGIN_DAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini content and an empty theme folder beside it, built once a session (on ORIGIN_DAY, into out/) for
+    the tests that edit it and build again (tests/build/): each puts back what it changed, since a copy elsewhere
+    would not be current (the build record names the photos by their paths)."""
+    work = tmp_path_factory.mktemp("origin")
+    shutil.copytree(MINI, work / "content")
+    (work / "theme").mkdir()
+    build(Config(content=work / "content", site_dir=work / "out" / "site", signage_dir=work / "out" / "signage",
+                 today=ORIGIN_DAY, theme=work / "theme"))
+    return work
+
+
 @pytest.fixture(scope="session")
 def demo_checked() -> tuple[Site, list[Problem]]:
     """The demo content loaded and validated, not built: (site graph, warnings)."""

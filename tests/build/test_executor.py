@@ -48,8 +48,8 @@ def killed(ctx: Any) -> Rendered:
     raise AssertionError("unreachable")
 
 
-def jobs(count: int = 6) -> list[Job]:
-    numbers = [Job("web", (f"n/{n}.txt",), number, (n, 0.05 * (count - n))) for n in range(count)]
+def jobs(count: int = 6, pause: float = 0.05) -> list[Job]:
+    numbers = [Job("web", (f"n/{n}.txt",), number, (n, pause * (count - n))) for n in range(count)]
     return [*numbers, Job("web", ("total.txt",), total, fan_in=tuple(job.key for job in numbers))]
 
 
@@ -59,7 +59,7 @@ def run(plan: list[Job], workers: int | None = None, **options: Any) -> list[tup
 
 def test_results_come_in_plan_order_from_several_workers_and_match_one_process() -> None:
     plan = jobs()
-    parallel, alone = run(plan, workers=2), run(plan, workers=1)
+    parallel, alone = run(plan, workers=2), run(jobs(pause=0), workers=1)  # the same outputs, in one process
     assert [job for job, _ in parallel] == plan
     assert [r.outputs for _, r in parallel] == [r.outputs for _, r in alone]
     assert len({r.facts["pid"] for _, r in parallel[:6]} - {os.getpid()}) == 2  # both workers, not this process
@@ -100,12 +100,15 @@ def counted(ctx: Any, n: int, delay: float) -> Rendered:
 def test_a_heavy_job_starts_first_on_a_worker_of_its_own_and_results_still_come_in_plan_order() -> None:
     """A small build's poster, last in the plan, would otherwise start when the web pages are done and keep the
     build waiting while the other worker idles: it goes first to a worker that takes nothing else meanwhile."""
-    small = [Job("web", (f"n/{n}.txt",), counted, (n, 0.02)) for n in range(10)]
-    heavy = Job("print", ("n/10.txt",), counted, (10, 1.0), heavy=True)
-    plan = [*small, Job("web", ("total.txt",), total, fan_in=tuple(job.key for job in small)), heavy]
+    def plan_of(pause: float) -> list[Job]:
+        small = [Job("web", (f"n/{n}.txt",), counted, (n, 0.02 * pause)) for n in range(10)]
+        heavy = Job("print", ("n/10.txt",), counted, (10, 1.0 * pause), heavy=True)
+        return [*small, Job("web", ("total.txt",), total, fan_in=tuple(job.key for job in small)), heavy]
+
+    plan = plan_of(1)
     parallel = run(plan, workers=2)
     assert [job for job, _ in parallel] == plan
-    assert [r.outputs for _, r in parallel] == [r.outputs for _, r in run(plan, workers=1)]
+    assert [r.outputs for _, r in parallel] == [r.outputs for _, r in run(plan_of(0), workers=1)]  # the same outputs
     heavy_facts = parallel[-1][1].facts
     assert all(r.facts["pid"] != heavy_facts["pid"] for _, r in parallel[:10])  # the other did all the rest
 
@@ -295,8 +298,9 @@ def litter(ctx: Any, n: int) -> Rendered:
 @pytest.mark.skipif(executor.resident() is None, reason="the process's size is read from /proc (Linux)")
 @pytest.mark.parametrize("workers", [2, 1])  # forked workers, and jobs run in this process
 def test_a_process_running_jobs_grows_with_its_largest_job_not_with_their_number(workers: int) -> None:
-    """Without collecting, each process would keep every job's garbage: 40 jobs x 8 MB."""
-    results = run([Job("web", (f"n/{n}.txt",), litter, (n,)) for n in range(40)], workers=workers)
+    """Without collecting, each process would keep every job's garbage: 20 jobs x 8 MB, three times what it may
+    grow by. (Each collection in this process walks all that the test run holds.)"""
+    results = run([Job("web", (f"n/{n}.txt",), litter, (n,)) for n in range(20 * workers)], workers=workers)
     by_process: dict[int, list[int]] = {}
     for _, result in results:
         by_process.setdefault(result.facts["pid"], []).append(result.facts["resident"])
@@ -544,10 +548,11 @@ _EXITS_SLOWLY = [False]  # whether this worker has made its exit slow
 
 
 def seen_alive(ctx: Any, n: int, folder: str) -> Rendered:
-    """Note this worker and make its exit take half a second (once a worker); report the other workers alive."""
+    """Note this worker and make its exit take a quarter of a second (once a worker), five times its job; report
+    the other workers alive."""
     if not _EXITS_SLOWLY[0]:
         _EXITS_SLOWLY[0] = True
-        multiprocessing.util.Finalize(None, time.sleep, args=(0.5,), exitpriority=0)  # run as the worker exits
+        multiprocessing.util.Finalize(None, time.sleep, args=(0.25,), exitpriority=0)  # run as the worker exits
     Path(folder, str(os.getpid())).touch()
     time.sleep(0.05)
     others = [int(path.name) for path in Path(folder).iterdir() if int(path.name) != os.getpid()]

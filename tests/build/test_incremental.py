@@ -23,10 +23,10 @@ from liaison.build.pipeline import Config, build, prepare
 from liaison.build.plan import LINK_CHECK
 from liaison.build.writer import STATE, store_of
 from liaison.render.theme import DEFAULT_THEME
-from tests.conftest import snapshot
+from tests.conftest import ORIGIN_DAY, snapshot
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
-DAY = dt.date(2026, 11, 23)
+DAY = ORIGIN_DAY  # the day `origin` (tests/conftest.py) is built on
 Edit = Callable[[Path], None]
 
 
@@ -171,16 +171,6 @@ def test_incremental_build_equals_a_clean_one(tmp_path_factory: pytest.TempPathF
         build(_config(content, work / "out", day))
         build(_config(content, clean, day, clean=True))
         assert _trees(work / "out") == _trees(clean), f"after {edit} and {days} days"
-
-
-@pytest.fixture(scope="module")
-def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The mini content, an empty theme folder beside it, built once."""
-    work = tmp_path_factory.mktemp("origin")
-    shutil.copytree(MINI, work / "content")
-    (work / "theme").mkdir()
-    build(_config(work / "content", work / "out", DAY))
-    return work
 
 
 @pytest.mark.slow

@@ -37,18 +37,6 @@ def encoded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     qr._drawing.cache_clear()
 
 
-@pytest.fixture(scope="module")
-def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The mini content and an empty theme folder beside it, built once."""
-    work = tmp_path_factory.mktemp("kept-symbols")
-    shutil.copytree(MINI, work / "content")
-    (work / "theme").mkdir()
-    build(_config(work / "content", work / "out", DAY, jobs=1))
-    qr._symbol.cache_clear()
-    qr._drawing.cache_clear()
-    return work
-
-
 @pytest.fixture
 def work(origin: Path, tmp_path: Path) -> Path:
     """A copy of `origin` at the same path (the record names the content's files by their paths)."""

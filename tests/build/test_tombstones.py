@@ -41,7 +41,9 @@ def _tombstones(out: Path) -> list[str]:
     return [page["path"] for page in read_notes(out / "site")[REGISTER]["tombstones"]]
 
 
-@pytest.fixture(scope="module")
+# Of the session, not the module: a worker may run this module's tests in two stretches (xdist's worksteal hands
+# tests over in runs), and a module's fixture would be built again for the second.
+@pytest.fixture(scope="session")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini content with two deputies whose memberships ended this year (赵一, 赵二), a station that names its
     successor and a notice more, built; then those three deleted and built again. `before` is a copy of the

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from liaison.content import loader
 from liaison.content.loader import load_content
-from tests.conftest import ROOT, write
+from tests.conftest import ROOT, examples, write
 
 
 def problems_of(content: Path) -> list[str]:
@@ -351,7 +351,7 @@ _KEYS = ["a", "b", "1", "true", "null", "2026-01-01", "中文", "<<", "? [x]"]
                         max_size=6, unique_by=lambda entry: entry[0]))
 @example(entries=[("a", "=", 2), ("b", "=", 0)])  # the constructor meets b's refusal first: a's mapping waits
 @example(entries=[("a", "!!timestamp x", 1), ("<<", "{<<: 1}", 0)])
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_values_are_what_the_constructor_makes(loader_class: type, entries: list[tuple[str, str, int]]) -> None:
     """The loader makes texts, lists and mappings by text itself, and the rest with PyYAML's constructor: the
     values, and the error the constructor meets first, are the constructor's alone."""

@@ -22,7 +22,7 @@ from liaison.content.sheets.columns import SHEETS
 from liaison.content.sheets.importer import ImportPlan, apply, plan_import
 from liaison.content.validate import validate
 from liaison.render.workbook import workbook_bytes
-from tests.conftest import DEMO, snapshot, write
+from tests.conftest import DEMO, examples, snapshot, write
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = ["序号", "姓名", "性别", "工作单位及职务", "代表层级", "联系电话", "所属联络站"]
@@ -351,8 +351,8 @@ cells = st.one_of(
 columns_of_any_kind = sorted({header for sheet in SHEETS.values() for c in sheet.columns for header in c.headers[:1]})
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(header=st.lists(st.sampled_from(columns_of_any_kind), min_size=2, max_size=8, unique=True),
        rows=st.lists(st.lists(cells, min_size=8, max_size=8), min_size=1, max_size=3))
 def test_whatever_a_sheet_holds_the_import_plans_or_reports_never_a_traceback(

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from liaison.model import schedule
 from liaison.render.web import calendar
-from tests.conftest import DEMO, DEMO_TODAY, TODAY, model, rendered, write
+from tests.conftest import DEMO, DEMO_TODAY, TODAY, examples, model, rendered, write
 
 BASE = "https://rd.example.cn/lianluozhan/"
 HOST = "rd.example.cn"
@@ -185,7 +185,7 @@ _ZONES = st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "America/New_York", 
                           "Australia/Lord_Howe"])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(summary=_TEXT, location=st.one_of(st.none(), _TEXT), description=_TEXT, uid=_TEXT, zone=_ZONES,
        day=st.dates(dt.date(100, 1, 1), dt.date(9998, 12, 31)), minutes=st.integers(0, 23 * 60),  # 0226: a year typed short
        length=st.integers(1, 600), category=_TEXT, confirmed=st.booleans(),
