@@ -37,7 +37,7 @@ from liaison.build.pipeline import (
 )
 from liaison.build.plan import TARGETS, Job, describe
 from liaison.build.writer import EXIT_BUSY, EXIT_OUTPUT, OutputError, Publication, check_targets
-from liaison.content import scaffold
+from liaison.content import files, scaffold
 from liaison.content.ids import RULE as ID_RULE
 from liaison.content.loader import load_content
 from liaison.content.problems import ContentError, Problem
@@ -184,7 +184,7 @@ def _export(argv: list[str]) -> int:
         print(f"内容有 {len(errors)} 处错误，未导出。", file=sys.stderr)
         return EXIT_CONTENT
     try:
-        args.file.write_bytes(workbook_bytes(typed.records, dt.date.today()))
+        files.replace(args.file, workbook_bytes(typed.records, dt.date.today()))  # a full disk keeps the old workbook
     except OSError as exc:
         print(f"无法写入 {args.file}：{exc.strerror}（文件是否正在 Excel 或 WPS 中打开？）", file=sys.stderr)
         return EXIT_OUTPUT

@@ -177,6 +177,8 @@ def build(config: Config, progress: Progress | None = None, notify: Notify | Non
         if previous is not None and not config.clean:  # portraits and QR symbols the published build made, taken again
             made = state.made(previous, publication.previous("site"), publication.published_files("site"))
             context = dataclasses.replace(context, made=made, symbols=state.symbols(previous))
+        for job in run.jobs:  # the states of the files that date the outputs, read before the workers start
+            fingerprints.of(job)  # (they inherit them): a file touched meanwhile is no other state in the record
         results = (distributed.run(run.jobs, context, run.given, address=config.dask, config=config,
                                    make_context=worker_context, workers=config.jobs) if config.dask
                    else executor.run(run.jobs, context, run.given, workers=config.jobs))

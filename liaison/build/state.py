@@ -21,6 +21,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import os
 import platform
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -322,15 +323,19 @@ class Fingerprints:
             if entity is None:
                 self._records[key] = None
             else:
-                times = [_stat(path) for path in self.ctx.dating.files(entity)] if self.timed else None
+                dating = self.ctx.dating  # the states the outputs are dated by
+                times = [_file_state(path, dating.state(path)) for path in dating.files(entity)] if self.timed else None
                 self._records[key] = _digest([entity.record.model_dump_json(), times])
         return self._records[key]
 
     def _file(self, name: str) -> Any:
         if name not in self._files:
             where, _, relative = name.partition(":")
-            path = paths.named_file(self.ctx.content, relative) if where == "content" else self.ctx.theme.path(relative)
-            self._files[name] = _stat(path)
+            if where == "content":
+                path = paths.named_file(self.ctx.content, relative)
+                self._files[name] = _file_state(path, self.ctx.dating.state(path))
+            else:
+                self._files[name] = _stat(self.ctx.theme.path(relative))
         return self._files[name]
 
     def _moment(self, kind: str, rid: str, rule_days: bool) -> Any:
@@ -362,10 +367,15 @@ class Fingerprints:
 
 def _stat(path: Path) -> Any:
     try:
-        stat = path.stat()
+        found = path.stat()
     except OSError:
-        return [str(path), None]
-    return [str(path), stat.st_size, stat.st_mtime_ns]
+        found = None
+    return _file_state(path, found)
+
+
+def _file_state(path: Path, found: os.stat_result | None) -> Any:
+    """A file's path, size and time as the record names them (size None: gone)."""
+    return [str(path), None] if found is None else [str(path), found.st_size, found.st_mtime_ns]
 
 
 def _plain(value: Any) -> Any:

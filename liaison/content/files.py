@@ -1,8 +1,9 @@
 """Writing a file whole: a reader, or a process killed mid-write, sees the old file or the new one, never half of one.
 
 The bytes go to a temporary of a unique name in the file's own folder (a rename is atomic only within one file
-system), which then replaces the file in one rename. Whatever fails (a full disk, an interrupt), the temporary
-is removed and the old file stays as it was.
+system), written through to the disk, which then replaces the file in one rename (a power cut leaves the old
+file or the new, not an empty one). Whatever fails (a full disk, an interrupt), the temporary is removed and the
+old file stays as it was.
 """
 from __future__ import annotations
 
@@ -24,10 +25,17 @@ def replace(path: Path, data: bytes, *, keep_mode: bool = False) -> None:
             mode = path.stat().st_mode & 0o7777
     handle, temporary = _created(path)
     try:
-        with os.fdopen(handle, "wb") as out:
-            if mode is not None:
-                os.fchmod(out.fileno(), mode)
+        try:
+            out = os.fdopen(handle, "wb")
+        except BaseException:
+            os.close(handle)
+            raise
+        with out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)  # by name: os.fchmod is missing on Windows before Python 3.13
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -262,8 +262,10 @@ def load_content(content_dir: Path) -> LoadResult:
             if path.suffix not in suffixes:
                 problems.append(Problem(path, 0, 0, "", f"不识别的文件类型，{kind}/ 目录只接受 {'、'.join(suffixes)} 文件"))
                 continue
-            # Without a link on the way the file is inside by its making (paths.inside says so too, at two lstats)
-            if (folder_linked or listed.is_symlink()) and paths.inside(content_dir, f"{kind}/{listed.name}") is None:
+            # Without a link on the way the file is inside by its making (paths.inside says so too, at two lstats).
+            # Windows: a junction is no link to islink before Python 3.12, so there every file is asked.
+            if ((folder_linked or listed.is_symlink() or os.sep != "/")
+                    and paths.inside(content_dir, f"{kind}/{listed.name}") is None):
                 problems.append(Problem(path, 0, 0, "", paths.LINK_OUTSIDE))
                 continue
             record_id = path.stem

@@ -79,20 +79,28 @@ class Dating:
     # A record's files, by kind and id (they follow from the record: the same for the whole build).
     _files: dict[tuple[str, str], list[Path]] = field(default_factory=dict, compare=False, repr=False)
     _sites: dict[int, tuple[schema.Site, list[Path]]] = field(default_factory=dict, compare=False, repr=False)
-    # Each file's time as first asked: the outputs of one build made from a file carry one date, even where the
-    # file is touched while the build runs (and a county's feeds ask a file's time a hundred thousand times).
-    _times: dict[Path, float] = field(default_factory=dict, compare=False, repr=False)
+    # Each file's state as first asked (None: gone): the outputs of a process made from a file carry one date, and
+    # a county's feeds ask a file's time a hundred thousand times. The build asks for the states of every file it
+    # dates by before its workers start (they inherit them), and its record names the same states.
+    _states: dict[Path, os.stat_result | None] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, *items: Any) -> dt.date | None:
         """The content date of whatever is made of these records (entities, the site's settings, or
         iterables of them; None is skipped)."""
         return content_date(self._walk(items), self.zone, self._modified)  # walked only without SOURCE_DATE_EPOCH
 
+    def state(self, path: Path) -> os.stat_result | None:
+        """The file's state as this Dating first found it; None where it was gone."""
+        if path not in self._states:
+            try:
+                self._states[path] = path.stat()
+            except OSError:
+                self._states[path] = None
+        return self._states[path]
+
     def _modified(self, path: Path) -> float:
-        time = self._times.get(path)
-        if time is None:
-            time = self._times[path] = _modified(path)
-        return time
+        found = self.state(path)
+        return 0.0 if found is None else found.st_mtime  # gone: dated as _modified dates it
 
     def files(self, *items: Any) -> list[Path]:
         return list(self._walk(items))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from liaison.build import state
+from liaison.build import executor, state
 from liaison.build.pipeline import Config, build, prepare
 from liaison.build.plan import LINK_CHECK
 from liaison.build.writer import STATE, store_of
@@ -327,3 +328,35 @@ def test_a_search_index_split_by_region_built_incrementally_equals_a_clean_build
     build(_config(work / "content", tmp_path / "clean", DAY + dt.timedelta(days=40), clean=True))
     assert report.kept
     assert _trees(work / "out") == _trees(tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_a_file_touched_while_the_build_runs_is_recorded_as_its_outputs_were_dated(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deputy's file touched to another day while a first build's workers render (its text the same): the record
+    names the file as the outputs were dated from it, so the next build renders them again, as a clean build
+    dates them."""
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    (tmp_path / "theme").mkdir()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # files' times date the outputs
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    def touch(path: Path, day: int) -> None:
+        moment = dt.datetime(2026, 11, day, 10, tzinfo=beijing).timestamp()
+        os.utime(path, (moment, moment))
+    for path in content.rglob("*"):
+        touch(path, 1)
+    deputy = content / "deputies" / "li-yan.yaml"
+    touch(deputy, 10)  # what shows her is dated the 10th
+    run = executor.run
+
+    def touched_after_rendering(*args: object, **kwargs: object) -> Iterator[object]:
+        yield from run(*args, **kwargs)  # type: ignore[arg-type]
+        touch(deputy, 20)
+    monkeypatch.setattr(executor, "run", touched_after_rendering)
+    build(_config(content, tmp_path / "out", DAY))
+    monkeypatch.setattr(executor, "run", run)
+    shutil.copytree(tmp_path / "out", tmp_path / "clean", symlinks=True)
+    build(_config(content, tmp_path / "out", DAY))
+    build(_config(content, tmp_path / "clean", DAY, clean=True))
+    assert _trees(tmp_path / "out") == _trees(tmp_path / "clean")

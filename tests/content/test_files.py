@@ -36,7 +36,7 @@ def test_the_old_mode_is_kept_only_when_asked(tmp_path: Path) -> None:
     assert kept.read_bytes() == replaced.read_bytes() == b"new"
 
 
-@pytest.mark.parametrize("where", ["write", "chmod", "rename"])
+@pytest.mark.parametrize("where", ["write", "fsync", "chmod", "rename"])
 def test_a_failure_mid_write_leaves_the_old_file_whole_and_no_temporary(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch,
                                                                         where: str) -> None:
@@ -45,7 +45,7 @@ def test_a_failure_mid_write_leaves_the_old_file_whole_and_no_temporary(tmp_path
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise Interrupted
-    target = {"write": (os, "fdopen"), "chmod": (os, "fchmod"), "rename": (os, "replace")}[where]
+    target = {"write": (os, "fdopen"), "fsync": (os, "fsync"), "chmod": (os, "chmod"), "rename": (os, "replace")}[where]
     monkeypatch.setattr(*target, interrupted)
     with pytest.raises(Interrupted):
         files.replace(path, b"new bytes", keep_mode=True)
@@ -73,3 +73,23 @@ def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return umask
+
+
+def test_a_write_that_fails_before_it_starts_leaves_no_file_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise Interrupted
+    monkeypatch.setattr(os, "fdopen", refused)
+    before = set(os.listdir("/proc/self/fd"))
+    with pytest.raises(Interrupted):
+        files.replace(tmp_path / "record.yaml", b"new")
+    assert set(os.listdir("/proc/self/fd")) <= before
+
+
+def test_the_bytes_reach_the_disk_before_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A power cut after the rename must not leave an empty file: the temporary is synced first."""
+    calls: list[str] = []
+    sync, rename = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), sync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (calls.append("replace"), rename(a, b))[1])
+    files.replace(tmp_path / "record.yaml", b"new")
+    assert calls == ["fsync", "replace"]

@@ -222,6 +222,22 @@ def test_export_then_import_of_the_demo_changes_no_file(tmp_path: Path) -> None:
     assert snapshot(content) == before
 
 
+def test_an_export_that_fails_to_write_keeps_the_old_workbook_whole(mini: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The clerk's workbook is replaced in one rename: a full disk leaves the old one as it was, not cut short."""
+    book = tmp_path / "联络站数据.xlsx"
+    book.write_bytes(b"the clerk's workbook")
+
+    def full(fd: int) -> None:  # the disk filled while the bytes went through to it
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "fsync", full)
+    assert main(["export", str(book), "--content", str(mini)]) != 0
+    assert book.read_bytes() == b"the clerk's workbook"
+    assert sorted(p.name for p in tmp_path.iterdir() if p != mini) == ["联络站数据.xlsx"]
+    assert f"无法写入 {book}" in capsys.readouterr().err
+
+
 def test_the_exported_workbook_has_a_sheet_per_kind_drop_downs_a_frozen_header_and_widths(mini: Path) -> None:
     typed, _ = validate(load_content(mini), mini)
     from io import BytesIO

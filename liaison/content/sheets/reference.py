@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from liaison.content import files
 from liaison.content.sheets import values as v
 from liaison.content.sheets.columns import SHEETS, Column
 
@@ -50,7 +51,7 @@ def rewrite(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{START}\n{markdown()}{END}{tail}", encoding="utf-8")
+    files.replace(path, f"{head}{START}\n{markdown()}{END}{tail}".encode(), keep_mode=True)
 
 
 if __name__ == "__main__":
