@@ -175,6 +175,20 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
+@contextlib.contextmanager
+def put_back(folder: Path, spare: Path) -> Iterator[Path]:
+    """`folder` (such as `origin`) for a test to change in place, put back as it was afterwards from a copy kept in
+    `spare`, an empty folder."""
+    saved = spare / folder.name
+    shutil.copytree(folder, saved, symlinks=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+        shutil.copytree(saved, folder, symlinks=True)
+        shutil.rmtree(saved)
+
+
 @pytest.fixture(scope="session")
 def demo_checked() -> tuple[Site, list[Problem]]:
     """The demo content loaded and validated, not built: (site graph, warnings)."""

@@ -24,9 +24,8 @@ from liaison.build.pipeline import Config, build, prepare
 from liaison.build.plan import LINK_CHECK
 from liaison.build.writer import STATE, store_of
 from liaison.render.theme import DEFAULT_THEME
-from tests.conftest import ORIGIN_DAY, snapshot
+from tests.conftest import MINI, ORIGIN_DAY, put_back, snapshot
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 DAY = ORIGIN_DAY  # the day `origin` (tests/conftest.py) is built on
 Edit = Callable[[Path], None]
 
@@ -156,22 +155,19 @@ def _trees(out: Path) -> dict[str, dict[str, bytes]]:
 @pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
-def test_incremental_build_equals_a_clean_one(tmp_path_factory: pytest.TempPathFactory,
+def test_incremental_build_equals_a_clean_one(origin: Path, tmp_path_factory: pytest.TempPathFactory,
                                               steps: list[tuple[Edit, int]]) -> None:
-    work = tmp_path_factory.mktemp("incremental")
-    content = work / "content"
-    shutil.copytree(MINI, content)
-    (work / "theme").mkdir()
-    day = DAY
-    build(_config(content, work / "out", day))
-    for number, (edit, days) in enumerate(steps):
-        edit(content)
-        day += dt.timedelta(days=days)
-        clean = work / f"clean-{number}"
-        shutil.copytree(work / "out", clean, symlinks=True)
-        build(_config(content, work / "out", day))
-        build(_config(content, clean, day, clean=True))
-        assert _trees(work / "out") == _trees(clean), f"after {edit} and {days} days"
+    spare = tmp_path_factory.mktemp("incremental")
+    with put_back(origin, spare) as work:  # each example starts from the session's build of mini
+        content, day = work / "content", DAY
+        for number, (edit, days) in enumerate(steps):
+            edit(content)
+            day += dt.timedelta(days=days)
+            clean = spare / f"clean-{number}"
+            shutil.copytree(work / "out", clean, symlinks=True)
+            build(_config(content, work / "out", day))
+            build(_config(content, clean, day, clean=True))
+            assert _trees(work / "out") == _trees(clean), f"after {edit} and {days} days"
 
 
 @pytest.mark.slow
@@ -195,11 +191,8 @@ def test_each_kind_of_edit_gives_what_a_clean_build_gives(origin: Path, tmp_path
 def built(origin: Path, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     """`origin` (content, theme folder, outputs) for one test, put back as it was afterwards: a copy elsewhere
     would not be current, since the build record names the content's files by their paths."""
-    saved = tmp_path / "origin"
-    shutil.copytree(origin, saved, symlinks=True)
-    yield origin / "content", origin / "out"
-    shutil.rmtree(origin)
-    shutil.copytree(saved, origin, symlinks=True)
+    with put_back(origin, tmp_path) as work:
+        yield work / "content", work / "out"
 
 
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(built: tuple[Path, Path]) -> None:

@@ -4,7 +4,6 @@ damaged ones or with those of another encoder version, the bytes are the same.""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ import yaml
 from liaison.build.pipeline import Config, build
 from liaison.build.writer import STATE, store_of
 from liaison.render import qr
-from tests.build.test_incremental import DAY, MINI, _config, _trees
+from tests.build.test_incremental import DAY, _config, _trees
+from tests.conftest import MINI, put_back
 
 
 @pytest.fixture
@@ -38,13 +38,11 @@ def encoded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def work(origin: Path, tmp_path: Path) -> Path:
-    """A copy of `origin` at the same path (the record names the content's files by their paths)."""
-    saved = tmp_path / "origin"
-    shutil.copytree(origin, saved, symlinks=True)
-    yield origin
-    shutil.rmtree(origin)
-    shutil.copytree(saved, origin, symlinks=True)
+def work(origin: Path, tmp_path: Path) -> Iterator[Path]:
+    """`origin` for one test, put back as it was afterwards (the record names the content's files by their paths:
+    a copy elsewhere would not be current)."""
+    with put_back(origin, tmp_path) as folder:
+        yield folder
 
 
 def _web_only(work: Path) -> Config:
