@@ -165,8 +165,7 @@ ORIGIN_DAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="session")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini content and an empty theme folder beside it, built once a session (on ORIGIN_DAY, into out/) for
-    the tests that edit it and build again (tests/build/): each puts back what it changed, since a copy elsewhere
-    would not be current (the build record names the photos by their paths)."""
+    the tests that edit it and build again (tests/build/): each puts back what it changed (`put_back`)."""
     work = tmp_path_factory.mktemp("origin")
     shutil.copytree(MINI, work / "content")
     (work / "theme").mkdir()

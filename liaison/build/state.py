@@ -238,6 +238,7 @@ class Fingerprints:
         self._parts: dict[Any, str] = {}  # JSON of a job's parts that many jobs share: a file, a list of settings keys
         self._reads: dict[str, str] = {}
         self._jobs: dict[str, str] = {}  # by job key; asked when deciding what to render, and again when recording it
+        self._content_roots = (ctx.content, ctx.content.resolve())
 
     def of(self, job: Job) -> str:
         if job.key not in self._jobs:
@@ -324,7 +325,7 @@ class Fingerprints:
                 self._records[key] = None
             else:
                 dating = self.ctx.dating  # the states the outputs are dated by
-                times = [_file_state(path, dating.state(path)) for path in dating.files(entity)] if self.timed else None
+                times = [self._content_state(path) for path in dating.files(entity)] if self.timed else None
                 self._records[key] = _digest([entity.record.model_dump_json(), times])
         return self._records[key]
 
@@ -332,11 +333,18 @@ class Fingerprints:
         if name not in self._files:
             where, _, relative = name.partition(":")
             if where == "content":
-                path = paths.named_file(self.ctx.content, relative)
-                self._files[name] = _file_state(path, self.ctx.dating.state(path))
+                self._files[name] = self._content_state(paths.named_file(self.ctx.content, relative))
             else:
-                self._files[name] = _stat(self.ctx.theme.path(relative))
+                self._files[name] = _stat(Path(os.path.abspath(self.ctx.theme.path(relative))))  # however typed
         return self._files[name]
+
+    def _content_state(self, path: Path) -> Any:
+        """A content file's state, named by its path within the content folder: the same content typed as a
+        relative or an absolute path, from another working folder, or moved with its files' times, is current."""
+        for root in self._content_roots:  # as typed, or resolved (photos are named by their resolved paths)
+            if path.is_relative_to(root):
+                return _file_state(path.relative_to(root).as_posix(), self.ctx.dating.state(path))
+        return _file_state(os.path.abspath(path), self.ctx.dating.state(path))
 
     def _moment(self, kind: str, rid: str, rule_days: bool) -> Any:
         """What of the record the day decides: memberships in force, events past or announced, notices in
@@ -373,8 +381,8 @@ def _stat(path: Path) -> Any:
     return _file_state(path, found)
 
 
-def _file_state(path: Path, found: os.stat_result | None) -> Any:
-    """A file's path, size and time as the record names them (size None: gone)."""
+def _file_state(path: Path | str, found: os.stat_result | None) -> Any:
+    """A file's path (or name), size and time as the record names them (size None: gone)."""
     return [str(path), None] if found is None else [str(path), found.st_size, found.st_mtime_ns]
 
 

@@ -189,8 +189,7 @@ def test_each_kind_of_edit_gives_what_a_clean_build_gives(origin: Path, tmp_path
 
 @pytest.fixture
 def built(origin: Path, tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    """`origin` (content, theme folder, outputs) for one test, put back as it was afterwards: a copy elsewhere
-    would not be current, since the build record names the content's files by their paths."""
+    """`origin` (content, theme folder, outputs) for one test, put back as it was afterwards."""
     with put_back(origin, tmp_path) as work:
         yield work / "content", work / "out"
 
@@ -271,6 +270,26 @@ def test_clean_renders_everything(built: tuple[Path, Path]) -> None:
     full = len(list(prepare(_config(content, out, DAY)).jobs))
     report = build(dataclasses.replace(_config(content, out, DAY), clean=True))
     assert report.kept == 0 and report.rendered == full
+
+
+@pytest.mark.slow  # a build of mini dated by its files, and a clean build
+def test_the_same_content_typed_otherwise_or_moved_with_its_times_renders_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record names content files by their paths within the content folder: a clerk who types `--content
+    content` in the project's folder, where a scheduled task gave absolute paths, or who moves the project with
+    its files' times, gets what is published, as a clean build makes it."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the outputs dated by the files' times, which the record then holds
+    project = tmp_path / "project"
+    shutil.copytree(MINI, project / "content")
+    (project / "theme").mkdir()
+    build(_config(project / "content", project / "out", DAY))
+    monkeypatch.chdir(project)
+    assert build(_config(Path("content"), Path("out"), DAY)).rendered == 0
+    moved = tmp_path / "moved"
+    shutil.copytree(project, moved, symlinks=True)  # copy2: the files' times go with them
+    assert build(_config(moved / "content", moved / "out", DAY)).rendered == 0
+    build(_config(moved / "content", tmp_path / "clean", DAY))
+    assert _trees(moved / "out") == _trees(tmp_path / "clean")
 
 
 @pytest.mark.slow  # two more builds of mini, one of them clean

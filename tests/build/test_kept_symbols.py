@@ -39,8 +39,7 @@ def encoded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 @pytest.fixture
 def work(origin: Path, tmp_path: Path) -> Iterator[Path]:
-    """`origin` for one test, put back as it was afterwards (the record names the content's files by their paths:
-    a copy elsewhere would not be current)."""
+    """`origin` for one test, put back as it was afterwards."""
     with put_back(origin, tmp_path) as folder:
         yield folder
 
