@@ -167,7 +167,9 @@ def liaison_steps(size: Size, work: Path, liaison: list[str], env: dict[str, str
         outputs = ["--site", str(into / "site"), "--signage", str(into / "signage")] if into else []
         run = measure([*liaison, *arguments, *content, *outputs], env)
         size.add(name, run)
-        print(f"  [{size.corpus.stations} stations, round {round_}] {name}: {run.seconds:.1f} s", file=sys.stderr)
+        tree = "" if run.tree_mb is None else f", tree {run.tree_mb:.0f} MB"
+        print(f"  [{size.corpus.stations} stations, round {round_}] {name}: {run.seconds:.1f} s, largest process "
+              f"{run.largest_mb:.0f} MB{tree}", file=sys.stderr)  # each round's memory, not only the medians
 
     out = _empty(work / "out")
     step("check", "check", "--strict", *today)
