@@ -432,7 +432,7 @@ def _station_print(site: Site, station: Station) -> list[Job]:
     """The station's print files, in the order the manifests (and its pack) list them."""
     sid = station.id
     plate = _print_inputs(records={"stations": [sid]}, templates=["print/signboard.html"],
-                    files=_content_files(site.settings.signage.font), settings=PRINT_SETTINGS)
+                          files=_content_files(site.settings.signage.font), settings=PRINT_SETTINGS)
     jobs = [Job("print", (signboards.production_path(sid),), signage.signboard_production, (sid,), plate, sid)]
     jobs += [Job("print", (pdf_path, png_path), signage.signboard_proof, (sid, material.value), plate, sid)
              for material, pdf_path, png_path in signboards.proof_paths(site, station)]
@@ -441,9 +441,9 @@ def _station_print(site: Site, station: Station) -> list[Job]:
                     "systems": [s.id for s in site.systems_for(station)]}
     jobs.append(Job("print", (signage.poster_path(sid),), signage.poster, (sid,),
                     _print_inputs(records=poster_reads, templates=["print/poster.html", "print/flow.svg"],
-                            files=_content_files(site.settings.signage.emblem, *(d.photo for d in members)),
-                            settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher", "slogan", "opinion_flow",
-                                      "staff_duties", "base_url", "message_channel"]),
+                                  files=_content_files(site.settings.signage.emblem, *(d.photo for d in members)),
+                                  settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher", "slogan", "opinion_flow",
+                                            "staff_duties", "base_url", "message_channel"]),
                     sid, more=signage.POSTER_SHEETS.format(station=sid), heavy=True))
     for deputy in [None, *members]:
         reads = {"stations": [sid], "deputies": [deputy.id] if deputy else []}
@@ -457,9 +457,10 @@ def _station_print(site: Site, station: Station) -> list[Job]:
                         sid))
     for event in receptions_to_post(site, station):
         jobs.append(Job("print", (signage.reception_notice_path(sid, event.id),), signage.reception_notice,
-                        (sid, event.id), _print_inputs(records=_event_reads(event), templates=["print/reception-notice.html"],
-                                                 settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher",
-                                                           "base_url"]), sid))
+                        (sid, event.id),
+                        _print_inputs(records=_event_reads(event), templates=["print/reception-notice.html"],
+                                      settings=[*PRINT_SETTINGS, *RULE_SETTINGS, "publisher", "base_url"]),
+                        sid))
     return jobs
 
 
