@@ -23,6 +23,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -198,9 +199,21 @@ def _code_and_packages() -> str:
     """This program's code and the versions of every installed package (WeasyPrint, Pillow, fontTools,
     HarfBuzz, Jinja2 … all shape the bytes) and of Python."""
     digest = hashlib.sha256(fingerprint.code().encode())
-    found = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    found = sorted(f"{name}=={version}" for name, version in _packages().items())
     digest.update("\n".join([sys.version, platform.machine(), *found]).encode())
     return digest.hexdigest()
+
+
+def _packages() -> dict[str, str]:
+    """Each installed package's version, by its normalized name: the first found on the path, as an import finds
+    it. A package is listed once however often its metadata is on the path: `python -m liaison` run in the
+    project's folder also finds the `liaison.egg-info` an editable install leaves there, and run elsewhere
+    it does not; listing both made another environment, and every output was made again."""
+    found: dict[str, str] = {}
+    for distribution in importlib.metadata.distributions():
+        name = re.sub(r"[-_.]+", "-", str(distribution.metadata["Name"] or "")).lower()
+        found.setdefault(name, distribution.version)
+    return found
 
 
 @functools.lru_cache(maxsize=1)

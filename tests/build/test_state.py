@@ -1,7 +1,10 @@
 """The build's record (`build-state.jsonl`): what the next build may keep of the published one."""
 from __future__ import annotations
 
+import importlib.metadata
 import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -187,3 +190,36 @@ def test_a_jobs_fingerprint_follows_each_part_of_what_it_reads(config) -> None:
     assert len(set(digests)) == len(variants)
     again = state.Fingerprints(prepared.context)
     assert [again._fingerprint(variant) for variant in reversed(variants)] == digests[::-1]
+
+
+def _metadata_on_path(folder: Path, name: str, version: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    info = folder / f"{name}.egg-info"
+    info.mkdir()
+    (info / "PKG-INFO").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(folder))
+
+
+@pytest.fixture
+def packages() -> Iterator[Callable[[], str]]:
+    """The code-and-packages part of the environment, computed afresh each time it is asked."""
+    def computed() -> str:
+        state._code_and_packages.cache_clear()
+        return state._code_and_packages()
+    yield computed
+    state._code_and_packages.cache_clear()
+
+
+def test_a_package_whose_metadata_is_on_the_path_twice_is_the_same_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packages: Callable[[], str]) -> None:
+    """`python -m liaison` in the project's folder also finds the liaison.egg-info an editable install leaves
+    there, and run anywhere else does not: the same code and packages, which must not make every output again."""
+    alone = packages()
+    _metadata_on_path(tmp_path, "liaison", importlib.metadata.version("liaison"), monkeypatch)
+    assert packages() == alone
+
+
+def test_another_version_of_a_package_first_on_the_path_is_another_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packages: Callable[[], str]) -> None:
+    alone = packages()
+    _metadata_on_path(tmp_path, "Jinja2", "0.0.1", monkeypatch)
+    assert packages() != alone
