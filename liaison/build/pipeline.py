@@ -236,7 +236,7 @@ class _Run:
         jobs = dict(self.kept)
         for key, (job, result) in results.items():
             if job.outputs:
-                reads = {name: fingerprints.read(name) for name in result.loaded}
+                reads = {name: made_of or fingerprints.read(name) for name, made_of in result.loaded}
                 jobs[key] = state.entry(job, result.facts, fingerprints.of(job), reads)
         return jobs
 
@@ -331,13 +331,15 @@ class _Stream:
         self.tally = tally
         self.next: tuple[Job, Rendered] | None = next(results, None)
         self.done: dict[str, tuple[Job, Rendered]] = {}  # every job's result, its outputs left out
+        self.loaded: dict[tuple[tuple[str, str | None], ...], tuple[tuple[str, str | None], ...]] = {}
 
     def outputs(self, name: str) -> Iterator[Output]:
         while self.next is not None and self.next[0].tree == name:
             job, result = self.next
             if result.problems:
                 raise ContentError(list(result.problems))
-            self.done[job.key] = (job, Rendered((), result.facts, (), result.loaded))  # the runner's one copy
+            loaded = self.loaded.setdefault(result.loaded, result.loaded)  # jobs of a kind load the same: held once
+            self.done[job.key] = (job, Rendered((), result.facts, (), loaded))  # the runner's one copy
             yield from result.outputs
             if self.tally:
                 self.tally.done(job)

@@ -115,7 +115,7 @@ class Job:
             facts.update(linkcheck.page_facts(rendered.outputs))
         # As JSON values, the same whether made now or read from the last build's record (partial builds).
         return Rendered(rendered.outputs, json.loads(json.dumps(facts, ensure_ascii=False)), rendered.problems,
-                        tuple(sorted(loaded)))
+                        tuple(sorted(loaded.items())))
 
 
 def describe(job: Job) -> dict[str, Any]:

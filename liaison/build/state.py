@@ -305,13 +305,13 @@ class Fingerprints:
     def _read(self, name: str) -> str:
         if name.startswith(theme.THEME_FILE):
             path = self.ctx.theme.path(name[len(theme.THEME_FILE):])
-            return _digest(path.read_bytes().decode("latin-1")) if path.is_file() else "missing"
+            return theme.digest(path.read_bytes()) if path.is_file() else "missing"
         loader = self.ctx.env.loader
         try:
             source = loader.get_source(self.ctx.env, name)[0] if loader else ""
         except jinja2.TemplateNotFound:
             return "missing"
-        return _digest(source)
+        return theme.digest(source.encode("utf-8"))
 
     def _records_of(self, kind: str, ids: tuple[str, ...], rule_days: bool) -> str:
         """One digest of the records `ids` of a kind and what the day decides of each: many jobs read the same

@@ -77,4 +77,6 @@ class Rendered:
     # JSON values only (a build keeps them for the next one); the build adds "paths", every output's path.
     facts: dict[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()  # what a check found (the link check): the build stops with them
-    loaded: tuple[str, ...] = ()  # the templates and theme files rendering loaded (the build state records them)
+    # The templates and theme files rendering loaded, each with the digest of the source it was made of (None: not
+    # known, the file's as it is now stands for it; theme.recording), by name: the build state records them.
+    loaded: tuple[tuple[str, str | None], ...] = ()

@@ -6,10 +6,11 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
+import hashlib
 import pickle
 import re
 import traceback
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,14 +45,23 @@ DEFAULT_THEME = _default_theme()
 DEFAULT_PREFIX = "default"  # {% extends "default/base.html" %}: the default template that a theme's one replaces
 TOKENS = "static/tokens.css"  # the colours and type sizes web, kiosk and print share
 THEME_FILE = "theme:"  # a file of the theme read as it is (a stylesheet inlined), among the templates a job loaded
-_LOADED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("loaded", default=None)
+# The templates and theme files loaded while a job renders, each with the digest of the source it was made of.
+_LOADED: contextvars.ContextVar[dict[str, str | None] | None] = contextvars.ContextVar("loaded", default=None)
+
+
+def digest(data: bytes) -> str:
+    """The digest a template or theme file is recorded by, of its bytes: the build state compares the one a job
+    was made of with the file's as it is at the next build."""
+    return hashlib.sha256(data).hexdigest()
 
 
 @contextlib.contextmanager
-def recording() -> Iterator[set[str]]:
-    """The names of the templates (and, as `theme:<path>`, the theme files) loaded while the block runs: what an
-    output was made of, for the build state."""
-    loaded: set[str] = set()
+def recording() -> Iterator[dict[str, str | None]]:
+    """The templates (by name) and the theme files (as `theme:<path>`) loaded while the block runs, each with the
+    digest of the source it was made of (None where Jinja did not load it from the theme): what an output was
+    made of, for the build state. The source as it was read, not the file as it is when the build ends: a
+    template edited meanwhile is made again by the next build."""
+    loaded: dict[str, str | None] = {}
     token = _LOADED.set(loaded)
     try:
         yield loaded
@@ -59,19 +69,52 @@ def recording() -> Iterator[set[str]]:
         _LOADED.reset(token)
 
 
-def _note(name: str) -> None:
+def _note(name: str, made_of: str | None) -> None:
     loaded = _LOADED.get()
     if loaded is not None:
-        loaded.add(name)
+        loaded[name] = made_of
 
 
 class _Environment(jinja2.Environment):
     """Notes every template it loads, by name (extends, include, import and get_template all come here), also
-    when the compiled template is already in its cache."""
+    when the compiled template is already in its cache, with the digest of the source it was compiled from."""
 
     def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> jinja2.Template:
-        _note(name)
-        return super()._load_template(name, globals)
+        template = super()._load_template(name, globals)
+        # The loader's uptodate check rides on the compiled template (Jinja keeps it there): see _Sources.
+        version = getattr(template, "_uptodate", None)
+        _note(name, version.digest if isinstance(version, _Version) else None)
+        return template
+
+
+class _Version:
+    """A template's uptodate check, which Jinja keeps with the template it compiles, carrying the digest of the
+    source it was compiled from: a process compiles a template once per build (auto_reload is off), maybe long
+    after the build began, and the file may have changed since."""
+
+    __slots__ = ("check", "digest")
+
+    def __init__(self, check: Callable[[], bool] | None, made_of: str) -> None:
+        self.check = check
+        self.digest = made_of
+
+    def __call__(self) -> bool:
+        return True if self.check is None else self.check()
+
+
+class _Sources(jinja2.BaseLoader):
+    """A loader's templates, each with a _Version of its source (BaseLoader.load compiles what get_source gives)."""
+
+    def __init__(self, loader: jinja2.BaseLoader) -> None:
+        self.loader = loader
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return source, filename, _Version(uptodate, digest(source.encode("utf-8")))
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
 
 
 @dataclass(frozen=True)
@@ -102,10 +145,10 @@ class Theme:
 
     def loader(self) -> jinja2.BaseLoader:
         """Templates by name from the custom folder, else the default; `default/<name>` always the default's."""
-        return jinja2.ChoiceLoader([
+        return _Sources(jinja2.ChoiceLoader([
             jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(self.default / "templates")}),
             *(jinja2.FileSystemLoader(folder / "templates") for folder in self.folders),
-        ])
+        ]))
 
     def tokens(self) -> dict[str, str]:
         """The custom properties of tokens.css's :root, by name without the dashes, each var() resolved. A
@@ -249,8 +292,9 @@ def environment(dating: Dating, theme: Theme | None = None, compiled: Path | Non
 def stylesheet(theme: Theme, relative: str) -> Markup:
     """A stylesheet of the theme (static/tokens.css, templates/print/poster.css) as it is, to inline it: CSS,
     not a template."""
-    _note(THEME_FILE + relative)
-    return Markup(theme.path(relative).read_text(encoding="utf-8"))
+    data = theme.path(relative).read_bytes()
+    _note(THEME_FILE + relative, digest(data))
+    return Markup(data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))  # as read_text() reads it
 
 
 def palette(tokens: dict[str, str], prefix: str) -> dict[str, str]:

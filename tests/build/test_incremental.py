@@ -372,3 +372,27 @@ def test_a_file_touched_while_the_build_runs_is_recorded_as_its_outputs_were_dat
     build(_config(content, tmp_path / "out", DAY))
     build(_config(content, tmp_path / "clean", DAY, clean=True))
     assert _trees(tmp_path / "out") == _trees(tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_a_template_edited_while_the_build_runs_is_recorded_as_its_outputs_were_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's base.html edited after the workers compiled it, before the build records what its outputs were
+    made of: the record names the source they were made of, so the next build makes them again, as a clean build
+    makes them."""
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    template("东")(content)
+    run = executor.run
+
+    def edited_after_rendering(*args: object, **kwargs: object) -> Iterator[object]:
+        yield from run(*args, **kwargs)  # type: ignore[arg-type]
+        template("西")(content)
+    monkeypatch.setattr(executor, "run", edited_after_rendering)
+    build(_config(content, tmp_path / "out", DAY))
+    monkeypatch.setattr(executor, "run", run)
+    shutil.copytree(tmp_path / "out", tmp_path / "clean", symlinks=True)
+    report = build(_config(content, tmp_path / "out", DAY))
+    build(_config(content, tmp_path / "clean", DAY, clean=True))
+    assert report.rendered, "the pages made of the old base.html are made again"
+    assert _trees(tmp_path / "out") == _trees(tmp_path / "clean")

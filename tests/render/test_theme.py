@@ -17,7 +17,7 @@ from liaison.cli import main
 from liaison.content.problems import ContentError
 from liaison.render.kiosk import screen as kiosk
 from liaison.render.print.notices import notice_sheet
-from liaison.render.theme import DEFAULT_THEME, Theme
+from liaison.render.theme import DEFAULT_THEME, Theme, digest, recording
 from liaison.render.theme import environment as theme_environment
 from liaison.render.web import assets
 from tests.conftest import ROOT, TODAY, dating, model, plan_of, snapshot, web_page, write
@@ -65,6 +65,26 @@ def test_a_template_of_the_theme_replaces_the_default_one_which_stays_reachable(
     assert loader.get_source(env, "default/base.html")[1] == str(DEFAULT_THEME / "templates" / "base.html")
     assert loader.get_source(env, "station.html")[1] == str(DEFAULT_THEME / "templates" / "station.html")
     assert Theme().loader().get_source(env, "base.html")[1] == str(DEFAULT_THEME / "templates" / "base.html")
+
+
+def test_a_template_and_a_stylesheet_are_recorded_by_the_source_they_were_made_of(tmp_path: Path) -> None:
+    """A process compiles a template once per build, maybe long after the build began: what a job records is the
+    digest of the source it was compiled from and of the stylesheet as it was read, not the files as they are
+    when the build ends, or an edit made meanwhile would be taken for what the outputs were made of."""
+    theme = footer_theme(tmp_path / "theme")
+    write(theme / "templates" / "print" / "poster.css", "p { margin: 0; }\r\n")
+    site, _ = model()
+    env = theme_environment(dating(site), Theme(theme))
+    with recording() as first:
+        env.get_template("base.html")
+        stylesheet = env.globals["stylesheet"]("templates/print/poster.css")
+    assert stylesheet == "p { margin: 0; }\n"  # as read_text() reads it
+    base = (theme / "templates" / "base.html").read_bytes()
+    assert first == {"base.html": digest(base), "theme:templates/print/poster.css": digest(b"p { margin: 0; }\r\n")}
+    footer_theme(theme, "改过的页脚")  # edited after it was compiled: the compiled template stays this build's
+    with recording() as again:
+        env.get_template("base.html")
+    assert again["base.html"] == digest(base) != digest((theme / "templates" / "base.html").read_bytes())
 
 
 def test_static_files_of_the_theme_replace_the_defaults_by_path_and_the_others_stay(tmp_path: Path) -> None:
