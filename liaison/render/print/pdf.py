@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from liaison.render import fonts
+from liaison.render.print import libraries
 
 if TYPE_CHECKING:  # WeasyPrint is imported where a PDF is made: a web-only build never loads it (half a second)
     import weasyprint
@@ -39,8 +40,9 @@ class Asset:
 
 
 def load() -> None:
-    """Import WeasyPrint now, in a build that makes PDFs: before the render workers fork, once for them all."""
-    import weasyprint  # noqa: F401
+    """Import WeasyPrint now, in a build that makes PDFs: before the render workers fork, once for them all. Any
+    process that makes a PDF comes here first (libraries: its native libraries found in half the time)."""
+    libraries.import_weasyprint()
 
 
 def _asset_fetcher(assets: Mapping[str, Asset]) -> Any:
@@ -69,6 +71,7 @@ def _fetcher_class() -> type:
 
 def document(html: str, assets: Mapping[str, Asset] | None = None) -> weasyprint.document.Document:
     """Lay out an HTML print template into pages, its text in faces subset to its characters."""
+    load()
     import weasyprint
 
     fetcher = _asset_fetcher(assets or {})
