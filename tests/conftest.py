@@ -112,6 +112,37 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
         return report, out
 
 
+def generated_once(tmp_path_factory: pytest.TempPathFactory, stations: int) -> Path:
+    """The generated county of `stations` stations (benchmarks/corpus.py: the same files for the same size), written
+    once for all the processes of a run, as built_once: its content folder, where every process reads it. Read it
+    only; a test that changes the content works on a copy."""
+    from benchmarks.corpus import generate
+
+    name = f"county-{stations}"
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        generate(content := tmp_path_factory.mktemp(name) / "content", stations)
+        return content
+    shared = tmp_path_factory.getbasetemp().parent / name  # the run's folder, above each worker's own
+    with (shared.parent / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shared.is_dir():
+            generate((partial := shared.with_name(f"{name}.partial")) / "content", stations)
+            partial.rename(shared)
+    return shared / "content"
+
+
+@pytest.fixture(scope="session")
+def county_100(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated county of 100 stations (`generated_once`): read it only."""
+    return generated_once(tmp_path_factory, 100)
+
+
+@pytest.fixture(scope="session")
+def county_300(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated county of 300 stations and about 3,000 deputies (`generated_once`): read it only."""
+    return generated_once(tmp_path_factory, 300)
+
+
 def published_copy(built: Path, to: Path) -> None:
     """What a build published in `built` (the store and its two links), copied into `to` as if built there."""
     shutil.copytree(built, to, symlinks=True, dirs_exist_ok=True)
