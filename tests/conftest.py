@@ -7,6 +7,7 @@ import fcntl
 import functools
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -71,6 +72,34 @@ def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
+# What rendering the mini content once leaves in a process that holds for any content: the system's fonts as
+# fontconfig and HarfBuzz give them, the rules that fontconfig was taught for the theme's font subsets (the cache
+# stands for the rules, which stay in fontconfig), and the plate textures (a function of material and size).
+WARM_CACHES = {"liaison.render.fonts.find", "liaison.render.fonts.coverage", "liaison.render.fonts._harfbuzz_face",
+               "liaison.render.fonts._fallback", "liaison.render.print.pdf._prefer_subsets",
+               "liaison.render.print.pdf._fetcher_class", "liaison.render.print.texture.plate_texture"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_renderers(request: pytest.FixtureRequest, user_cache: Path) -> None:
+    """In a run with slow tests (whole builds), every job of the mini content rendered once in this process
+    before any test: the libraries start up here (WeasyPrint with fontconfig and Pango, pypinyin's dictionaries,
+    PDFium) and the system's fonts are looked up, and the render workers of every build this process makes are
+    forked with all that, instead of each worker doing it again (a build of mini: 2.9 s of its workers' CPU,
+    1.9 s after). What the render left in liaison's caches of the content's own values (QR symbols, font
+    subsets, Markdown) is dropped again: only WARM_CACHES stay. The fast loop, which builds little, starts
+    without it."""
+    if not any(item.get_closest_marker("slow") for item in request.session.items):
+        return
+    rendered(lambda job: True)
+    for name, module in list(sys.modules.items()):
+        if name == "liaison" or name.startswith("liaison."):
+            for attribute in vars(module).values():
+                if isinstance(attribute, functools._lru_cache_wrapper) and attribute.__module__ == name \
+                        and f"{name}.{attribute.__qualname__}" not in WARM_CACHES:
+                    attribute.cache_clear()
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects anything
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [f"{item.nodeid} uses the fixture {fixture!r} but is not marked @pytest.mark.{marker}"
@@ -110,6 +139,37 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
         published_copy(out, partial := shared.with_name(f"{name}.partial"))
         partial.rename(shared)
         return report, out
+
+
+def generated_once(tmp_path_factory: pytest.TempPathFactory, stations: int) -> Path:
+    """The generated county of `stations` stations (benchmarks/corpus.py: the same files for the same size), written
+    once for all the processes of a run, as built_once: its content folder, where every process reads it. Read it
+    only; a test that changes the content works on a copy."""
+    from benchmarks.corpus import generate
+
+    name = f"county-{stations}"
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        generate(content := tmp_path_factory.mktemp(name) / "content", stations)
+        return content
+    shared = tmp_path_factory.getbasetemp().parent / name  # the run's folder, above each worker's own
+    with (shared.parent / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shared.is_dir():
+            generate((partial := shared.with_name(f"{name}.partial")) / "content", stations)
+            partial.rename(shared)
+    return shared / "content"
+
+
+@pytest.fixture(scope="session")
+def county_100(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated county of 100 stations (`generated_once`): read it only."""
+    return generated_once(tmp_path_factory, 100)
+
+
+@pytest.fixture(scope="session")
+def county_300(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated county of 300 stations and about 3,000 deputies (`generated_once`): read it only."""
+    return generated_once(tmp_path_factory, 300)
 
 
 def published_copy(built: Path, to: Path) -> None:

@@ -85,7 +85,13 @@ def qr_codes(data: bytes, dpi: int = 150) -> list[Code]:
     """Rasterise every page at print resolution and decode every QR code on it."""
     codes = []
     for page in pypdfium2.PdfDocument(data):
-        image = page.render(scale=dpi / 72).to_pil()
+        # The decoder reads PDFium's own pixels (RGB, as a PIL image of the page has them): a poster's page at
+        # 150 dpi is 35 million pixels, which a PIL image would copy twice more (into the image, then out of it
+        # for the decoder), with more time in those copies than in the decoding.
+        bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+        assert bitmap.mode == "RGB", bitmap.mode
+        image = zxingcpp.ImageView(memoryview(bitmap.buffer).cast("B"), bitmap.width, bitmap.height,
+                                   zxingcpp.ImageFormat.RGB, bitmap.stride)
         for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
             p = result.position
             side_px = max(abs(p.top_right.x - p.top_left.x), abs(p.bottom_left.y - p.top_left.y))

@@ -1,7 +1,9 @@
 """Publish a small synthetic build with the real writer, in a process of its own.
 
-`python -m tests.publish_driver SITE SIGNAGE DAY`: the tests kill this process before each of its
-file system changes in turn (strace), which a full render would make too slow to do for every step.
+`python -m tests.publish_driver SITE SIGNAGE DAY [--after-a-line]`: the tests kill this process before each of its
+file system changes in turn (strace), which a full render would make too slow to do for every step. With
+--after-a-line it says `ready` once its modules are loaded and publishes when it reads a line: a tracer attached
+in between sees the writer's system calls without the thousands of the interpreter's start.
 """
 from __future__ import annotations
 
@@ -31,4 +33,7 @@ def main(site: str, signage: str, day: str) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[4:] == ["--after-a-line"]:
+        print("ready", flush=True)
+        sys.stdin.readline()
     main(*sys.argv[1:4])

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import TODAY as CORPUS_TODAY
-from benchmarks.corpus import generate
 from benchmarks.search import index_files, write_search
 from liaison.content.pinyin_ids import person_syllables
 from liaison.model.site import Site
@@ -150,11 +149,10 @@ def test_a_split_index_lists_the_regions_and_each_region_holds_its_townships_dep
 
 
 @pytest.mark.slow
-def test_at_province_scale_no_index_file_is_over_budget_nor_near_the_whole(tmp_path: Path) -> None:
+def test_at_province_scale_no_index_file_is_over_budget_nor_near_the_whole(county_100: Path, tmp_path: Path) -> None:
     """A generated county of 100 stations, its index once whole and once split by region: every file of the split
     index is under the budget and under a third of the whole, so a reader loads a region, not the county."""
-    content = tmp_path / "content"
-    generate(content, 100)
+    content = county_100
     split_search(content, tmp_path / "whole", CORPUS_TODAY, search.SPLIT_ABOVE)
     assert set(index_files(tmp_path / "whole")) == {search.INDEX}  # a county stays one file
     whole = len(gzip.compress((tmp_path / "whole" / search.INDEX).read_bytes(), 6))

@@ -318,21 +318,34 @@ def unit(words: str) -> Edit:
     return lambda content: _record(content, "deputies/wang-kun.yaml", lambda d: d.update(unit=f"城关镇{words}"))
 
 
+@pytest.fixture(scope="module")
+def split_search(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Mini with a third deputy, built with its search index split by region (search.SPLIT_ABOVE lowered), once
+    for the module: a folder of content, theme and out, which each test copies (with the files' times)."""
+    from liaison.render.web import search
+
+    work = tmp_path_factory.mktemp("split-search")
+    shutil.copytree(MINI, work / "content")
+    (work / "theme").mkdir()
+    add_deputy(2)(work / "content")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SPLIT_ABOVE", 0)
+        build(_config(work / "content", work / "out", DAY))
+    return work
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("edit", [unit("文化站"), add_deputy(1), remove_added, station_name("北"), rename_notice,
                                   delete_notice],
                          ids=lambda value: getattr(value, "__qualname__", str(value)).split(".")[0])
 def test_a_search_index_split_by_region_built_incrementally_equals_a_clean_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit) -> None:
+        split_search: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit) -> None:
     """The index split by region (search.SPLIT_ABOVE lowered): each region's file declares what it reads."""
     from liaison.render.web import search
 
     monkeypatch.setattr(search, "SPLIT_ABOVE", 0)
     work = tmp_path / "work"
-    shutil.copytree(MINI, work / "content")
-    (work / "theme").mkdir()
-    add_deputy(2)(work / "content")
-    build(_config(work / "content", work / "out", DAY))
+    shutil.copytree(split_search, work, symlinks=True)
     assert (work / "out" / "site" / search.region_path("east-village")).is_file()
     edit(work / "content")
     shutil.copytree(work / "out", tmp_path / "clean", symlinks=True)

@@ -8,9 +8,12 @@ each of its file system changes in turn with strace (test_killed_before_every_fi
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from liaison import progress
+from liaison import cli, progress
 from liaison.build.pipeline import Config, build
 from liaison.build.writer import MANIFEST
 from tests import publish_driver
@@ -152,10 +155,49 @@ def observe(out: Path) -> tuple:
     return tuple(seen)
 
 
+class Watch:
+    """Wakes the watcher of the output folders when an entry is made, removed or renamed in a folder that `observe`
+    looks into (inotify): the output folder, the store, each generation and its site/ and signage/. Every change
+    of state is one of those, so each is looked at as soon as it is made. A watcher that looked again and again
+    instead took a core from the build it watched (and from the other tests) and, preempted, killed some builds
+    a state or two after the one it had seen (3 runs of 10); woken by the changes, it kills in the state seen and
+    finds the same states, the brief one of `current.new` in every run."""
+
+    MASK = 0x100 | 0x200 | 0x40 | 0x80  # IN_CREATE, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO
+    _libc = ctypes.CDLL(None, use_errno=True)
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        assert self.fd >= 0, os.strerror(ctypes.get_errno())
+
+    def arm(self) -> None:
+        """Watch the folders there are now (again: a watch already there stays): call before looking, so that a
+        change made after the look wakes `wait`."""
+        store = self.out / ".site.liaison"
+        folders = [self.out, store]
+        with contextlib.suppress(FileNotFoundError):
+            folders += [store / name / sub for name in os.listdir(store) if name.startswith("gen-")
+                        for sub in ("", "site", "signage")]
+        for folder in folders:
+            self._libc.inotify_add_watch(self.fd, os.fsencode(folder), self.MASK)  # -1 where it is gone already
+
+    def wait(self, timeout: float) -> None:
+        """Until a watched folder changes (or `timeout` seconds, to see whether the build ended)."""
+        if select.select([self.fd], [], [], timeout)[0]:
+            with contextlib.suppress(BlockingIOError):
+                while os.read(self.fd, 65536):
+                    pass
+
+    def close(self) -> None:
+        os.close(self.fd)  # takes milliseconds (the kernel waits for its watches to go): only after the kill
+
+
 @pytest.mark.slow
 def test_killed_at_every_stage_seen_in_the_output_folders(reference, tmp_path: Path) -> None:
     """Each run is killed at the first state of the folders that no earlier run was killed in; the test
-    ends when a build runs to its end without showing a new one."""
+    ends when a build runs to its end without showing a new one. The next build after each kill runs in this
+    process, with the command's own arguments (`cli.main`): it is the killed ones that need a process of their own."""
     old, new = reference[OLD_DAY][1], reference[NEW_DAY][1]
     killed_in: set[tuple] = set()
     while_staging = 0
@@ -164,20 +206,25 @@ def test_killed_at_every_stage_seen_in_the_output_folders(reference, tmp_path: P
         published_copy(reference[OLD_DAY][0], out)
         put_clerk_files(out)
         before = observe(out)
+        watch = Watch(out)
         process = start(out)
-        while process.poll() is None:
-            if (state := observe(out)) != before and state not in killed_in:
+        try:
+            while process.poll() is None:
+                watch.arm()
+                if (state := observe(out)) != before and state not in killed_in:
+                    break
+                watch.wait(0.01)
+            else:
+                assert process.wait() == 0, process.communicate()
                 break
-        else:
-            assert process.wait() == 0, process.communicate()
-            break
-        stopped(process)
+            stopped(process)
+        finally:
+            watch.close()
         killed_in.add(state)
         while_staging += bool(staging(out))
         assert published(out) in (old, new)
         assert_clerk_files_intact(out)
-        rerun = finish(out)
-        assert rerun.returncode == 0, rerun.stderr
+        assert cli.main(command(out)[2:]) == 0
         assert published(out) == new
         assert_clean(out)
     assert len(killed_in) >= 4 and while_staging >= 2, killed_in
@@ -189,20 +236,47 @@ def driver(site: Path, signage: Path) -> list[str]:
 
 def strace_points(prepare: Callable[[Path], None], signage_of: Callable[[Path], Path],
                   tmp_path: Path) -> Iterator[tuple[Path, subprocess.CompletedProcess]]:
-    """Run the writer once per file system change it makes, killed just before the n-th one."""
-    changes = "rename,renameat,renameat2,symlink,symlinkat,link,linkat,unlink,unlinkat,rmdir,mkdir,mkdirat"
+    """Run the writer once per file system change it makes, killed just before the n-th one.
+
+    (As strace counts: `when=n` counts the calls of each system call of the set apart, so a run is killed before
+    the n-th call of whichever reaches n first, and the runs end when n passes the most frequent one's count.
+    A change made by a call rarer than the frequent ones before it, such as the rename that switches `current`,
+    is not one a run is killed before.)"""
     for n in range(1, 500):
         out = tmp_path / f"point-{n}"
         prepare(out)
         put_clerk_files(out)
-        run = subprocess.run(
-            ["strace", "-qq", "-o", "/dev/null", "-e", f"trace={changes}",
-             "-e", f"inject={changes}:signal=SIGKILL:when={n}", *driver(out / "site", signage_of(out))],
-            cwd=ROOT, capture_output=True, text=True, env=ENV, timeout=120)
+        run = killed_before_change(n, driver(out / "site", signage_of(out)))
         yield out, run
         if run.returncode == 0:
             return
     raise AssertionError("the writer never finished")
+
+
+def killed_before_change(n: int, command: list[str]) -> subprocess.CompletedProcess:
+    """The driver run with strace killing it just before its n-th file system change (as strace_points counts).
+    strace attaches once the driver has loaded its modules (which changes nothing: no bytecode is written) and
+    before it publishes: traced from its start, the interpreter's thousands of other system calls each stopped
+    it, which took 0.5 s a run."""
+    changes = "rename,renameat,renameat2,symlink,symlinkat,link,linkat,unlink,unlinkat,rmdir,mkdir,mkdirat"
+    process = subprocess.Popen([*command, "--after-a-line"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT, env=ENV)
+    tracer = None
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "ready\n", process.communicate()
+        tracer = subprocess.Popen(["strace", "-o", "/dev/null", "-p", str(process.pid), "-e", f"trace={changes}",
+                                   "-e", f"inject={changes}:signal=SIGKILL:when={n}"], stderr=subprocess.PIPE, text=True)
+        assert tracer.stderr is not None
+        attached = tracer.stderr.readline()  # said once the driver is stopped under strace's control
+        assert attached.strip() == f"strace: Process {process.pid} attached", attached + tracer.communicate()[1]
+        stdout, stderr = process.communicate("go\n", timeout=120)
+        assert tracer.wait(timeout=120) in (0, -signal.SIGKILL, 128 + signal.SIGKILL)  # it ends with the driver
+    finally:
+        for running in (process, tracer):
+            if running is not None and running.poll() is None:
+                running.kill()
+                running.wait()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 def driver_pair(day: str) -> Pair:
@@ -245,9 +319,7 @@ def test_killed_before_every_file_system_change(start_from: str, tmp_path: Path,
         assert run.returncode in (0, -signal.SIGKILL, 128 + signal.SIGKILL), run.stderr
         assert without_manifest(published(out, signage_of(out))) in (old, new)
         assert_clerk_files_intact(out)
-        again = subprocess.run(driver(out / "site", signage_of(out)), capture_output=True, text=True, env=ENV,
-                               cwd=ROOT, timeout=120)
-        assert again.returncode == 0, again.stderr
+        publish_driver.main(str(out / "site"), str(signage_of(out)), NEW_DAY)  # the next run, here: it completes
         assert without_manifest(published(out, signage_of(out))) == new
     assert points > 10
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import TODAY as CORPUS_TODAY
-from benchmarks.corpus import generate
 from liaison import cli
 from liaison.render.report.compliance import (
     TERMINAL_PROBLEMS,
@@ -186,10 +186,11 @@ def test_without_script_the_table_is_whole_and_the_filters_wait_for_it(demo_repo
 
 # ---- a county: a generated corpus, in Chromium from file:// ------------------------------------------------
 
-def county_report(folder: Path, stations: int) -> Path:
-    """The report of a generated corpus under the 衢州, 西峡 and 无锡 rules (every station rated), with inspectors'
-    assessments for two townships so that the star bands differ: its folder."""
-    content = generate(folder / "content", stations).content
+def county_report(folder: Path, generated: Path) -> Path:
+    """The report of a generated corpus (a copy of `generated`) under the 衢州, 西峡 and 无锡 rules (every station
+    rated), with inspectors' assessments for two townships so that the star bands differ: its folder."""
+    content = folder / "content"
+    shutil.copytree(generated, content)
     site_yaml = content / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "compliance: {profiles: [衢州, 西峡, 无锡]}\n",
                          encoding="utf-8")
@@ -204,8 +205,8 @@ def county_report(folder: Path, stations: int) -> Path:
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    report = county_report(tmp_path_factory.mktemp("county"), 100)
+def county(tmp_path_factory: pytest.TempPathFactory, county_100: Path) -> tuple[Path, dict]:
+    report = county_report(tmp_path_factory.mktemp("county"), county_100)
     return report / "compliance.html", json.loads((report / "compliance.json").read_text(encoding="utf-8"))
 
 
@@ -290,10 +291,10 @@ def test_without_javascript_the_county_table_is_all_there(browser, county) -> No
 
 
 @pytest.mark.slow
-def test_a_300_station_county_report_is_one_usable_file(tmp_path: Path) -> None:
+def test_a_300_station_county_report_is_one_usable_file(county_300: Path, tmp_path: Path) -> None:
     """One row and one detail section per station, in one file a browser opens at once from disk: about 4 MB
     with every station rated (README: 检查报告). The size is bounded, not the time."""
-    report = county_report(tmp_path, 300)
+    report = county_report(tmp_path, county_300)
     html = (report / "compliance.html").read_text(encoding="utf-8")
     page = Rows()
     page.feed(html)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import TODAY as CORPUS_TODAY
-from benchmarks.corpus import generate
 from liaison.build import executor
 from liaison.build.pipeline import Config, prepare
 from liaison.model import urls
@@ -96,12 +95,10 @@ def test_parts_link_their_neighbours_and_records_link_their_part(demo_checked, t
 
 
 @pytest.mark.slow
-def test_no_public_page_exceeds_the_budget_at_county_size(tmp_path: Path) -> None:
+def test_no_public_page_exceeds_the_budget_at_county_size(county_300: Path, tmp_path: Path) -> None:
     """300 generated stations and about 3,000 deputies: every web page of the plan rendered (kiosk screens,
     full-screen pages for the lobby TV, are not sent to phones)."""
-    content = tmp_path / "content"
-    generate(content, 300)
-    prepared = prepare(Config(content, tmp_path / "site", tmp_path / "signage", today=CORPUS_TODAY))
+    prepared = prepare(Config(county_300, tmp_path / "site", tmp_path / "signage", today=CORPUS_TODAY))
     assert len(prepared.context.site.deputies) >= 3000
     jobs = [job for job in prepared.jobs if job.target == "web" and not job.fan_in
             and any(path.endswith(".html") for path in job.outputs)]
