@@ -234,38 +234,42 @@ def driver(site: Path, signage: Path) -> list[str]:
     return [sys.executable, "-m", "tests.publish_driver", str(site), str(signage), NEW_DAY]
 
 
+CHANGES = ("rename", "renameat", "renameat2", "symlink", "symlinkat", "link", "linkat", "unlink", "unlinkat", "rmdir",
+           "mkdir", "mkdirat")  # the system calls that change the file system's names
+
+
 def strace_points(prepare: Callable[[Path], None], signage_of: Callable[[Path], Path],
                   tmp_path: Path) -> Iterator[tuple[Path, subprocess.CompletedProcess]]:
-    """Run the writer once per file system change it makes, killed just before the n-th one.
+    """Run the writer once per file system change it makes, killed just before it: for each system call that
+    makes changes, before its first call, then its second, until a run makes fewer of them and ends. (strace's
+    `when=n` counts each call of a set apart: killed before the n-th call of whichever of the set reaches n
+    first, a change made by a call rarer than those before it, such as the rename that switches `current`, was
+    never one a run was killed before.)"""
+    for call in CHANGES:
+        for n in range(1, 500):
+            out = tmp_path / f"{call}-{n}"
+            prepare(out)
+            put_clerk_files(out)
+            run = killed_before_change(call, n, driver(out / "site", signage_of(out)))
+            yield out, run
+            if run.returncode == 0:
+                break
+        else:
+            raise AssertionError(f"the writer never finished ({call})")
 
-    (As strace counts: `when=n` counts the calls of each system call of the set apart, so a run is killed before
-    the n-th call of whichever reaches n first, and the runs end when n passes the most frequent one's count.
-    A change made by a call rarer than the frequent ones before it, such as the rename that switches `current`,
-    is not one a run is killed before.)"""
-    for n in range(1, 500):
-        out = tmp_path / f"point-{n}"
-        prepare(out)
-        put_clerk_files(out)
-        run = killed_before_change(n, driver(out / "site", signage_of(out)))
-        yield out, run
-        if run.returncode == 0:
-            return
-    raise AssertionError("the writer never finished")
 
-
-def killed_before_change(n: int, command: list[str]) -> subprocess.CompletedProcess:
-    """The driver run with strace killing it just before its n-th file system change (as strace_points counts).
+def killed_before_change(call: str, n: int, command: list[str]) -> subprocess.CompletedProcess:
+    """The driver run with strace killing it just before its n-th `call` (a system call of CHANGES).
     strace attaches once the driver has loaded its modules (which changes nothing: no bytecode is written) and
     before it publishes: traced from its start, the interpreter's thousands of other system calls each stopped
     it, which took 0.5 s a run."""
-    changes = "rename,renameat,renameat2,symlink,symlinkat,link,linkat,unlink,unlinkat,rmdir,mkdir,mkdirat"
     process = subprocess.Popen([*command, "--after-a-line"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=ROOT, env=ENV)
     tracer = None
     try:
         assert process.stdout is not None and process.stdout.readline() == "ready\n", process.communicate()
-        tracer = subprocess.Popen(["strace", "-o", "/dev/null", "-p", str(process.pid), "-e", f"trace={changes}",
-                                   "-e", f"inject={changes}:signal=SIGKILL:when={n}"], stderr=subprocess.PIPE, text=True)
+        tracer = subprocess.Popen(["strace", "-o", "/dev/null", "-p", str(process.pid), "-e", f"trace={call}",
+                                   "-e", f"inject={call}:signal=SIGKILL:when={n}"], stderr=subprocess.PIPE, text=True)
         assert tracer.stderr is not None
         attached = tracer.stderr.readline()  # said once the driver is stopped under strace's control
         assert attached.strip() == f"strace: Process {process.pid} attached", attached + tracer.communicate()[1]
