@@ -1,7 +1,7 @@
 """WeasyPrint imported with its native libraries found from the dynamic linker's cache, read once.
 
 WeasyPrint opens Pango, HarfBuzz, fontconfig and GObject by trying several names for each, most of them the
-names of other systems (libgobject-2.0-0, the Windows one); cffi looks a name that does not open up with
+names of other systems (libgobject-2.0-0, the Windows one); cffi looks up a name that does not open with
 ctypes.util.find_library, which on Linux runs `ldconfig -p`, then the C compiler, then the linker, each time. Some
 twenty such look-ups cost 0.25-0.35 s of every build that makes a PDF (an import of 0.3 s instead of 0.6 s,
 measured on this project's machine). While WeasyPrint is imported, find_library answers from one reading of the
