@@ -14,11 +14,12 @@ import pytest
 from liaison.build.plan import Job
 from liaison.build.writer import MANIFEST
 from liaison.cli import main
+from liaison.render.print import pdf as pdf_module
 from liaison.render.print import signboards
 from liaison.render.print import spec as printspec
 from liaison.render.print.posters import poster_sheets
 from liaison.rules.six_items import TITLES
-from tests.conftest import model, plan_of, rendered, write
+from tests.conftest import MINI, model, plan_of, rendered, write
 from tests.pdf_reading import box_mm, colour_operators, images, qr_codes, reader, text, unembedded_fonts
 
 BASE = "https://rd.example.cn/lianluozhan/"
@@ -89,6 +90,21 @@ def test_poster_sheet_size_and_minimum_text_size(signage: Path) -> None:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         sizes = {round(char["size"], 1) for char in pdf.pages[0].chars}
     assert min(sizes) >= printspec.POSTER_MIN_PT - 0.05
+
+
+def test_poster_sets_every_line_in_the_noto_subsets_the_flow_in_the_heading_face(signage: Path) -> None:
+    """The flow chart is an SVG: the page's stylesheet does not reach its text, which fell to fontconfig's defaults
+    (DejaVu Sans, BabelStone Han) in the wrong face, and embedded a 51 MB font whole for every poster."""
+    with pdfplumber.open(io.BytesIO((signage / "centre" / "poster-1.pdf").read_bytes())) as pdf:
+        chars = [char for page in pdf.pages for char in page.chars]
+    faces = {char["fontname"].split("+")[-1] for char in chars}
+    assert faces and all(face.startswith("Noto-S") and "-subset" in face for face in faces), faces
+    steps = model(MINI)[0].settings.opinion_flow
+    line = "".join(char["text"] for char in chars)
+    start = line.index(f"1.{steps[0]}")
+    flow = chars[start:start + len(f"1.{steps[0]}")]
+    heading = pdf_module._subset_family("Noto Serif CJK SC", 900).replace(" ", "-")  # as the PDF names it
+    assert {char["fontname"].split("+")[-1].removesuffix("-Heavy") for char in flow} == {heading}
 
 
 def test_every_qr_code_decodes_to_its_url_at_its_size(signage: Path) -> None:
