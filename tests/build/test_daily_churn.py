@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 
@@ -32,14 +33,21 @@ Tree = dict[str, bytes]
 
 @pytest.fixture(scope="module")
 def days(tmp_path_factory: pytest.TempPathFactory) -> dict[dt.date, dict[str, Tree]]:
-    """The demo's site and signage as built on each day, content dated by its files (no SOURCE_DATE_EPOCH)."""
+    """The demo's site and signage as built on each day, content dated by its files (no SOURCE_DATE_EPOCH): built
+    in full on the first day, then each day over a copy of the day before's, as a daily task rebuilds (an
+    incremental build writes what a full one would: tests/build/test_incremental.py)."""
     built = {}
+    before = None
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(dates.EPOCH_VARIABLE, raising=False)
         for day in (QUIET, ON_THE_DAY, AFTER):
             out = tmp_path_factory.mktemp(f"demo-{day}")
+            if before is not None:
+                for name in ("site", "signage"):
+                    shutil.copytree(before / name, out / name, symlinks=True)
             build(Config(content=DEMO, site_dir=out / "site", signage_dir=out / "signage", today=day, strict=True))
             built[day] = {name: snapshot(out / name) for name in ("site", "signage")}
+            before = out
     return built
 
 
