@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -171,20 +169,6 @@ def test_at_province_scale_no_index_file_is_over_budget_nor_near_the_whole(count
 ])
 def test_a_name_reads_as_pinyin_syllables_with_surname_readings(name: str, expected: list[str]) -> None:
     assert person_syllables(name) == expected
-
-
-def test_warm_loads_what_reading_names_needs_before_the_render_workers_fork() -> None:
-    """The executor calls search.warm() before forking (tests/build/test_executor.py): after it, reading a name
-    loads nothing more, so no worker loads and holds pypinyin's dictionaries of its own."""
-    script = ("import sys\n"
-              "from liaison.render.web import search\n"
-              "from liaison.content.pinyin_ids import person_syllables, syllables\n"
-              "search.warm()\n"
-              "before = set(sys.modules)\n"
-              "person_syllables('欧阳德明'), syllables('城关镇东街社区联络站')\n"
-              "print(sorted(set(sys.modules) - before))\n")
-    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "[]"
 
 
 # ---- in Chromium, from disk ------------------------------------------------------------------------------

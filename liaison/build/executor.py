@@ -23,10 +23,6 @@ PDF), and the inherited pages a worker copies as it reads them, are bounded by r
 WORN bytes of its own (`Wear`) says so with its answer; the parent hands it nothing more, closes its pipe once it
 has answered what it held, and forks another in its place. A worker's memory grows with its largest job, not
 with the corpus or the number of jobs it ran.
-
-What a render module would load lazily in every worker (pypinyin's dictionaries for the search index), it loads
-once here before the first fork through a module-level `warm()`: the workers, and the ones that take the place
-of retired workers, inherit it loaded and share its pages instead of each loading and holding a copy.
 """
 from __future__ import annotations
 
@@ -108,7 +104,6 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         yield from _in_process(jobs, context, given)
         return
     _TASK = (jobs, context)
-    warm(jobs)
     thaw = not gc.get_freeze_count()  # freezes that others made are theirs to undo
     # What preparing the build left in reference cycles (the records as loaded, the validation's), freed now: the
     # first fork freezes all this process holds, garbage too, out of the collector's sight to the end of the run.
@@ -127,14 +122,6 @@ def run(jobs: Sequence[Job], context: Context, given: Mapping[str, Rendered] | N
         _TASK = None
         if thaw:
             gc.unfreeze()
-
-
-def warm(jobs: Sequence[Job]) -> None:
-    """Calls the module-level `warm()` of each render module of the jobs that has one, once each."""
-    for name in dict.fromkeys(job.render.__module__ for job in jobs):
-        hook = getattr(sys.modules.get(name), "warm", None)
-        if callable(hook):
-            hook()
 
 
 def forks_safely(platform: str = sys.platform) -> bool:

@@ -97,26 +97,6 @@ def counted(ctx: Any, n: int, delay: float) -> Rendered:
     return Rendered((Output(f"n/{n}.txt", f"{n}".encode()),), {"n": n, "pid": os.getpid(), "serial": _RAN[0]})
 
 
-_WARMED: list[int] = []  # the processes that ran this module's warm(), as executor.run calls it
-
-
-def warm() -> None:
-    """What a render module would otherwise load in each worker (search's pypinyin dictionaries)."""
-    _WARMED.append(os.getpid())
-
-
-def warmed(ctx: Any, n: int) -> Rendered:
-    return Rendered((Output(f"n/{n}.txt", b""),), {"warmed": list(_WARMED), "pid": os.getpid()})
-
-
-def test_a_render_modules_warm_runs_once_here_and_every_worker_inherits_what_it_loaded() -> None:
-    _WARMED.clear()
-    results = run([Job("web", (f"n/{n}.txt",), warmed, (n,)) for n in range(12)], workers=2)
-    assert [os.getpid()] == _WARMED  # once for the module, not once per job, and in this process
-    assert len({result.facts["pid"] for _, result in results}) == 2
-    assert all(result.facts["warmed"] == [os.getpid()] for _, result in results)  # no worker warmed again
-
-
 def test_a_heavy_job_starts_first_on_a_worker_of_its_own_and_results_still_come_in_plan_order() -> None:
     """A small build's poster, last in the plan, would otherwise start when the web pages are done and keep the
     build waiting while the other worker idles: it goes first to a worker that takes nothing else meanwhile."""

@@ -41,13 +41,6 @@ SPLIT_ABOVE = 6000
 PARTS = "LIAISON_SEARCH_PARTS"  # the global each region's file adds its part to, by the region's id
 
 
-def warm() -> None:
-    """pypinyin's dictionaries, loaded before the render workers fork (`executor.warm`): a worker loading them
-    itself takes about a quarter of a second and holds some 56 MB of its own, and retired workers' successors
-    would load them again."""
-    syllables("站")
-
-
 def split(site: Site) -> bool:
     """Whether the index is split by region (the plan asks; a job is told its region)."""
     return len(site.deputies) + len(site.stations) > SPLIT_ABOVE
