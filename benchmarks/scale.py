@@ -14,8 +14,10 @@ day (--today + 1). Each step is timed (wall clock) and measured for memory two w
   only; a peak shorter than the interval can be missed).
 
 The same run builds the corpus's station and deputy pages with Hugo and Pelican (benchmarks/peers.py) and
-compares web pages per second. Everything is repeated --repeat times; the tables print medians, in Markdown
-for the README, with the machine they were measured on. The `liaison` command runs this checkout's package
+compares web pages per second; a last table turns issue 14's goal for web pages (at least Hugo's rate and 3
+times Pelican's) into the wall time it allows liaison's pages, beside liaison's check alone. Everything is
+repeated --repeat times; the tables print medians, in Markdown for the README, with the machine they were
+measured on. The `liaison` command runs this checkout's package
 (PYTHONPATH), whichever installation the command belongs to.
 """
 from __future__ import annotations
@@ -298,6 +300,28 @@ def pages_table(sizes: list[Size], web_only: bool, peer_list: list[Peer]) -> lis
     return lines
 
 
+def _peer_rate(size: Size, name: str) -> float | None:
+    runs = size.peer_runs.get(name)
+    return size.peer_pages[name] / statistics.median(run.seconds for run in runs) if runs else None
+
+
+def goal_table(sizes: list[Size], web_only: bool) -> list[str]:
+    """Issue 14's goal for web pages (at least Hugo's rate and 3 times Pelican's) as the wall time it allows
+    liaison's pages, beside the check alone: the load and validation every build starts with."""
+    lines = ["| stations | liaison's web pages | pages per second the goal asks | wall time that allows "
+             "| liaison's check alone | liaison's web pages took |", "|---:|---:|---:|---:|---:|---:|"]
+    step = WEB_ONLY if web_only else "cold build"
+    for size in sizes:
+        hugo, pelican = _peer_rate(size, "Hugo"), _peer_rate(size, "Pelican")
+        if hugo is None or pelican is None or step not in size.runs or "check" not in size.runs:
+            continue
+        asked = max(hugo, 3 * pelican)
+        check, took = (statistics.median(run.seconds for run in size.runs[name]) for name in ("check", step))
+        lines.append(f"| {size.corpus.stations} | {size.web_pages:,} | {asked:,.0f} | {size.web_pages / asked:.2f} s "
+                     f"| {check:.2f} s | {took:.2f} s |")
+    return lines if len(lines) > 2 else []
+
+
 def report(sizes: list[Size], web_only: bool, peer_list: list[Peer], loads: tuple[float, float], version: str) -> str:
     corpora = "\n".join(f"- {size.corpus.describe()}" for size in sizes)
     repeat = min((len(runs) for size in sizes for runs in size.runs.values()), default=0)
@@ -307,7 +331,8 @@ def report(sizes: list[Size], web_only: bool, peer_list: list[Peer], loads: tupl
         f"medians of {repeat} run{'s' if repeat > 1 else ''}.", "",
         "Corpora (`benchmarks/corpus.py`):", corpora, "",
         *steps_table(sizes), "",
-        *pages_table(sizes, web_only, peer_list), ""])
+        *pages_table(sizes, web_only, peer_list), "",
+        *goal_table(sizes, web_only), ""])
 
 
 # ---- main -------------------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmarks.corpus import TODAY, generate
-from benchmarks.scale import STEPS
+from benchmarks.corpus import TODAY, Corpus, generate
+from benchmarks.scale import STEPS, WEB_ONLY, Run, Size, goal_table
 from liaison import cli
 from tests.conftest import ROOT
 
@@ -71,3 +71,28 @@ def test_the_scale_benchmark_runs(tmp_path: Path) -> None:
     assert {row.split(" | ")[1].split()[0] for row in rows[len(STEPS):]} >= {"liaison", "Hugo", "Pelican"}
     phone_edit = rows[STEPS.index("one phone edit")].split(" | ")
     assert int(phone_edit[6].replace(",", "")) > 0  # the edit reached the site: its pages changed
+
+
+def _size(pages: int, check: float, web_only: float, hugo: tuple[int, float], pelican: tuple[int, float]) -> Size:
+    def runs(seconds: float) -> list[Run]:
+        return [Run(seconds + delta, 0.0, None, "") for delta in (0.1, 0.0, -0.1)]  # median: seconds
+
+    size = Size(Corpus(Path("."), stations=300), runs={"check": runs(check), WEB_ONLY: runs(web_only)},
+                web_pages=pages)
+    for name, (peer_pages, seconds) in (("Hugo", hugo), ("Pelican", pelican)):
+        size.peer_runs[name], size.peer_pages[name] = runs(seconds), peer_pages
+    return size
+
+
+def test_the_goal_table_gives_the_wall_time_the_faster_of_hugo_and_three_pelicans_allows() -> None:
+    hugo_faster = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 0.71), pelican=(3328, 4.73))
+    pelican_faster = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 3.33), pelican=(3328, 3.328))
+    rows = goal_table([hugo_faster, pelican_faster], web_only=True)[2:]
+    assert rows == ["| 300 | 7,117 | 4,690 | 1.52 s | 2.50 s | 14.30 s |",  # 3330 / 0.71 s against 3 x 704
+                    "| 300 | 7,117 | 3,000 | 2.37 s | 2.50 s | 14.30 s |"]  # 3 x 1,000 against 1,000
+
+
+def test_the_goal_table_is_left_out_without_both_peers() -> None:
+    size = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 0.71), pelican=(3328, 4.73))
+    del size.peer_runs["Pelican"]
+    assert goal_table([size], web_only=True) == []
