@@ -492,10 +492,8 @@ def _police_record(value: str) -> str:
     return f"{province}公网安备 {code}号"
 
 
-def _site_code(value: object) -> object:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # written without quotes
-    if isinstance(value, str) and not _SITE_CODE.match(value.strip()):
+def _site_code(value: str) -> str:
+    if not _SITE_CODE.match(value.strip()):
         raise ValueError("网站标识码格式不正确：应为 10 位数字（所在地行政区划代码 6 位 + 序号 4 位，如 3301000001），"
                          "国务院部门网站为 bm 加 8 位数字（如 bm01000001）")
     return value
@@ -513,7 +511,7 @@ class Footer(Record):
                              Format("公安机关备案号：省份简称 + 公网安备 + 14 位数字 + 号")] | None = Field(
         None, description="公安机关备案号，链接到全国互联网安全管理服务平台上的备案信息",
         examples=["京公网安备 11010502030143号"])
-    site_code: Annotated[str, BeforeValidator(_site_code),
+    site_code: Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_site_code),
                          Format("网站标识码：10 位数字，或 bm 加 8 位数字")] | None = Field(
         None, description="网站标识码（政府网站才有）", examples=["3307830001"])
     badge: ContentPath | None = Field(

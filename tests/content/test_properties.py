@@ -191,6 +191,7 @@ FIELD_PATHS = [(kind, path, annotation) for kind, model in sorted((kind.name, ki
                for path, annotation in _field_paths(model)
                if not (BASE_RECORDS[kind].endswith(".md") and path == ("body",))]  # the text after the front matter
 PHONE = next(case for case in FIELD_PATHS if case[:2] == ("deputies", ("phone",)))
+SITE_CODE = next(case for case in FIELD_PATHS if case[:2] == ("site", ("footer", "site_code")))
 
 
 def _accepts(annotation: Any, value: Any) -> bool:
@@ -280,6 +281,7 @@ wrong_values = st.one_of(
 @pytest.mark.slow  # 400 examples
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(case=PHONE, value=10000)  # a service line (10000) unquoted: read as its digits, a good number
+@example(case=SITE_CODE, value=1_000_000_000)  # ten digits unquoted: a good site code
 @given(case=st.sampled_from(FIELD_PATHS), value=wrong_values)
 def test_any_value_in_any_field_gives_located_chinese_problems(case, value) -> None:
     kind, path, annotation = case
