@@ -4,8 +4,9 @@
 
 For each number of stations it generates a corpus (benchmarks/corpus.py) and runs the `liaison` command as a
 subprocess, so every figure is a whole process: `check --strict`, a cold build into empty folders, a
-rebuild with nothing changed, a rebuild after one deputy's phone number was edited, and a rebuild the next
-day (--today + 1). Each step is timed (wall clock) and measured for memory two ways:
+rebuild with nothing changed, a rebuild after one deputy's phone number was edited, a rebuild the next
+day (--today + 1), where the CLI has it a web-only build, and the check again with the user cache the builds
+left. Each step is timed (wall clock) and measured for memory two ways:
 
 - largest process: the peak resident set size of the largest single process of the tree, the parent or one
   worker (the kernel's ru_maxrss from wait4, which is what getrusage(RUSAGE_CHILDREN) reports);
@@ -47,6 +48,7 @@ from benchmarks.peers import INSTALL, Peer, pages_in, peers  # noqa: E402
 
 STEPS = ("check", "cold build", "no-change rebuild", "one phone edit", "next day")
 WEB_ONLY = "web only"
+CHECK_AGAIN = "check again"  # after the builds: the user cache as a build that is not the first finds it
 SAMPLE_SECONDS = 0.2
 PROC = Path("/proc")
 
@@ -183,6 +185,7 @@ def liaison_steps(size: Size, work: Path, liaison: list[str], env: dict[str, str
     step("next day", "build", *tomorrow, into=out)
     if web_only:
         step(WEB_ONLY, "build", "--only", "web", *today, into=out)
+    step(CHECK_AGAIN, "check", "--strict", *today)
 
 
 def liaison_web_pages(site: Path) -> int:
@@ -307,16 +310,17 @@ def _peer_rate(size: Size, name: str) -> float | None:
 
 def goal_table(sizes: list[Size], web_only: bool) -> list[str]:
     """Issue 14's goal for web pages (at least Hugo's rate and 3 times Pelican's) as the wall time it allows
-    liaison's pages, beside the check alone: the load and validation every build starts with."""
+    liaison's pages, beside the check alone: the load and validation every build starts with, timed with the
+    user cache the builds before it left, as the web-only build finds it."""
     lines = ["| stations | liaison's web pages | pages per second the goal asks | wall time that allows "
              "| liaison's check alone | liaison's web pages took |", "|---:|---:|---:|---:|---:|---:|"]
     step = WEB_ONLY if web_only else "cold build"
     for size in sizes:
         hugo, pelican = _peer_rate(size, "Hugo"), _peer_rate(size, "Pelican")
-        if hugo is None or pelican is None or step not in size.runs or "check" not in size.runs:
+        if hugo is None or pelican is None or step not in size.runs or CHECK_AGAIN not in size.runs:
             continue
         asked = max(hugo, 3 * pelican)
-        check, took = (statistics.median(run.seconds for run in size.runs[name]) for name in ("check", step))
+        check, took = (statistics.median(run.seconds for run in size.runs[name]) for name in (CHECK_AGAIN, step))
         lines.append(f"| {size.corpus.stations} | {size.web_pages:,} | {asked:,.0f} | {size.web_pages / asked:.2f} s "
                      f"| {check:.2f} s | {took:.2f} s |")
     return lines if len(lines) > 2 else []

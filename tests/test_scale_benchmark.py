@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from benchmarks.corpus import TODAY, Corpus, generate
-from benchmarks.scale import STEPS, WEB_ONLY, Run, Size, goal_table
+from benchmarks.scale import CHECK_AGAIN, STEPS, WEB_ONLY, Run, Size, goal_table
 from liaison import cli
 from tests.conftest import ROOT
 
@@ -77,8 +77,9 @@ def _size(pages: int, check: float, web_only: float, hugo: tuple[int, float], pe
     def runs(seconds: float) -> list[Run]:
         return [Run(seconds + delta, 0.0, None, "") for delta in (0.1, 0.0, -0.1)]  # median: seconds
 
-    size = Size(Corpus(Path("."), stations=300), runs={"check": runs(check), WEB_ONLY: runs(web_only)},
-                web_pages=pages)
+    first_check = runs(9.9)  # with an empty user cache: not what a build that is not the first pays
+    size = Size(Corpus(Path("."), stations=300), web_pages=pages,
+                runs={"check": first_check, WEB_ONLY: runs(web_only), CHECK_AGAIN: runs(check)})
     for name, (peer_pages, seconds) in (("Hugo", hugo), ("Pelican", pelican)):
         size.peer_runs[name], size.peer_pages[name] = runs(seconds), peer_pages
     return size
