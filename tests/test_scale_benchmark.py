@@ -74,26 +74,28 @@ def test_the_scale_benchmark_runs(tmp_path: Path) -> None:
 
 
 def _size(pages: int, check: float, web_only: float, hugo: tuple[int, float], pelican: tuple[int, float]) -> Size:
-    def runs(seconds: float) -> list[Run]:
-        return [Run(seconds + delta, 0.0, None, "") for delta in (0.1, 0.0, -0.1)]  # median: seconds
+    def runs(seconds: float, cpu: float = 0.0) -> list[Run]:
+        return [Run(seconds + delta, 0.0, None, "", cpu + delta) for delta in (0.1, 0.0, -0.1)]  # medians: the middle
 
-    first_check = runs(9.9)  # with an empty user cache: not what a build that is not the first pays
+    first_check = runs(9.9, 9.9)  # with an empty user cache: not what a build that is not the first pays
     size = Size(Corpus(Path("."), stations=300), web_pages=pages,
-                runs={"check": first_check, WEB_ONLY: runs(web_only), CHECK_AGAIN: runs(check)})
+                runs={"check": first_check, WEB_ONLY: runs(web_only, 23.0), CHECK_AGAIN: runs(check, 2.0)})
     for name, (peer_pages, seconds) in (("Hugo", hugo), ("Pelican", pelican)):
         size.peer_runs[name], size.peer_pages[name] = runs(seconds), peer_pages
     return size
 
 
-def test_the_goal_table_gives_the_wall_time_the_faster_of_hugo_and_three_pelicans_allows() -> None:
+def test_the_goal_table_sets_the_time_the_goal_allows_against_the_check_and_the_cpu_a_page() -> None:
     hugo_faster = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 0.71), pelican=(3328, 4.73))
-    pelican_faster = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 3.33), pelican=(3328, 3.328))
-    rows = goal_table([hugo_faster, pelican_faster], web_only=True)[2:]
-    assert rows == ["| 300 | 7,117 | 4,690 | 1.52 s | 2.50 s | 14.30 s |",  # 3330 / 0.71 s against 3 x 704
-                    "| 300 | 7,117 | 3,000 | 2.37 s | 2.50 s | 14.30 s |"]  # 3 x 1,000 against 1,000
+    pelican_faster = _size(7117, check=2.0, web_only=14.3, hugo=(3330, 3.33), pelican=(3328, 3.328))
+    rows = goal_table([hugo_faster, pelican_faster], web_only=True, cores=2)[2:]
+    # 3,330 pages in 0.71 s against 3 x 704: 1.52 s, all of it the check's; 3 x 1,000 against 1,000: 2.37 s,
+    # 0.37 s left after the check, on 2 cores 0.10 ms a page. The build's CPU less the check's: 21 s, 2.95 ms a page.
+    assert rows == ["| 300 | 7,117 | 4,690 | 1.52 s | 2.50 s | 0.00 ms | 14.30 s | 2.95 ms |",
+                    "| 300 | 7,117 | 3,000 | 2.37 s | 2.00 s | 0.10 ms | 14.30 s | 2.95 ms |"]
 
 
 def test_the_goal_table_is_left_out_without_both_peers() -> None:
     size = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 0.71), pelican=(3328, 4.73))
     del size.peer_runs["Pelican"]
-    assert goal_table([size], web_only=True) == []
+    assert goal_table([size], web_only=True, cores=2) == []
