@@ -16,10 +16,10 @@ left. Each step is timed (wall clock) and measured for memory two ways:
 
 The same run builds the corpus's station and deputy pages with Hugo and Pelican (benchmarks/peers.py) and
 compares web pages per second; a last table turns issue 14's goal for web pages (at least Hugo's rate and 3
-times Pelican's) into the wall time it allows liaison's pages, beside liaison's check alone. Everything is
-repeated --repeat times; the tables print medians, in Markdown for the README, with the machine they were
-measured on. The `liaison` command runs this checkout's package
-(PYTHONPATH), whichever installation the command belongs to.
+times Pelican's) into the wall time it allows liaison's pages, beside liaison's check alone and the CPU a page
+what is left allows (goal_table). Everything is repeated --repeat times; the tables print medians, in
+Markdown for the README, with the machine they were measured on. The `liaison` command runs this checkout's
+package (PYTHONPATH), whichever installation the command belongs to.
 """
 from __future__ import annotations
 
