@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.corpus import TODAY, Corpus, generate  # noqa: E402
 from benchmarks.peers import INSTALL, Peer, pages_in, peers  # noqa: E402
+from liaison.build.executor import cores  # noqa: E402
 
 STEPS = ("check", "cold build", "no-change rebuild", "one phone edit", "next day")
 WEB_ONLY = "web only"
@@ -232,15 +233,11 @@ def machine() -> str:
     cpuinfo = PROC / "cpuinfo"
     if cpuinfo.is_file() and (model := re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)):
         cpu = model[1].strip()
-    usable = usable_cores()
+    usable = cores()  # what the build's --jobs defaults to: affinity and the cgroup's quota
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     system = platform.freedesktop_os_release().get("PRETTY_NAME", "") if sys.platform == "linux" else ""
     return (f"{cpu}, {os.cpu_count()} cores ({usable} usable), {memory:.0f} GiB; {platform.system()} "
             f"{platform.release()} {system}; Python {platform.python_version()}")
-
-
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def commit() -> str:
@@ -313,26 +310,25 @@ def _peer_rate(size: Size, name: str) -> float | None:
     return size.peer_pages[name] / statistics.median(run.seconds for run in runs) if runs else None
 
 
-def goal_table(sizes: list[Size], web_only: bool, cores: int) -> list[str]:
+def goal_table(sizes: list[Size], web_only: bool, workers: int) -> list[str]:
     """Issue 14's goal for web pages (at least Hugo's rate and 3 times Pelican's) as the wall time it allows
     liaison's pages, beside the check alone (the load and validation every build starts with, timed with the
     user cache the builds before it left, as the web-only build finds it), and the CPU a page what is left
     of that time gives on all cores, beside what a page cost in the build (its CPU less the check's)."""
     lines = ["| stations | liaison's web pages | pages per second the goal asks | wall time that allows "
-             f"| liaison's check alone | CPU a page the rest allows on {cores} cores | liaison's build: wall time "
+             f"| liaison's check alone | CPU a page the rest allows on {workers} cores | liaison's build: wall time "
              "| its CPU a page, the check's left out |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     step = WEB_ONLY if web_only else "cold build"
     for size in sizes:
         hugo, pelican = _peer_rate(size, "Hugo"), _peer_rate(size, "Pelican")
         if hugo is None or pelican is None or step not in size.runs or CHECK_AGAIN not in size.runs:
             continue
-        pages, asked = size.web_pages, max(hugo, 3 * pelican)
-        check, took = (statistics.median(run.seconds for run in size.runs[name]) for name in (CHECK_AGAIN, step))
-        check_cpu, took_cpu = (statistics.median(run.cpu_seconds for run in size.runs[name])
-                               for name in (CHECK_AGAIN, step))
-        left_ms = max(0.0, pages / asked - check) * cores / pages * 1000
+        pages, asked, checks, builds = size.web_pages, max(hugo, 3 * pelican), size.runs[CHECK_AGAIN], size.runs[step]
+        check, took = statistics.median(r.seconds for r in checks), statistics.median(r.seconds for r in builds)
+        page_cpu = statistics.median(r.cpu_seconds for r in builds) - statistics.median(r.cpu_seconds for r in checks)
+        left_ms = max(0.0, pages / asked - check) * workers / pages * 1000
         lines.append(f"| {size.corpus.stations} | {pages:,} | {asked:,.0f} | {pages / asked:.2f} s | {check:.2f} s "
-                     f"| {left_ms:.2f} ms | {took:.2f} s | {(took_cpu - check_cpu) / pages * 1000:.2f} ms |")
+                     f"| {left_ms:.2f} ms | {took:.2f} s | {page_cpu / pages * 1000:.2f} ms |")
     return lines if len(lines) > 2 else []
 
 
@@ -346,7 +342,7 @@ def report(sizes: list[Size], web_only: bool, peer_list: list[Peer], loads: tupl
         "Corpora (`benchmarks/corpus.py`):", corpora, "",
         *steps_table(sizes), "",
         *pages_table(sizes, web_only, peer_list), "",
-        *goal_table(sizes, web_only, usable_cores()), ""])
+        *goal_table(sizes, web_only, cores()), ""])
 
 
 # ---- main -------------------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def _size(pages: int, check: float, web_only: float, hugo: tuple[int, float], pe
 def test_the_goal_table_sets_the_time_the_goal_allows_against_the_check_and_the_cpu_a_page() -> None:
     hugo_faster = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 0.71), pelican=(3328, 4.73))
     pelican_faster = _size(7117, check=2.0, web_only=14.3, hugo=(3330, 3.33), pelican=(3328, 3.328))
-    rows = goal_table([hugo_faster, pelican_faster], web_only=True, cores=2)[2:]
+    rows = goal_table([hugo_faster, pelican_faster], web_only=True, workers=2)[2:]
     # 3,330 pages in 0.71 s against 3 x 704: 1.52 s, all of it the check's; 3 x 1,000 against 1,000: 2.37 s,
     # 0.37 s left after the check, on 2 cores 0.10 ms a page. The build's CPU less the check's: 21 s, 2.95 ms a page.
     assert rows == ["| 300 | 7,117 | 4,690 | 1.52 s | 2.50 s | 0.00 ms | 14.30 s | 2.95 ms |",
@@ -98,4 +98,4 @@ def test_the_goal_table_sets_the_time_the_goal_allows_against_the_check_and_the_
 def test_the_goal_table_is_left_out_without_both_peers() -> None:
     size = _size(7117, check=2.5, web_only=14.3, hugo=(3330, 0.71), pelican=(3328, 4.73))
     del size.peer_runs["Pelican"]
-    assert goal_table([size], web_only=True, cores=2) == []
+    assert goal_table([size], web_only=True, workers=2) == []
